@@ -1,0 +1,643 @@
+//! A validated cohort: the only input the matcher accepts.
+//!
+//! Validation happens once, at the boundary — [`Cohort::new`] for people built in code,
+//! [`Cohort::from_json`] for the JSON format — and returns the first problem as a typed
+//! [`Error`] naming the record and the field. Past that point the rest of the crate
+//! relies on the invariants established here: ids unique and non-blank, `exclude` lists
+//! resolved, every tag list trimmed, lowercased, sorted and deduplicated, loads within
+//! capacities, numbers within their ranges.
+//!
+//! # Order of errors
+//! A JSON document is parsed first; a syntax error, a wrong type, or an unknown or
+//! missing field stops the parse and is reported with its line and column. The checks
+//! that need whole records then run over the top-level sections in the order they appear
+//! in the document (records in array order, fields in the order the format lists them),
+//! so the error reported is the first one a reader of the file would meet. For cohorts
+//! built in code the section order is mentors, recipients, policy.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Record, Result};
+use crate::model::{Mentor, Recipient};
+use crate::policy::Policy;
+use crate::scoring::{Criterion, MAX_WEIGHT, MICRO};
+use crate::tags;
+
+/// The most people accepted on either side of a cohort (2²⁴ = 16 777 216).
+///
+/// Far above any national programme; it bounds the solver's integer arithmetic so that
+/// its exactness can be proven rather than hoped for.
+pub const MAX_PEOPLE: usize = 1 << 24;
+
+/// A validated, normalised set of mentors, recipients and the policy that matches them.
+///
+/// Build one with [`Cohort::new`] or [`Cohort::from_json`]; both normalise tags (trim,
+/// lowercase, drop blanks, deduplicate) and reject bad input with a typed [`Error`].
+/// A cohort serialises back to the version-1 JSON format, and reading that text back
+/// gives an equal cohort.
+///
+/// ```
+/// use peermatch::Cohort;
+///
+/// let cohort = Cohort::from_json(r#"{
+///     "version": 1,
+///     "mentors": [{"id": "m1", "capacity": 2, "languages": ["EN "], "conditions": ["COPD"]}],
+///     "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"]}]
+/// }"#)?;
+/// assert_eq!(cohort.mentors()[0].languages, ["en"]);
+/// let again = Cohort::from_json(&cohort.to_json())?;
+/// assert_eq!(again, cohort);
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cohort {
+    mentors: Vec<Mentor>,
+    recipients: Vec<Recipient>,
+    policy: Policy,
+    mentor_index: BTreeMap<String, usize>,
+    recipient_index: BTreeMap<String, usize>,
+    /// Per mentor, the sorted indices of recipients either side excluded.
+    excluded: Vec<Vec<u32>>,
+    /// Per person, experiences ∪ interests: what the `beyond_diagnosis` rule compares.
+    mentor_beyond: Vec<Vec<String>>,
+    recipient_beyond: Vec<Vec<String>>,
+    min_score_micro: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Version,
+    Mentors,
+    Recipients,
+    Policy,
+}
+
+impl Cohort {
+    /// Validates and normalises people built in code, exactly as [`Cohort::from_json`]
+    /// does for a file. Errors are checked mentors first, then recipients, then policy.
+    ///
+    /// # Errors
+    /// The first problem found, as an [`Error`] naming the record and field: a blank or
+    /// duplicate id, an unknown id in `exclude`, `current_load > capacity`, no
+    /// languages, an age above 120 or urgency above 3, a weight or priority that is
+    /// negative, not finite or above 10⁹, a `min_score` or `load_penalty` outside
+    /// `[0, 1]`, or more than [`MAX_PEOPLE`] on a side.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Error, Mentor, Policy, Recipient};
+    ///
+    /// let mentor = Mentor { id: "m1".into(), capacity: 1, languages: vec!["en".into()], ..Mentor::default() };
+    /// let recipient = Recipient { id: "r1".into(), languages: vec![" ".into()], ..Recipient::default() };
+    /// let err = Cohort::new(vec![mentor], vec![recipient], Policy::default()).unwrap_err();
+    /// assert!(matches!(err, Error::NoLanguages { .. }));
+    /// ```
+    pub fn new(mentors: Vec<Mentor>, recipients: Vec<Recipient>, policy: Policy) -> Result<Cohort> {
+        build(
+            mentors,
+            recipients,
+            policy,
+            &[Section::Mentors, Section::Recipients, Section::Policy],
+            None,
+        )
+    }
+
+    /// Parses and validates a cohort in the version-1 JSON format (see the README).
+    ///
+    /// # Errors
+    /// [`Error::Syntax`] with line and column for malformed JSON;
+    /// [`Error::InvalidField`], [`Error::UnknownField`] or [`Error::MissingField`] naming
+    /// the record, the field, the line and the column for a value of the wrong type or
+    /// name, a field the format does not have, or a missing `id` or `capacity`;
+    /// [`Error::UnsupportedVersion`]; and everything [`Cohort::new`] checks.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Error, Record};
+    ///
+    /// let err = Cohort::from_json(r#"{"mentors": [{"id": "m1", "capacity": 1, "capactiy": 2}]}"#)
+    ///     .unwrap_err();
+    /// match err {
+    ///     Error::UnknownField { record, field, .. } => {
+    ///         assert_eq!(record, Record::Mentor { index: 0, id: None });
+    ///         assert_eq!(field, "capactiy");
+    ///     }
+    ///     other => panic!("unexpected {other}"),
+    /// }
+    /// ```
+    pub fn from_json(text: &str) -> Result<Cohort> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let raw: RawCohort = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| parse_error(Some(e.path()), e.inner()))?;
+        de.end().map_err(|e| parse_error(None, &e))?;
+        raw.validate()
+    }
+
+    /// The cohort in the version-1 JSON format, pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a cohort always serialises")
+    }
+
+    /// The mentors, normalised, in input order.
+    pub fn mentors(&self) -> &[Mentor] {
+        &self.mentors
+    }
+
+    /// The recipients, normalised, in input order.
+    pub fn recipients(&self) -> &[Recipient] {
+        &self.recipients
+    }
+
+    /// The matching policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The mentor with this id, if any.
+    pub fn mentor(&self, id: &str) -> Option<&Mentor> {
+        self.mentor_position(id).map(|i| &self.mentors[i])
+    }
+
+    /// The recipient with this id, if any.
+    pub fn recipient(&self, id: &str) -> Option<&Recipient> {
+        self.recipient_position(id).map(|i| &self.recipients[i])
+    }
+
+    pub(crate) fn mentor_position(&self, id: &str) -> Option<usize> {
+        self.mentor_index.get(id).copied()
+    }
+
+    pub(crate) fn recipient_position(&self, id: &str) -> Option<usize> {
+        self.recipient_index.get(id).copied()
+    }
+
+    pub(crate) fn is_excluded(&self, m: usize, r: usize) -> bool {
+        self.excluded[m].binary_search(&(r as u32)).is_ok()
+    }
+
+    pub(crate) fn mentor_beyond(&self, m: usize) -> &[String] {
+        &self.mentor_beyond[m]
+    }
+
+    pub(crate) fn recipient_beyond(&self, r: usize) -> &[String] {
+        &self.recipient_beyond[r]
+    }
+
+    pub(crate) fn min_score_micro(&self) -> u32 {
+        self.min_score_micro
+    }
+}
+
+impl Serialize for Cohort {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Format<'a> {
+            version: u32,
+            mentors: &'a [Mentor],
+            recipients: &'a [Recipient],
+            policy: &'a Policy,
+        }
+        Format {
+            version: 1,
+            mentors: &self.mentors,
+            recipients: &self.recipients,
+            policy: &self.policy,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cohort {
+    /// Deserialises the version-1 format and validates it; errors become the
+    /// deserialiser's own error with the message of the [`Error`].
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        RawCohort::deserialize(deserializer)?
+            .validate()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// The top-level object as written, with the order of its sections.
+struct RawCohort {
+    version: Option<serde_json::Value>,
+    mentors: Vec<Mentor>,
+    recipients: Vec<Recipient>,
+    policy: Policy,
+    order: Vec<Section>,
+}
+
+impl RawCohort {
+    fn validate(self) -> Result<Cohort> {
+        let mut order = self.order;
+        for section in [Section::Mentors, Section::Recipients, Section::Policy] {
+            if !order.contains(&section) {
+                order.push(section);
+            }
+        }
+        build(
+            self.mentors,
+            self.recipients,
+            self.policy,
+            &order,
+            self.version.as_ref(),
+        )
+    }
+}
+
+const FIELDS: &[&str] = &["version", "mentors", "recipients", "policy"];
+
+impl<'de> Deserialize<'de> for RawCohort {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct RawVisitor;
+
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = RawCohort;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a cohort object with `mentors`, `recipients` and `policy`")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<RawCohort, A::Error> {
+                let mut raw = RawCohort {
+                    version: None,
+                    mentors: Vec::new(),
+                    recipients: Vec::new(),
+                    policy: Policy::default(),
+                    order: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    let section = match key.as_str() {
+                        "version" => Section::Version,
+                        "mentors" => Section::Mentors,
+                        "recipients" => Section::Recipients,
+                        "policy" => Section::Policy,
+                        other => return Err(de::Error::unknown_field(other, FIELDS)),
+                    };
+                    if raw.order.contains(&section) {
+                        return Err(de::Error::duplicate_field(FIELDS[section as usize]));
+                    }
+                    raw.order.push(section);
+                    match section {
+                        Section::Version => raw.version = Some(map.next_value()?),
+                        Section::Mentors => {
+                            raw.mentors = map.next_value::<Option<_>>()?.unwrap_or_default()
+                        }
+                        Section::Recipients => {
+                            raw.recipients = map.next_value::<Option<_>>()?.unwrap_or_default()
+                        }
+                        Section::Policy => {
+                            raw.policy = map.next_value::<Option<_>>()?.unwrap_or_default()
+                        }
+                    }
+                }
+                Ok(raw)
+            }
+        }
+
+        deserializer.deserialize_map(RawVisitor)
+    }
+}
+
+/// Turns a located serde error into this crate's typed error.
+fn parse_error(path: Option<&serde_path_to_error::Path>, inner: &serde_json::Error) -> Error {
+    use serde_path_to_error::Segment;
+
+    let (line, column) = (inner.line(), inner.column());
+    let text = inner.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+    if !inner.is_data() {
+        return Error::Syntax {
+            line,
+            column,
+            message,
+        };
+    }
+
+    let segments: Vec<&Segment> = path.map(|p| p.iter().collect()).unwrap_or_default();
+    let key = |s: &Segment| match s {
+        Segment::Map { key } => Some(key.clone()),
+        Segment::Seq { index } => Some(index.to_string()),
+        Segment::Enum { variant } => Some(variant.clone()),
+        Segment::Unknown => None,
+    };
+    let (record, rest) = match segments.as_slice() {
+        [Segment::Map { key }, Segment::Seq { index }, rest @ ..] if key == "mentors" => (
+            Record::Mentor {
+                index: *index,
+                id: None,
+            },
+            rest,
+        ),
+        [Segment::Map { key }, Segment::Seq { index }, rest @ ..] if key == "recipients" => (
+            Record::Recipient {
+                index: *index,
+                id: None,
+            },
+            rest,
+        ),
+        [Segment::Map { key }, rest @ ..] if key == "policy" => (Record::Policy, rest),
+        _ => (Record::Cohort, segments.as_slice()),
+    };
+    let mut field: Vec<String> = rest.iter().filter_map(|s| key(s)).collect();
+
+    // serde reports unknown and missing fields with the name in backticks.
+    let quoted = message
+        .split('`')
+        .nth(1)
+        .map(str::to_owned)
+        .unwrap_or_default();
+    if message.starts_with("unknown field") {
+        // The unknown key may or may not have been pushed onto the path already.
+        if field.last() == Some(&quoted) {
+            field.pop();
+        }
+        field.push(quoted);
+        return Error::UnknownField {
+            record,
+            field: field.join("."),
+            line,
+            column,
+        };
+    }
+    if message.starts_with("missing field") {
+        field.push(quoted);
+        return Error::MissingField {
+            record,
+            field: field.join("."),
+            line,
+            column,
+        };
+    }
+    Error::InvalidField {
+        record,
+        field: field.join("."),
+        line,
+        column,
+        message,
+    }
+}
+
+fn mentor_record(index: usize, m: &Mentor) -> Record {
+    Record::Mentor {
+        index,
+        id: Some(m.id.0.clone()),
+    }
+}
+
+fn recipient_record(index: usize, r: &Recipient) -> Record {
+    Record::Recipient {
+        index,
+        id: Some(r.id.0.clone()),
+    }
+}
+
+fn check_number(
+    record: impl Fn() -> Record,
+    field: impl Fn() -> String,
+    value: f64,
+    max: f64,
+    expected: &'static str,
+) -> Result<()> {
+    if value.is_finite() && (0.0..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::NumberOutOfRange {
+            record: record(),
+            field: field(),
+            value,
+            expected,
+        })
+    }
+}
+
+const WEIGHT_RANGE: &str = "a finite number in [0, 1e9]";
+
+fn check_weights(
+    record: impl Fn() -> Record,
+    field: &str,
+    weights: &BTreeMap<Criterion, f64>,
+) -> Result<()> {
+    for (criterion, &w) in weights {
+        check_number(
+            &record,
+            || format!("{field}.{}", criterion.name()),
+            w,
+            MAX_WEIGHT,
+            WEIGHT_RANGE,
+        )?;
+    }
+    Ok(())
+}
+
+/// Normalises and validates in the given section order, then indexes the cohort.
+fn build(
+    mut mentors: Vec<Mentor>,
+    mut recipients: Vec<Recipient>,
+    policy: Policy,
+    order: &[Section],
+    version: Option<&serde_json::Value>,
+) -> Result<Cohort> {
+    for (side, count) in [("mentors", mentors.len()), ("recipients", recipients.len())] {
+        if count > MAX_PEOPLE {
+            return Err(Error::TooManyRecords {
+                side,
+                count,
+                limit: MAX_PEOPLE,
+            });
+        }
+    }
+    let mentor_ids: BTreeSet<String> = mentors.iter().map(|m| m.id.0.clone()).collect();
+    let recipient_ids: BTreeSet<String> = recipients.iter().map(|r| r.id.0.clone()).collect();
+    let mut mentor_index = BTreeMap::new();
+    let mut recipient_index = BTreeMap::new();
+
+    for section in order {
+        match section {
+            Section::Version => {
+                // Absent or null means version 1; any other value is refused.
+                if let Some(value) = version.filter(|v| !v.is_null() && v.as_u64() != Some(1)) {
+                    return Err(Error::UnsupportedVersion {
+                        found: value.to_string(),
+                    });
+                }
+            }
+            Section::Mentors => {
+                for (i, m) in mentors.iter_mut().enumerate() {
+                    normalize_mentor(m);
+                    let record = || mentor_record(i, m);
+                    check_id(&m.id.0, i, &mut mentor_index, record)?;
+                    if m.languages.is_empty() {
+                        return Err(Error::NoLanguages { record: record() });
+                    }
+                    if let Some(age) = m.age.filter(|&a| a > 120) {
+                        return Err(Error::AgeOutOfRange {
+                            record: record(),
+                            age,
+                        });
+                    }
+                    if m.current_load > m.capacity {
+                        return Err(Error::LoadAboveCapacity {
+                            record: record(),
+                            current_load: m.current_load,
+                            capacity: m.capacity,
+                        });
+                    }
+                    if let Some(id) = m.exclude.iter().find(|id| !recipient_ids.contains(&id.0)) {
+                        return Err(Error::UnknownExclude {
+                            record: record(),
+                            id: id.0.clone(),
+                        });
+                    }
+                }
+            }
+            Section::Recipients => {
+                for (i, r) in recipients.iter_mut().enumerate() {
+                    normalize_recipient(r);
+                    let record = || recipient_record(i, r);
+                    check_id(&r.id.0, i, &mut recipient_index, record)?;
+                    if r.languages.is_empty() {
+                        return Err(Error::NoLanguages { record: record() });
+                    }
+                    if let Some(age) = r.age.filter(|&a| a > 120) {
+                        return Err(Error::AgeOutOfRange {
+                            record: record(),
+                            age,
+                        });
+                    }
+                    if r.urgency > 3 {
+                        return Err(Error::UrgencyOutOfRange {
+                            record: record(),
+                            urgency: r.urgency,
+                        });
+                    }
+                    check_weights(record, "priorities", &r.priorities)?;
+                    if let Some(id) = r.exclude.iter().find(|id| !mentor_ids.contains(&id.0)) {
+                        return Err(Error::UnknownExclude {
+                            record: record(),
+                            id: id.0.clone(),
+                        });
+                    }
+                }
+            }
+            Section::Policy => {
+                check_weights(|| Record::Policy, "weights", &policy.weights)?;
+                check_number(
+                    || Record::Policy,
+                    || "min_score".into(),
+                    policy.min_score,
+                    1.0,
+                    "a finite number in [0, 1]",
+                )?;
+                check_number(
+                    || Record::Policy,
+                    || "load_penalty".into(),
+                    policy.load_penalty,
+                    1.0,
+                    "a finite number in [0, 1]",
+                )?;
+            }
+        }
+    }
+
+    let mut excluded: Vec<Vec<u32>> = vec![Vec::new(); mentors.len()];
+    for (m, mentor) in mentors.iter().enumerate() {
+        excluded[m].extend(
+            mentor
+                .exclude
+                .iter()
+                .map(|id| recipient_index[&id.0] as u32),
+        );
+    }
+    for (r, recipient) in recipients.iter().enumerate() {
+        for id in &recipient.exclude {
+            excluded[mentor_index[&id.0]].push(r as u32);
+        }
+    }
+    for list in &mut excluded {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let beyond = |e: &[String], i: &[String]| -> Vec<String> {
+        tags::union(e, i).into_iter().map(str::to_owned).collect()
+    };
+    Ok(Cohort {
+        mentor_beyond: mentors
+            .iter()
+            .map(|m| beyond(&m.experiences, &m.interests))
+            .collect(),
+        recipient_beyond: recipients
+            .iter()
+            .map(|r| beyond(&r.experiences, &r.interests))
+            .collect(),
+        min_score_micro: (policy.min_score * MICRO).round() as u32,
+        mentors,
+        recipients,
+        policy,
+        mentor_index,
+        recipient_index,
+        excluded,
+    })
+}
+
+fn check_id(
+    id: &str,
+    index: usize,
+    seen: &mut BTreeMap<String, usize>,
+    record: impl Fn() -> Record,
+) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::BlankId { record: record() });
+    }
+    if let Some(&first_index) = seen.get(id) {
+        return Err(Error::DuplicateId {
+            record: record(),
+            id: id.to_owned(),
+            first_index,
+        });
+    }
+    seen.insert(id.to_owned(), index);
+    Ok(())
+}
+
+fn normalize_mentor(m: &mut Mentor) {
+    for list in [
+        &mut m.conditions,
+        &mut m.experiences,
+        &mut m.interests,
+        &mut m.languages,
+        &mut m.availability,
+        &mut m.groups,
+        &mut m.boundaries,
+    ] {
+        tags::normalize(list);
+    }
+    tags::normalize_one(&mut m.gender);
+    tags::normalize_one(&mut m.region);
+    m.modes.sort_unstable();
+    m.modes.dedup();
+}
+
+fn normalize_recipient(r: &mut Recipient) {
+    for list in [
+        &mut r.conditions,
+        &mut r.experiences,
+        &mut r.interests,
+        &mut r.languages,
+        &mut r.availability,
+        &mut r.groups,
+        &mut r.needs,
+        &mut r.mentor_gender,
+    ] {
+        tags::normalize(list);
+    }
+    tags::normalize_one(&mut r.gender);
+    tags::normalize_one(&mut r.region);
+    r.modes.sort_unstable();
+    r.modes.dedup();
+}

@@ -1,0 +1,230 @@
+//! Errors as data.
+//!
+//! Every way a cohort can be rejected is a variant of [`Error`] that carries the
+//! offending record ([`Record`]), the field, and the value, so a coordinator's tool can
+//! point at the exact line of a spreadsheet or JSON file instead of showing a bare
+//! message. Messages are lowercase and say what was expected.
+//!
+//! Parse errors (malformed JSON, a wrong type, an unknown or missing field) stop the
+//! parse and carry the line and column; the checks that need the whole record (ranges,
+//! duplicate ids, references between records) run after it. Both kinds name the record
+//! and the field.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Shorthand for results whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The place in a cohort that an [`Error`] is about.
+///
+/// Records are numbered from 0 in input order; `id` is the record's id when it was
+/// known at the time of the error (a record that failed to parse has none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Record {
+    /// The top-level cohort object itself (its `version`, or its shape).
+    Cohort,
+    /// The `policy` object.
+    Policy,
+    /// An entry of `mentors`.
+    Mentor {
+        /// Position in `mentors`, from 0.
+        index: usize,
+        /// The mentor's id, when known.
+        id: Option<String>,
+    },
+    /// An entry of `recipients`.
+    Recipient {
+        /// Position in `recipients`, from 0.
+        index: usize,
+        /// The recipient's id, when known.
+        id: Option<String>,
+    },
+}
+
+impl fmt::Display for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (side, index, id) = match self {
+            Record::Cohort => return f.write_str("cohort"),
+            Record::Policy => return f.write_str("policy"),
+            Record::Mentor { index, id } => ("mentor", index, id),
+            Record::Recipient { index, id } => ("recipient", index, id),
+        };
+        match id {
+            Some(id) => write!(f, "{side} {index} ({id:?})"),
+            None => write!(f, "{side} {index}"),
+        }
+    }
+}
+
+/// Everything that can go wrong when building, loading or querying a cohort.
+///
+/// Marked `#[non_exhaustive]`: later versions add variants as the format grows.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not well-formed JSON (or ends early).
+    #[error("malformed json at line {line}, column {column}: {message}")]
+    Syntax {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// A field holds a value of the wrong type or outside its closed set of names
+    /// (for example `"training": "expert"` or `"capacity": "two"`).
+    #[error("{record}, field `{field}` (line {line}, column {column}): {message}")]
+    InvalidField {
+        /// The record holding the field.
+        record: Record,
+        /// The field's name (a dotted path below the record for nested values).
+        field: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What was expected.
+        message: String,
+    },
+    /// A field that the format does not define: typos must not pass silently.
+    #[error("{record}: unknown field `{field}` (line {line}, column {column})")]
+    UnknownField {
+        /// The record holding the field.
+        record: Record,
+        /// The unknown field's name.
+        field: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+    },
+    /// A required field (`id`, a mentor's `capacity`) is absent.
+    #[error("{record}: missing field `{field}` (line {line}, column {column})")]
+    MissingField {
+        /// The record missing the field.
+        record: Record,
+        /// The missing field's name.
+        field: String,
+        /// 1-based line where the record ends.
+        line: usize,
+        /// 1-based column where the record ends.
+        column: usize,
+    },
+    /// `version` is present but is not `1`.
+    #[error("cohort: unsupported version {found}, expected 1")]
+    UnsupportedVersion {
+        /// The value found, as JSON text.
+        found: String,
+    },
+    /// An id that is empty or only white space.
+    #[error("{record}: field `id` is blank")]
+    BlankId {
+        /// The record with the blank id.
+        record: Record,
+    },
+    /// Two records on the same side share an id.
+    #[error("{record}: duplicate id {id:?}, first used by entry {first_index}")]
+    DuplicateId {
+        /// The second record using the id.
+        record: Record,
+        /// The repeated id.
+        id: String,
+        /// Position of the first record with this id on the same side.
+        first_index: usize,
+    },
+    /// An `exclude` entry that names nobody on the other side.
+    #[error("{record}: field `exclude` names unknown id {id:?}")]
+    UnknownExclude {
+        /// The record whose `exclude` list is wrong.
+        record: Record,
+        /// The id that was not found.
+        id: String,
+    },
+    /// A mentor whose `current_load` is larger than its `capacity`.
+    #[error("{record}: field `current_load` ({current_load}) exceeds `capacity` ({capacity})")]
+    LoadAboveCapacity {
+        /// The mentor.
+        record: Record,
+        /// The declared current load.
+        current_load: u32,
+        /// The declared capacity.
+        capacity: u32,
+    },
+    /// A person with no language (after dropping blank tags).
+    #[error("{record}: field `languages` is empty, at least one language is required")]
+    NoLanguages {
+        /// The record without a language.
+        record: Record,
+    },
+    /// An `age` above 120.
+    #[error("{record}: field `age` is {age}, expected 0..=120")]
+    AgeOutOfRange {
+        /// The record.
+        record: Record,
+        /// The age given.
+        age: u32,
+    },
+    /// An `urgency` above 3.
+    #[error("{record}: field `urgency` is {urgency}, expected 0..=3")]
+    UrgencyOutOfRange {
+        /// The recipient.
+        record: Record,
+        /// The urgency given.
+        urgency: u8,
+    },
+    /// A weight, priority multiplier, `min_score` or `load_penalty` that is negative,
+    /// not finite, or outside its documented range.
+    #[error("{record}: field `{field}` is {value}, expected {expected}")]
+    NumberOutOfRange {
+        /// The record (`policy` or a recipient for `priorities`).
+        record: Record,
+        /// The field, e.g. `weights.experiences` or `min_score`.
+        field: String,
+        /// The value given.
+        value: f64,
+        /// The accepted range, in words.
+        expected: &'static str,
+    },
+    /// More people on one side than the crate supports.
+    #[error("cohort: {count} {side} exceed the supported maximum of {limit}")]
+    TooManyRecords {
+        /// `"mentors"` or `"recipients"`.
+        side: &'static str,
+        /// How many were given.
+        count: usize,
+        /// The largest number accepted.
+        limit: usize,
+    },
+    /// A mentor id asked about (e.g. by [`explain`](crate::explain)) that is not in the cohort.
+    #[error("no mentor with id {id:?}")]
+    UnknownMentor {
+        /// The id asked about.
+        id: String,
+    },
+    /// An arc given to [`assign::CapacitatedProblem::add_row`](crate::assign::CapacitatedProblem::add_row)
+    /// names a column that does not exist.
+    #[error("row {row}: column {col} is out of range, the problem has {cols} columns")]
+    ColumnOutOfRange {
+        /// The row being added.
+        row: usize,
+        /// The column named.
+        col: usize,
+        /// How many columns the problem has.
+        cols: usize,
+    },
+    /// The solver's exact integer arithmetic would overflow the cost type: use a wider
+    /// cost type or smaller costs.
+    #[error("cost overflow: the costs are too large for exact arithmetic in this cost type")]
+    CostOverflow,
+    /// A recipient id asked about that is not in the cohort.
+    #[error("no recipient with id {id:?}")]
+    UnknownRecipient {
+        /// The id asked about.
+        id: String,
+    },
+}

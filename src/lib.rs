@@ -1,0 +1,113 @@
+//! # peermatch
+//!
+//! Exact, explainable matching of peer-support mentors to the people they support
+//! (recipients) in chronic-condition peer-support programmes.
+//!
+//! A synthesis of 25 studies of chronic-disease peer support found that it helps, but
+//! goes wrong when placed one-size-fits-all: pairs who share nothing but a diagnosis
+//! feel isolated, and mentors — often living with serious illness themselves — risk
+//! overload and emotional entanglement unless their capacity and boundaries are
+//! honoured, while a large training gap reproduces the patient–professional hierarchy
+//! peer support exists to avoid. So this crate:
+//!
+//! 1. checks every candidate pair against **hard rules** ([`HardRule`]): shared
+//!    language, shared experience beyond the diagnosis, mentor boundaries and capacity,
+//!    confidentiality groups, training, exclusions and more;
+//! 2. **scores** every eligible pair on nine explainable criteria ([`Criterion`]),
+//!    weighing shared experience above the diagnosis itself;
+//! 3. solves the **whole assignment exactly** as a capacitated bipartite matching
+//!    ([`assign`]), many recipients per mentor up to capacity, with a rising per-slot
+//!    cost that spreads load across mentors;
+//! 4. **explains** every decision: why this pair ([`Match::parts`]), why this person is
+//!    still unmatched ([`Reason`]), and why not that other pair ([`explain`]).
+//!
+//! # Quick start
+//! ```
+//! use peermatch::{Cohort, Reason, explain, match_cohort};
+//!
+//! let cohort = Cohort::from_json(r#"{
+//!   "version": 1,
+//!   "mentors": [
+//!     {"id": "mara", "capacity": 2, "languages": ["en"], "conditions": ["type 2 diabetes"],
+//!      "experiences": ["insulin", "shift work"], "interests": ["gardening"], "training": "basic"},
+//!     {"id": "olu", "capacity": 1, "languages": ["en", "yo"], "conditions": ["type 2 diabetes"],
+//!      "experiences": ["carer"], "boundaries": ["bereavement"]}
+//!   ],
+//!   "recipients": [
+//!     {"id": "ines", "languages": ["en"], "conditions": ["type 2 diabetes"],
+//!      "experiences": ["shift work"], "needs": ["insulin"], "urgency": 2},
+//!     {"id": "kwame", "languages": ["yo"], "conditions": ["type 2 diabetes"],
+//!      "experiences": ["carer"], "needs": ["bereavement"]}
+//!   ]
+//! }"#)?;
+//!
+//! let report = match_cohort(&cohort);
+//! assert_eq!(report.match_of("ines").unwrap().mentor.as_str(), "mara");
+//!
+//! // Kwame speaks Yoruba, and the only Yoruba speaker is not ready to support bereavement.
+//! assert!(matches!(report.unmatched_reason("kwame"), Some(Reason::NoEligibleMentor { .. })));
+//! let why = explain(&cohort, "olu", "kwame")?;
+//! assert_eq!(why.failed_rules, [peermatch::HardRule::Boundaries]);
+//! # Ok::<(), peermatch::Error>(())
+//! ```
+//!
+//! # The pipeline
+//! Each stage is one module; the folder layout is the architecture:
+//!
+//! | stage | module | what it decides |
+//! |---|---|---|
+//! | model | `model`, `policy` | the people ([`Mentor`], [`Recipient`]) and the programme's [`Policy`] |
+//! | validation | `cohort` | a [`Cohort`]: checked once at the boundary, typed [`Error`]s |
+//! | rules | `rules` | which pairs may ever be matched ([`HardRule`]) |
+//! | scoring | `scoring` | how good an eligible pair is ([`Criterion`], [`Breakdown`]) |
+//! | candidates | `candidates` | every eligible pair with its score |
+//! | solver | [`assign`] | the exact capacitated assignment |
+//! | matcher | `matcher` | the objective's integer encoding; [`match_cohort`] |
+//! | report | `report` | the [`MatchReport`]: pairs, unmatched reasons, loads |
+//! | explain | `explain` | [`explain`]: any single pair, on demand |
+//!
+//! # The objective
+//! A plan's *quality* is Σ over its pairs of (score − slot cost), where a mentor's
+//! `k`-th new recipient costs `load_penalty × (current_load + k − 1)`. Under
+//! [`Objective::Participation`] (the default) the plan maximises, lexicographically,
+//! (number matched, matched at urgency 3, 2, 1, quality); under [`Objective::Quality`],
+//! (quality, number matched, urgency 3, 2, 1). Scores and slot costs are integers in
+//! micro-units (10⁻⁶) inside the solver, so "maximises" is exact: the property tests
+//! hold every plan against a brute-force optimum.
+//!
+//! # The report
+//! [`MatchReport`] lists every recipient exactly once — in `matches` with the pair's
+//! score breakdown, or in `unmatched` with a [`Reason`] — and every mentor's load. The
+//! JSON form is deterministic: the same cohort gives the same bytes.
+//!
+//! # Determinism and ties
+//! No hash-map iteration shapes any output. Among plans with the same objective value,
+//! the one returned is the solver's deterministic choice (recipients added in input
+//! order, shortest-path ties to the lower index); see the `matcher` module.
+
+#![forbid(unsafe_code)]
+
+pub mod assign;
+mod candidates;
+mod cohort;
+mod error;
+mod explain;
+mod matcher;
+mod model;
+mod policy;
+mod report;
+mod rules;
+mod scoring;
+mod tags;
+
+pub use cohort::{Cohort, MAX_PEOPLE};
+pub use error::{Error, Record, Result};
+pub use explain::{Explanation, explain};
+pub use matcher::{Matcher, match_cohort};
+pub use model::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
+pub use policy::{Objective, Policy};
+pub use report::{
+    Candidate, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, Summary, Unmatched,
+};
+pub use rules::HardRule;
+pub use scoring::{Breakdown, Criterion, Part};

@@ -1,0 +1,90 @@
+//! A programme's matching policy: criterion weights, thresholds, and what to optimise.
+//!
+//! The policy is where a programme states its own trade-offs instead of inheriting a
+//! one-size-fits-all placement: how much shared experience beyond the diagnosis weighs
+//! against age or region, how far along their own journey a mentor must be, how hard to
+//! protect mentors from piling up recipients (`load_penalty`), and whether to reach as
+//! many people as possible or only place pairs that are worth the mentor's effort.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scoring::Criterion;
+
+/// What the assignment maximises. Both are solved exactly; see the crate docs.
+///
+/// ```
+/// use peermatch::Objective;
+/// assert_eq!(Objective::default(), Objective::Participation);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Maximise, in this order: the number matched; the number matched at urgency 3,
+    /// then 2, then 1; and last the plan's quality (Σ score − slot cost).
+    #[default]
+    Participation,
+    /// Maximise quality first, then the number matched, then urgency 3, 2, 1. A pair
+    /// whose score does not cover its mentor's slot cost is left unmatched.
+    Quality,
+}
+
+/// Weights, thresholds and the objective.
+///
+/// Every field has a default, so `{}` (or an absent `policy`) is a complete policy.
+///
+/// ```
+/// use peermatch::{Criterion, Objective, Policy};
+/// let mut policy = Policy::default();
+/// policy.weights.insert(Criterion::Region, 2.0);
+/// policy.objective = Objective::Quality;
+/// assert_eq!(policy.weight(Criterion::Region), 2.0);
+/// assert_eq!(policy.weight(Criterion::Experiences), Criterion::Experiences.default_weight());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Per-criterion weights (≥ 0, finite) overriding [`Criterion::default_weight`];
+    /// absent criteria keep their default.
+    pub weights: BTreeMap<Criterion, f64>,
+    /// The least score a pair needs to be matched, in `[0, 1]`. Default 0.
+    pub min_score: f64,
+    /// The least number of distinct tags shared between the two people's
+    /// experiences ∪ interests. Default 1: sharing only a diagnosis isolates.
+    pub min_shared_beyond_diagnosis: u32,
+    /// Whether a pair must share a condition. Default true.
+    pub require_shared_condition: bool,
+    /// When both are known, the mentor must be at least this many months further from
+    /// diagnosis than the recipient. Default 0.
+    pub min_months_ahead: u32,
+    /// Slot cost per recipient a mentor already has, in score units, in `[0, 1]`.
+    /// Default 0.05: load spreads across mentors unless a clearly better match justifies it.
+    pub load_penalty: f64,
+    /// What the assignment maximises. Default [`Objective::Participation`].
+    pub objective: Objective,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            weights: BTreeMap::new(),
+            min_score: 0.0,
+            min_shared_beyond_diagnosis: 1,
+            require_shared_condition: true,
+            min_months_ahead: 0,
+            load_penalty: 0.05,
+            objective: Objective::Participation,
+        }
+    }
+}
+
+impl Policy {
+    /// The weight in force for `criterion`: the override in `weights`, else its default.
+    pub fn weight(&self, criterion: Criterion) -> f64 {
+        self.weights
+            .get(&criterion)
+            .copied()
+            .unwrap_or_else(|| criterion.default_weight())
+    }
+}

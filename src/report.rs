@@ -1,0 +1,218 @@
+//! The match report: everybody accounted for, every decision explained.
+//!
+//! A report lists each pair with its score breakdown and slot cost, each unmatched
+//! recipient with the reason (no eligible mentor — and which rules ruled them out —,
+//! eligible mentors already full, or not worth a mentor's load), and each mentor's
+//! load. Every recipient appears exactly once, in `matches` or in `unmatched`, in input
+//! order. The JSON form (serde) is part of the product and deterministic byte for byte.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{MentorId, RecipientId};
+use crate::policy::Objective;
+use crate::rules::HardRule;
+use crate::scoring::{MICRO, Part};
+
+/// One mentor–recipient pair of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Match {
+    /// The mentor.
+    pub mentor: MentorId,
+    /// The recipient.
+    pub recipient: RecipientId,
+    /// The pair's score in `[0, 1]`, a whole number of micro-units.
+    pub score: f64,
+    /// The load cost of the mentor's slot this pair takes: `load_penalty × (current_load
+    /// + k − 1)` for the mentor's `k`-th new recipient in input order, rounded to 10⁻⁶.
+    pub slot_cost: f64,
+    /// The recipient's urgency (0–3).
+    pub urgency: u8,
+    /// The score's breakdown over all nine criteria, in [`Criterion::ALL`](crate::Criterion::ALL) order.
+    pub parts: Vec<Part>,
+}
+
+/// Why a recipient is unmatched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// No mentor passes every hard rule. `failed_rules` counts, for each rule, how many
+    /// mentors fail it (a mentor counts under every rule it fails; a full mentor under
+    /// `capacity`); all rules are listed, in [`HardRule::ALL`] order.
+    NoEligibleMentor {
+        /// Mentors failing each rule.
+        failed_rules: BTreeMap<HardRule, u32>,
+    },
+    /// Eligible mentors exist, but their capacity went to others under the objective.
+    MentorsFull {
+        /// How many mentors were eligible.
+        eligible_mentors: u32,
+    },
+    /// Under [`Objective::Quality`] only: an eligible mentor still has room, but no
+    /// eligible pair's score covers the slot cost it would add.
+    NotWorthLoad {
+        /// How many mentors were eligible.
+        eligible_mentors: u32,
+    },
+}
+
+/// A recipient left without a mentor, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Unmatched {
+    /// The recipient.
+    pub recipient: RecipientId,
+    /// Why.
+    #[serde(flatten)]
+    pub reason: Reason,
+}
+
+/// A mentor's load after the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MentorLoad {
+    /// The mentor.
+    pub mentor: MentorId,
+    /// Recipients the mentor already had.
+    pub current_load: u32,
+    /// New recipients this plan gives the mentor.
+    pub assigned: u32,
+    /// The mentor's capacity.
+    pub capacity: u32,
+}
+
+/// Totals over the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Number of recipients.
+    pub recipients: usize,
+    /// Number matched.
+    pub matched: usize,
+    /// Number unmatched.
+    pub unmatched: usize,
+    /// Matched recipients by urgency: `[urgency 0, 1, 2, 3]`.
+    pub matched_by_urgency: [usize; 4],
+    /// Mean score of the pairs (rounded to 10⁻⁶), `null` when nothing matched.
+    pub mean_score: Option<f64>,
+    /// Lowest score of the pairs, `null` when nothing matched.
+    pub min_score: Option<f64>,
+    /// The plan's quality: Σ over pairs of (score − slot cost).
+    pub quality: f64,
+    /// Mentors with room who got nobody new.
+    pub idle_mentors: usize,
+    /// Largest `current_load + assigned` over mentors (0 with no mentors).
+    pub max_load: u32,
+    /// The objective that was maximised.
+    pub objective: Objective,
+}
+
+/// An eligible pair, listed when candidates are asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Candidate {
+    /// The mentor.
+    pub mentor: MentorId,
+    /// The recipient.
+    pub recipient: RecipientId,
+    /// The pair's score.
+    pub score: f64,
+}
+
+/// The result of matching a cohort. See the [module docs](crate#the-report).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MatchReport {
+    /// The pairs, in recipient input order.
+    pub matches: Vec<Match>,
+    /// The recipients left unmatched, in input order, with the reason.
+    pub unmatched: Vec<Unmatched>,
+    /// Every mentor once, in input order.
+    pub mentors: Vec<MentorLoad>,
+    /// Totals.
+    pub summary: Summary,
+    /// Every eligible pair, when asked for with [`Matcher::candidates`](crate::Matcher::candidates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<Vec<Candidate>>,
+}
+
+/// The value of a plan under the lexicographic objective, in exact integers.
+///
+/// ```
+/// use peermatch::{Cohort, Objective, match_cohort};
+/// let cohort = Cohort::from_json(r#"{
+///   "mentors": [{"id": "m", "capacity": 1, "languages": ["en"], "conditions": ["ms"], "interests": ["jazz"]}],
+///   "recipients": [{"id": "r", "languages": ["en"], "conditions": ["ms"], "interests": ["jazz"], "urgency": 3}]
+/// }"#)?;
+/// let value = match_cohort(&cohort).objective_value();
+/// assert_eq!(value.matched, 1);
+/// assert_eq!(value.matched_by_urgency, [0, 0, 0, 1]);
+/// assert_eq!(value.key(Objective::Participation)[0], 1);
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ObjectiveValue {
+    /// Number of recipients matched.
+    pub matched: u64,
+    /// Matched recipients by urgency, `[0, 1, 2, 3]`.
+    pub matched_by_urgency: [u64; 4],
+    /// Σ (score − slot cost) in micro-units.
+    pub quality_micro: i128,
+}
+
+impl ObjectiveValue {
+    /// The tuple the objective maximises, most significant first; compare keys of two
+    /// plans with `Ord` on arrays. Participation: (matched, urgency 3, 2, 1, quality);
+    /// quality: (quality, matched, urgency 3, 2, 1).
+    pub fn key(&self, objective: Objective) -> [i128; 5] {
+        let [_, u1, u2, u3] = self.matched_by_urgency.map(i128::from);
+        let n = i128::from(self.matched);
+        match objective {
+            Objective::Participation => [n, u3, u2, u1, self.quality_micro],
+            Objective::Quality => [self.quality_micro, n, u3, u2, u1],
+        }
+    }
+}
+
+fn micro(x: f64) -> i128 {
+    (x * MICRO).round() as i128
+}
+
+impl MatchReport {
+    /// The plan's exact objective value, recomputed from its pairs.
+    pub fn objective_value(&self) -> ObjectiveValue {
+        let mut value = ObjectiveValue {
+            matched: self.matches.len() as u64,
+            matched_by_urgency: [0; 4],
+            quality_micro: 0,
+        };
+        for m in &self.matches {
+            value.matched_by_urgency[usize::from(m.urgency.min(3))] += 1;
+            value.quality_micro += micro(m.score) - micro(m.slot_cost);
+        }
+        value
+    }
+
+    /// The pair of this recipient, if matched.
+    pub fn match_of(&self, recipient: &str) -> Option<&Match> {
+        self.matches
+            .iter()
+            .find(|m| m.recipient.as_str() == recipient)
+    }
+
+    /// Why this recipient is unmatched, if they are.
+    pub fn unmatched_reason(&self, recipient: &str) -> Option<&Reason> {
+        self.unmatched
+            .iter()
+            .find(|u| u.recipient.as_str() == recipient)
+            .map(|u| &u.reason)
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+}

@@ -1,0 +1,316 @@
+//! Explainable pair scores.
+//!
+//! A pair's score is a weighted mean of nine similarities, each in `[0, 1]`, so it lies
+//! in `[0, 1]` and means the same thing for every recipient. Each criterion's effective
+//! weight is the policy weight times the recipient's own multiplier (`priorities`), or 0
+//! for this pair when the criterion's input is unknown or empty on either side: an empty
+//! list carries no information for scoring, even where a hard rule reads it as "any".
+//! A criterion that cannot be judged therefore neither helps nor hurts.
+//!
+//! The defaults weigh what the peer-support literature found to matter: shared
+//! experience *beyond* the diagnosis (3) and needs the mentor has lived through (2) count
+//! more than the diagnosis itself (1), because pairs who share nothing but a diagnosis
+//! feel isolated rather than supported.
+//!
+//! # Fixed point
+//! Scores are rounded to whole millionths (micro-units) before anything compares them:
+//! `min_score`, the solver and tie-breaking all work on integers, so the optimum is exact
+//! and reproducible. The breakdown's contributions are apportioned in micro-units by the
+//! largest-remainder method, so they add up to the score exactly.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Mentor, Recipient};
+use crate::policy::Policy;
+use crate::tags;
+
+/// One micro-unit is 10⁻⁶ of a score point: the fixed-point scale of scores and slot costs.
+pub(crate) const MICRO: f64 = 1_000_000.0;
+
+/// Largest accepted policy weight or priority multiplier: keeps every product finite.
+pub(crate) const MAX_WEIGHT: f64 = 1e9;
+
+/// A scoring criterion. Version 1 has exactly these nine, in this order.
+///
+/// Each variant's doc gives its similarity formula and when it is unknown (weight 0).
+///
+/// ```
+/// use peermatch::Criterion;
+/// assert_eq!(Criterion::ALL.len(), 9);
+/// assert!(Criterion::Experiences.default_weight() > Criterion::Condition.default_weight());
+/// assert_eq!(Criterion::TrainingFit.name(), "training_fit");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// Share of the recipient's conditions the mentor also lives with:
+    /// `|C_r ∩ C_m| / |C_r|`. Unknown when either list is empty. Default weight 1.
+    Condition,
+    /// Shared experiences beyond the diagnosis (overlap coefficient):
+    /// `|E_r ∩ E_m| / min(|E_r|, |E_m|)`, 1 when the shorter list is wholly shared.
+    /// Unknown when either list is empty. Default weight 3.
+    Experiences,
+    /// Share of the recipient's needs the mentor has lived through (that appear among the
+    /// mentor's experiences): `|N_r ∩ E_m| / |N_r|`. Unknown when the recipient has no
+    /// needs or the mentor no experiences. Default weight 2.
+    Needs,
+    /// Shared interests (overlap coefficient, as for experiences). Unknown when either
+    /// list is empty. Default weight 1.
+    Interests,
+    /// Closeness in age: `max(0, 1 − |Δage| / 30)`. Unknown when either age is. Default
+    /// weight 0.5.
+    Age,
+    /// The mentor is further along, but not decades apart. With `a` = mentor's months
+    /// since diagnosis − recipient's: 0 if `a < 0`; `0.5 + a/24` for `0 ≤ a < 12`; 1 for
+    /// `12 ≤ a ≤ 120`; `max(0, 1 − (a − 120)/240)` beyond. Unknown when either is.
+    /// Default weight 1.
+    Journey,
+    /// Training meets the requirement without a large over-qualification gap, which
+    /// reproduces the patient–professional hierarchy and spends scarce trained mentors.
+    /// By the gap in levels (mentor − required): 0 → 1, 1 → 0.8, 2 → 0.5, 3 → 0.2, below
+    /// the requirement → 0. Always known. Default weight 1.
+    TrainingFit,
+    /// Shared availability slots (overlap coefficient). Unknown when either list is
+    /// empty. Default weight 0.5.
+    Availability,
+    /// 1 in the same region, else 0. Unknown when either region is. Default weight 0.5.
+    Region,
+}
+
+impl Criterion {
+    /// All nine criteria, in breakdown order.
+    pub const ALL: [Criterion; 9] = [
+        Criterion::Condition,
+        Criterion::Experiences,
+        Criterion::Needs,
+        Criterion::Interests,
+        Criterion::Age,
+        Criterion::Journey,
+        Criterion::TrainingFit,
+        Criterion::Availability,
+        Criterion::Region,
+    ];
+
+    /// The weight used when the policy does not override it.
+    pub fn default_weight(self) -> f64 {
+        match self {
+            Criterion::Condition => 1.0,
+            Criterion::Experiences => 3.0,
+            Criterion::Needs => 2.0,
+            Criterion::Interests => 1.0,
+            Criterion::Age => 0.5,
+            Criterion::Journey => 1.0,
+            Criterion::TrainingFit => 1.0,
+            Criterion::Availability => 0.5,
+            Criterion::Region => 0.5,
+        }
+    }
+
+    /// The criterion's name in the JSON format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Criterion::Condition => "condition",
+            Criterion::Experiences => "experiences",
+            Criterion::Needs => "needs",
+            Criterion::Interests => "interests",
+            Criterion::Age => "age",
+            Criterion::Journey => "journey",
+            Criterion::TrainingFit => "training_fit",
+            Criterion::Availability => "availability",
+            Criterion::Region => "region",
+        }
+    }
+}
+
+/// One criterion's share of a pair's score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// The criterion.
+    pub criterion: Criterion,
+    /// Similarity in `[0, 1]`, rounded to 10⁻⁶ for display (0 when unknown).
+    pub similarity: f64,
+    /// Effective weight: policy weight × the recipient's multiplier, or 0 when unknown.
+    pub weight: f64,
+    /// `weight × similarity / Σ weight`, in whole micro-units; the nine add up to the score.
+    pub contribution: f64,
+}
+
+/// A pair's score and its breakdown over all nine criteria, in [`Criterion::ALL`] order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Breakdown {
+    /// The score in `[0, 1]`, a whole number of micro-units.
+    pub score: f64,
+    /// One part per criterion, in [`Criterion::ALL`] order.
+    pub parts: Vec<Part>,
+}
+
+impl Breakdown {
+    /// The parts sorted by contribution, largest first (ties in criterion order): the
+    /// "top reasons" for a pair. Parts that contribute nothing are left out.
+    ///
+    /// ```
+    /// # use peermatch::{Cohort, explain};
+    /// # let cohort = Cohort::from_json(r#"{
+    /// #   "mentors": [{"id": "m", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    /// #                "experiences": ["oxygen at home"], "interests": ["chess"]}],
+    /// #   "recipients": [{"id": "r", "languages": ["en"], "conditions": ["copd"],
+    /// #                   "experiences": ["oxygen at home"]}]}"#).unwrap();
+    /// let why = explain(&cohort, "m", "r").unwrap();
+    /// let top = why.breakdown.top_reasons();
+    /// assert_eq!(top[0].criterion, peermatch::Criterion::Experiences);
+    /// ```
+    pub fn top_reasons(&self) -> Vec<Part> {
+        let mut parts: Vec<Part> = self
+            .parts
+            .iter()
+            .copied()
+            .filter(|p| p.contribution > 0.0)
+            .collect();
+        parts.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+        parts
+    }
+}
+
+/// The raw, unrounded ingredients of a pair's score.
+struct Raw {
+    similarity: [f64; 9],
+    weight: [f64; 9],
+    total_weight: f64,
+}
+
+fn overlap<S: AsRef<str>>(a: &[S], b: &[S]) -> Option<f64> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    Some(tags::shared(a, b) as f64 / a.len().min(b.len()) as f64)
+}
+
+fn similarity(criterion: Criterion, m: &Mentor, r: &Recipient) -> Option<f64> {
+    match criterion {
+        Criterion::Condition => {
+            if m.conditions.is_empty() || r.conditions.is_empty() {
+                None
+            } else {
+                Some(tags::shared(&r.conditions, &m.conditions) as f64 / r.conditions.len() as f64)
+            }
+        }
+        Criterion::Experiences => overlap(&r.experiences, &m.experiences),
+        Criterion::Needs => {
+            if r.needs.is_empty() || m.experiences.is_empty() {
+                None
+            } else {
+                Some(tags::shared(&r.needs, &m.experiences) as f64 / r.needs.len() as f64)
+            }
+        }
+        Criterion::Interests => overlap(&r.interests, &m.interests),
+        Criterion::Age => {
+            let gap = (i64::from(m.age?) - i64::from(r.age?)).unsigned_abs() as f64;
+            Some((1.0 - gap / 30.0).max(0.0))
+        }
+        Criterion::Journey => {
+            let ahead = i64::from(m.months_since_diagnosis?) - i64::from(r.months_since_diagnosis?);
+            let ahead = ahead as f64;
+            Some(if ahead < 0.0 {
+                0.0
+            } else if ahead < 12.0 {
+                0.5 + ahead / 24.0
+            } else if ahead <= 120.0 {
+                1.0
+            } else {
+                (1.0 - (ahead - 120.0) / 240.0).max(0.0)
+            })
+        }
+        Criterion::TrainingFit => {
+            let gap = i16::from(m.training.rank()) - i16::from(r.required_training.rank());
+            Some(match gap {
+                0 => 1.0,
+                1 => 0.8,
+                2 => 0.5,
+                3 => 0.2,
+                _ => 0.0,
+            })
+        }
+        Criterion::Availability => overlap(&r.availability, &m.availability),
+        Criterion::Region => match (&m.region, &r.region) {
+            (Some(a), Some(b)) => Some(if a == b { 1.0 } else { 0.0 }),
+            _ => None,
+        },
+    }
+}
+
+fn raw(policy: &Policy, m: &Mentor, r: &Recipient) -> Raw {
+    let mut out = Raw {
+        similarity: [0.0; 9],
+        weight: [0.0; 9],
+        total_weight: 0.0,
+    };
+    for (i, criterion) in Criterion::ALL.into_iter().enumerate() {
+        if let Some(s) = similarity(criterion, m, r) {
+            let multiplier = r.priorities.get(&criterion).copied().unwrap_or(1.0);
+            let w = policy.weight(criterion) * multiplier;
+            out.similarity[i] = s;
+            out.weight[i] = w;
+            out.total_weight += w;
+        }
+    }
+    out
+}
+
+/// Contributions in micro-units before rounding, and the rounded score.
+fn exact_contributions(raw: &Raw) -> ([f64; 9], u32) {
+    let mut contribution = [0.0; 9];
+    if raw.total_weight <= 0.0 {
+        return (contribution, 0);
+    }
+    let mut sum = 0.0;
+    for ((c, w), s) in contribution.iter_mut().zip(raw.weight).zip(raw.similarity) {
+        *c = w * s / raw.total_weight * MICRO;
+        sum += *c;
+    }
+    (contribution, sum.round().clamp(0.0, MICRO) as u32)
+}
+
+/// The pair's score in micro-units, `0..=1_000_000`.
+pub(crate) fn score_micro(policy: &Policy, m: &Mentor, r: &Recipient) -> u32 {
+    exact_contributions(&raw(policy, m, r)).1
+}
+
+/// Converts micro-units to a score as shown in reports.
+pub(crate) fn from_micro(micro: i64) -> f64 {
+    micro as f64 / MICRO
+}
+
+/// The full breakdown; its score equals [`score_micro`] for the same pair.
+pub(crate) fn breakdown(policy: &Policy, m: &Mentor, r: &Recipient) -> Breakdown {
+    let raw = raw(policy, m, r);
+    let (exact, score) = exact_contributions(&raw);
+    // Largest remainder: floor every share, then hand the micro-units still missing to
+    // the largest fractional parts (criterion order breaks ties), so the parts sum to
+    // the rounded score exactly.
+    let mut micro = exact.map(|x| x.floor() as i64);
+    let floor_sum: i64 = micro.iter().sum();
+    let mut order: Vec<usize> = (0..9).collect();
+    order.sort_by(|&a, &b| {
+        let fa = exact[a] - exact[a].floor();
+        let fb = exact[b] - exact[b].floor();
+        fb.total_cmp(&fa).then(a.cmp(&b))
+    });
+    let missing = (i64::from(score) - floor_sum).clamp(0, 9) as usize;
+    for &i in order.iter().take(missing) {
+        micro[i] += 1;
+    }
+    let parts = Criterion::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, criterion)| Part {
+            criterion,
+            similarity: (raw.similarity[i] * MICRO).round() / MICRO,
+            weight: raw.weight[i],
+            contribution: from_micro(micro[i]),
+        })
+        .collect();
+    Breakdown {
+        score: from_micro(i64::from(score)),
+        parts,
+    }
+}
