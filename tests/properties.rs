@@ -1,0 +1,518 @@
+//! Property tests on random small cohorts: the matcher against independent oracles.
+//!
+//! - optimality: the plan's objective tuple equals a brute-force optimum over every
+//!   capacity-respecting assignment of eligible pairs;
+//! - cardinality: under `participation`, the number matched equals a maximum matching
+//!   computed independently by petgraph on the eligibility graph with mentors expanded
+//!   into slots;
+//! - validity: no capacity exceeded, no hard rule broken, every recipient exactly once,
+//!   reasons for the unmatched that agree with `explain`;
+//! - determinism: identical bytes on a second run, and the same objective tuple when the
+//!   input order is shuffled.
+
+use std::collections::BTreeSet;
+
+use petgraph::algo::maximum_matching;
+use petgraph::graph::UnGraph;
+use proptest::prelude::*;
+
+use peermatch::{
+    Cohort, ContactMode, Criterion, HardRule, MatchReport, Matcher, Mentor, Objective, Policy,
+    Reason, Recipient, TrainingLevel, explain, match_cohort,
+};
+
+const TAGS: [&str; 5] = ["carer", "walking", "shift work", "parent", "rural"];
+
+fn tags(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
+    prop::sample::subsequence(pool.to_vec(), 0..=pool.len())
+        .prop_map(|v| v.into_iter().map(String::from).collect())
+}
+
+/// Usually empty, sometimes a subset of `pool`: rules that read an empty list as "any"
+/// then fail only now and then, so most cohorts have real choices to make.
+fn rarely(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
+    prop_oneof![4 => Just(Vec::new()), 1 => tags(pool)]
+}
+
+fn training() -> impl Strategy<Value = TrainingLevel> {
+    prop_oneof![
+        4 => Just(TrainingLevel::None),
+        1 => Just(TrainingLevel::Basic),
+        1 => Just(TrainingLevel::Certified),
+        1 => Just(TrainingLevel::Advanced),
+    ]
+}
+
+fn modes() -> impl Strategy<Value = Vec<ContactMode>> {
+    prop_oneof![
+        3 => Just(Vec::new()),
+        1 => prop::sample::subsequence(ContactMode::ALL.to_vec(), 1..=2),
+    ]
+}
+
+fn conditions() -> impl Strategy<Value = Vec<String>> {
+    prop_oneof![
+        6 => Just(vec!["copd".to_owned()]),
+        1 => tags(&["copd", "diabetes"]),
+    ]
+}
+
+fn maybe<T: std::fmt::Debug + Clone>(
+    s: impl Strategy<Value = T>,
+) -> impl Strategy<Value = Option<T>> {
+    prop::option::weighted(0.7, s)
+}
+
+prop_compose! {
+    fn mentor()(
+        conditions in conditions(),
+        experiences in tags(&TAGS),
+        interests in tags(&TAGS[2..]),
+        languages in prop_oneof![3 => Just(vec!["en"]), 1 => prop::sample::subsequence(vec!["en", "fr"], 1..=2)],
+        age in maybe(20u32..80),
+        gender in maybe(prop::sample::select(vec!["woman", "man"])),
+        region in maybe(prop::sample::select(vec!["north", "south"])),
+        modes in modes(),
+        availability in rarely(&["mon", "tue"]),
+        months in prop::option::weighted(0.3, 0u32..200),
+        groups in rarely(&["clinic"]),
+        training in training(),
+        capacity in 0u32..4,
+        load_seed in prop_oneof![3 => Just(0u32), 1 => 0u32..4],
+        boundaries in rarely(&["bereavement"]),
+    ) -> Mentor {
+        Mentor {
+            id: Default::default(),
+            conditions, experiences, interests,
+            languages: languages.into_iter().map(String::from).collect(),
+            age,
+            gender: gender.map(String::from),
+            region: region.map(String::from),
+            modes, availability,
+            months_since_diagnosis: months,
+            groups, training, capacity,
+            current_load: load_seed.min(capacity),
+            boundaries,
+            exclude: vec![],
+        }
+    }
+}
+
+prop_compose! {
+    fn recipient()(
+        conditions in conditions(),
+        experiences in tags(&TAGS),
+        interests in tags(&TAGS[..3]),
+        languages in prop::sample::subsequence(vec!["en", "fr"], 1..=2),
+        age in maybe(20u32..80),
+        region in maybe(prop::sample::select(vec!["north", "south"])),
+        modes in modes(),
+        availability in rarely(&["mon", "tue"]),
+        months in prop::option::weighted(0.3, 0u32..200),
+        groups in rarely(&["clinic", "works"]),
+        needs in tags(&["bereavement", "carer", "insulin"]),
+        required_training in prop_oneof![3 => Just(TrainingLevel::None), 1 => training()],
+        urgency in 0u8..4,
+        age_priority in prop::option::weighted(0.3, 0.0f64..3.0),
+        mentor_gender in rarely(&["woman"]),
+    ) -> Recipient {
+        Recipient {
+            id: Default::default(),
+            conditions, experiences, interests,
+            languages: languages.into_iter().map(String::from).collect(),
+            age,
+            gender: None,
+            region: region.map(String::from),
+            modes, availability,
+            months_since_diagnosis: months,
+            groups, needs, required_training, urgency,
+            priorities: age_priority.map(|p| (Criterion::Age, p)).into_iter().collect(),
+            mentor_gender,
+            exclude: vec![],
+        }
+    }
+}
+
+prop_compose! {
+    fn policy()(
+        quality in any::<bool>(),
+        load_penalty in prop::sample::select(vec![0.0, 0.05, 0.3, 1.0]),
+        min_score in prop::sample::select(vec![0.0, 0.0, 0.0, 0.3]),
+        min_shared in prop_oneof![2 => Just(1u32), 1 => 0u32..3],
+        require_shared_condition in prop::bool::weighted(0.8),
+        min_months_ahead in prop::sample::select(vec![0u32, 0, 12]),
+        experience_weight in prop::option::weighted(0.3, 0.0f64..5.0),
+    ) -> Policy {
+        Policy {
+            weights: experience_weight.map(|w| (Criterion::Experiences, w)).into_iter().collect(),
+            min_score,
+            min_shared_beyond_diagnosis: min_shared,
+            require_shared_condition,
+            min_months_ahead,
+            load_penalty,
+            objective: if quality { Objective::Quality } else { Objective::Participation },
+        }
+    }
+}
+
+prop_compose! {
+    fn cohort()(
+        mut mentors in prop::collection::vec(mentor(), 0..=5),
+        mut recipients in prop::collection::vec(recipient(), 0..=7),
+        policy in policy(),
+        exclusions in prop::collection::vec((0usize..5, 0usize..7, any::<bool>()), 0..3),
+    ) -> Cohort {
+        for (i, m) in mentors.iter_mut().enumerate() {
+            m.id = format!("m{i}").into();
+        }
+        for (i, r) in recipients.iter_mut().enumerate() {
+            r.id = format!("r{i}").into();
+        }
+        // One person on both sides now and then: the `self` rule.
+        if let (Some(m), Some(r)) = (mentors.first(), recipients.last_mut()) {
+            if m.capacity == 3 {
+                r.id = m.id.as_str().into();
+            }
+        }
+        for (m, r, by_mentor) in exclusions {
+            if m < mentors.len() && r < recipients.len() {
+                if by_mentor {
+                    let id = recipients[r].id.clone();
+                    mentors[m].exclude.push(id);
+                } else {
+                    let id = mentors[m].id.clone();
+                    recipients[r].exclude.push(id);
+                }
+            }
+        }
+        Cohort::new(mentors, recipients, policy).expect("generated cohorts are valid")
+    }
+}
+
+/// The test's own slot cost: the formula from the issue, computed independently.
+fn slot_micro(load_penalty: f64, current_load: u32, k: u32) -> i128 {
+    (load_penalty * (f64::from(current_load) + f64::from(k)) * 1e6).round() as i128
+}
+
+fn score_micro(score: f64) -> i128 {
+    (score * 1e6).round() as i128
+}
+
+/// The best objective key over every capacity-respecting assignment of eligible pairs.
+fn brute_force(cohort: &Cohort) -> [i128; 5] {
+    let objective = cohort.policy().objective;
+    let lp = cohort.policy().load_penalty;
+    let mentors = cohort.mentors();
+    let eligible: Vec<Vec<(usize, i128)>> = cohort
+        .recipients()
+        .iter()
+        .map(|r| {
+            mentors
+                .iter()
+                .enumerate()
+                .filter_map(|(m, mentor)| {
+                    let why = explain(cohort, &mentor.id, &r.id).unwrap();
+                    why.eligible.then(|| (m, score_micro(why.breakdown.score)))
+                })
+                .collect()
+        })
+        .collect();
+
+    struct Search<'a> {
+        cohort: &'a Cohort,
+        eligible: &'a [Vec<(usize, i128)>],
+        objective: Objective,
+        lp: f64,
+        best: Option<[i128; 5]>,
+    }
+    impl Search<'_> {
+        fn go(&mut self, r: usize, used: &mut Vec<u32>, count: [i128; 4], score: i128) {
+            if r == self.eligible.len() {
+                let mut quality = score;
+                for (m, &n) in used.iter().enumerate() {
+                    for k in 0..n {
+                        quality -= slot_micro(self.lp, self.cohort.mentors()[m].current_load, k);
+                    }
+                }
+                let matched: i128 = count.iter().sum();
+                let key = match self.objective {
+                    Objective::Participation => [matched, count[3], count[2], count[1], quality],
+                    Objective::Quality => [quality, matched, count[3], count[2], count[1]],
+                    _ => unreachable!(),
+                };
+                if self.best.is_none_or(|b| key > b) {
+                    self.best = Some(key);
+                }
+                return;
+            }
+            self.go(r + 1, used, count, score);
+            let urgency = usize::from(self.cohort.recipients()[r].urgency);
+            for &(m, s) in &self.eligible[r] {
+                let mentor = &self.cohort.mentors()[m];
+                if mentor.current_load + used[m] < mentor.capacity {
+                    used[m] += 1;
+                    let mut c = count;
+                    c[urgency] += 1;
+                    self.go(r + 1, used, c, score + s);
+                    used[m] -= 1;
+                }
+            }
+        }
+    }
+    let mut search = Search {
+        cohort,
+        eligible: &eligible,
+        objective,
+        lp,
+        best: None,
+    };
+    search.go(0, &mut vec![0; mentors.len()], [0; 4], 0);
+    search.best.expect("the empty plan always exists")
+}
+
+/// Size of a maximum matching of the eligibility graph, mentors expanded into slots.
+fn max_matching_size(cohort: &Cohort) -> usize {
+    let mut graph = UnGraph::<(), ()>::new_undirected();
+    let recipients: Vec<_> = cohort
+        .recipients()
+        .iter()
+        .map(|_| graph.add_node(()))
+        .collect();
+    for mentor in cohort.mentors() {
+        let room = (mentor.capacity - mentor.current_load).min(cohort.recipients().len() as u32);
+        let slots: Vec<_> = (0..room).map(|_| graph.add_node(())).collect();
+        for (r, recipient) in cohort.recipients().iter().enumerate() {
+            if explain(cohort, &mentor.id, &recipient.id).unwrap().eligible {
+                for &slot in &slots {
+                    graph.add_edge(recipients[r], slot, ());
+                }
+            }
+        }
+    }
+    maximum_matching(&graph).len()
+}
+
+fn check_validity(cohort: &Cohort, report: &MatchReport) {
+    let lp = cohort.policy().load_penalty;
+    // Every recipient exactly once, each list in input order.
+    let ids: Vec<&str> = cohort.recipients().iter().map(|r| r.id.as_str()).collect();
+    let matched: Vec<&str> = report
+        .matches
+        .iter()
+        .map(|m| m.recipient.as_str())
+        .collect();
+    let unmatched: Vec<&str> = report
+        .unmatched
+        .iter()
+        .map(|u| u.recipient.as_str())
+        .collect();
+    let in_order = |sub: &[&str]| {
+        let positions: Vec<usize> = sub
+            .iter()
+            .map(|id| ids.iter().position(|x| x == id).unwrap())
+            .collect();
+        positions.windows(2).all(|w| w[0] < w[1])
+    };
+    assert!(in_order(&matched) && in_order(&unmatched));
+    let all: BTreeSet<&str> = matched.iter().chain(&unmatched).copied().collect();
+    assert_eq!(all.len(), ids.len());
+    assert_eq!(matched.len() + unmatched.len(), ids.len());
+    assert_eq!(report.summary.matched, matched.len());
+    assert_eq!(report.summary.unmatched, unmatched.len());
+
+    // No rule broken; scores and slot costs as documented; capacities kept.
+    let mut new_load = vec![0u32; cohort.mentors().len()];
+    for m in &report.matches {
+        let why = explain(cohort, &m.mentor, &m.recipient).unwrap();
+        assert!(
+            why.eligible,
+            "{} – {} breaks {:?}",
+            m.mentor, m.recipient, why.failed_rules
+        );
+        assert_eq!(m.score, why.breakdown.score);
+        assert_eq!(m.parts, why.breakdown.parts);
+        let parts: i128 = m.parts.iter().map(|p| score_micro(p.contribution)).sum();
+        assert_eq!(
+            parts,
+            score_micro(m.score),
+            "contributions add up to the score"
+        );
+        let mi = cohort
+            .mentors()
+            .iter()
+            .position(|x| x.id == m.mentor)
+            .unwrap();
+        let mentor = &cohort.mentors()[mi];
+        assert_eq!(
+            score_micro(m.slot_cost),
+            slot_micro(lp, mentor.current_load, new_load[mi])
+        );
+        new_load[mi] += 1;
+    }
+    assert_eq!(report.mentors.len(), cohort.mentors().len());
+    for (load, (mentor, &n)) in report
+        .mentors
+        .iter()
+        .zip(cohort.mentors().iter().zip(&new_load))
+    {
+        assert_eq!(load.mentor, mentor.id);
+        assert_eq!(load.assigned, n);
+        assert!(
+            load.current_load + load.assigned <= load.capacity,
+            "capacity exceeded"
+        );
+    }
+
+    // Reasons agree with explain.
+    for u in &report.unmatched {
+        let whys: Vec<_> = cohort
+            .mentors()
+            .iter()
+            .map(|m| explain(cohort, &m.id, &u.recipient).unwrap())
+            .collect();
+        let eligible: Vec<usize> = (0..whys.len()).filter(|&i| whys[i].eligible).collect();
+        let has_room = eligible.iter().any(|&i| {
+            let m = &cohort.mentors()[i];
+            m.current_load + new_load[i] < m.capacity
+        });
+        match &u.reason {
+            Reason::NoEligibleMentor { failed_rules } => {
+                assert!(eligible.is_empty());
+                for rule in HardRule::ALL {
+                    let n = whys
+                        .iter()
+                        .filter(|w| w.failed_rules.contains(&rule))
+                        .count();
+                    assert_eq!(failed_rules[&rule] as usize, n, "{rule}");
+                }
+            }
+            Reason::MentorsFull { eligible_mentors } => {
+                assert_eq!(*eligible_mentors as usize, eligible.len());
+                assert!(eligible_mentors > &0 && !has_room);
+            }
+            Reason::NotWorthLoad { eligible_mentors } => {
+                assert_eq!(*eligible_mentors as usize, eligible.len());
+                assert_eq!(cohort.policy().objective, Objective::Quality);
+                assert!(has_room);
+            }
+            other => panic!("unknown reason {other:?}"),
+        }
+    }
+}
+
+fn shuffled(cohort: &Cohort, keys: &[u32]) -> Cohort {
+    let mut mentors = cohort.mentors().to_vec();
+    let mut recipients = cohort.recipients().to_vec();
+    let key = |i: usize| keys[i % keys.len()].rotate_left(i as u32);
+    let mut order: Vec<usize> = (0..mentors.len()).collect();
+    order.sort_by_key(|&i| key(i));
+    mentors = order.iter().map(|&i| mentors[i].clone()).collect();
+    let mut order: Vec<usize> = (0..recipients.len()).collect();
+    order.sort_by_key(|&i| key(i + 7));
+    recipients = order.iter().map(|&i| recipients[i].clone()).collect();
+    Cohort::new(mentors, recipients, cohort.policy().clone()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn plan_is_optimal_valid_and_deterministic(cohort in cohort(), keys in prop::collection::vec(any::<u32>(), 1..8)) {
+        let report = match_cohort(&cohort);
+        let objective = cohort.policy().objective;
+        let key = report.objective_value().key(objective);
+        prop_assert_eq!(key, brute_force(&cohort));
+        check_validity(&cohort, &report);
+
+        if objective == Objective::Participation {
+            prop_assert_eq!(report.summary.matched, max_matching_size(&cohort));
+        }
+
+        let again = match_cohort(&cohort);
+        prop_assert_eq!(report.to_json(), again.to_json());
+
+        let other = shuffled(&cohort, &keys);
+        prop_assert_eq!(match_cohort(&other).objective_value().key(objective), key);
+    }
+
+    #[test]
+    fn candidates_are_exactly_the_pairs_explain_calls_eligible(cohort in cohort()) {
+        let report = Matcher::new().candidates(true).run(&cohort);
+        let listed: Vec<(String, String, f64)> = report
+            .candidates
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.mentor.0, c.recipient.0, c.score))
+            .collect();
+        let mut expected = Vec::new();
+        for r in cohort.recipients() {
+            for m in cohort.mentors() {
+                let why = explain(&cohort, &m.id, &r.id).unwrap();
+                if why.eligible {
+                    expected.push((m.id.0.clone(), r.id.0.clone(), why.breakdown.score));
+                }
+            }
+        }
+        prop_assert_eq!(listed, expected);
+    }
+
+    #[test]
+    fn json_round_trips(cohort in cohort()) {
+        let again = Cohort::from_json(&cohort.to_json()).unwrap();
+        prop_assert_eq!(&again, &cohort);
+        let report = Matcher::new().candidates(true).run(&cohort);
+        let parsed: MatchReport = serde_json::from_str(&report.to_json()).unwrap();
+        prop_assert_eq!(parsed, report);
+    }
+
+    #[test]
+    fn scores_lie_in_the_unit_interval_and_parts_add_up(cohort in cohort()) {
+        for r in cohort.recipients() {
+            for m in cohort.mentors() {
+                let b = explain(&cohort, &m.id, &r.id).unwrap().breakdown;
+                prop_assert!((0.0..=1.0).contains(&b.score));
+                prop_assert_eq!(b.parts.len(), 9);
+                let sum: i128 = b.parts.iter().map(|p| score_micro(p.contribution)).sum();
+                prop_assert_eq!(sum, score_micro(b.score));
+                for (p, c) in b.parts.iter().zip(Criterion::ALL) {
+                    prop_assert_eq!(p.criterion, c);
+                    prop_assert!((0.0..=1.0).contains(&p.similarity));
+                    prop_assert!(p.weight >= 0.0);
+                }
+            }
+        }
+    }
+}
+
+/// The generator must produce the cases the properties are about; otherwise the
+/// properties above could pass vacuously.
+#[test]
+fn generator_covers_the_interesting_cases() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let (mut with_matches, mut full, mut not_worth, mut no_eligible, mut multi) = (0, 0, 0, 0, 0);
+    for _ in 0..500 {
+        let cohort = cohort().new_tree(&mut runner).unwrap().current();
+        let report = match_cohort(&cohort);
+        with_matches += usize::from(report.summary.matched > 0);
+        multi += usize::from(report.mentors.iter().any(|m| m.assigned > 1));
+        for u in &report.unmatched {
+            match u.reason {
+                Reason::MentorsFull { .. } => full += 1,
+                Reason::NotWorthLoad { .. } => not_worth += 1,
+                Reason::NoEligibleMentor { .. } => no_eligible += 1,
+                _ => {}
+            }
+        }
+    }
+    eprintln!(
+        "matches {with_matches}, multi {multi}, full {full}, not worth {not_worth}, none {no_eligible}"
+    );
+    assert!(with_matches > 200, "{with_matches}");
+    assert!(multi > 50, "{multi}");
+    assert!(full > 50, "{full}");
+    assert!(not_worth > 10, "{not_worth}");
+    assert!(no_eligible > 200, "{no_eligible}");
+}
