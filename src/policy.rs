@@ -20,6 +20,7 @@ use crate::scoring::Criterion;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Objective {
     /// Maximise, in this order: the number matched; the number matched at urgency 3,
     /// then 2, then 1; and last the plan's quality (Σ score − slot cost).

@@ -27,6 +27,7 @@ use crate::tags;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum HardRule {
     /// `self`: the mentor's id differs from the recipient's (one person can be on both sides).
     #[serde(rename = "self")]

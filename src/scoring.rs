@@ -42,6 +42,7 @@ pub(crate) const MAX_WEIGHT: f64 = 1e9;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Criterion {
     /// Share of the recipient's conditions the mentor also lives with:
     /// `|C_r ∩ C_m| / |C_r|`. Unknown when either list is empty. Default weight 1.

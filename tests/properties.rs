@@ -169,10 +169,10 @@ prop_compose! {
             r.id = format!("r{i}").into();
         }
         // One person on both sides now and then: the `self` rule.
-        if let (Some(m), Some(r)) = (mentors.first(), recipients.last_mut()) {
-            if m.capacity == 3 {
-                r.id = m.id.as_str().into();
-            }
+        if let (Some(m), Some(r)) = (mentors.first(), recipients.last_mut())
+            && m.capacity == 3
+        {
+            r.id = m.id.as_str().into();
         }
         for (m, r, by_mentor) in exclusions {
             if m < mentors.len() && r < recipients.len() {

@@ -181,7 +181,7 @@ fn rule_contact() {
     );
     // Only in person with an unknown region.
     assert_eq!(
-        failed(|m, r, _| {
+        failed(|m, _, _| {
             m.modes = vec![ContactMode::InPerson];
             m.region = None;
         }),
