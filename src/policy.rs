@@ -17,6 +17,7 @@ use crate::scoring::Criterion;
 /// ```
 /// use peermatch::Objective;
 /// assert_eq!(Objective::default(), Objective::Participation);
+/// assert_eq!(Objective::Quality.to_string(), "quality");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,6 +30,22 @@ pub enum Objective {
     /// Maximise quality first, then the number matched, then urgency 3, 2, 1. A pair
     /// whose score does not cover its mentor's slot cost is left unmatched.
     Quality,
+}
+
+impl Objective {
+    /// The objective's name in the JSON format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Participation => "participation",
+            Objective::Quality => "quality",
+        }
+    }
+}
+
+impl std::fmt::Display for Objective {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Weights, thresholds and the objective.

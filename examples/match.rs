@@ -1,0 +1,191 @@
+//! The peermatch demo: match a cohort and print the plan.
+//!
+//! ```text
+//! cargo run --release --example match -- [FILE] [--json] [--candidates] [--help]
+//! ```
+//!
+//! With no FILE it matches the bundled sample cohort (`examples/data/cohort.json`).
+//! Exit codes: 0 on success, 1 for an invalid cohort or an I/O error, 2 for a usage error.
+
+use std::process::ExitCode;
+
+use peermatch::{Cohort, HardRule, MatchReport, Matcher, Reason};
+
+const SAMPLE: &str = include_str!("data/cohort.json");
+
+const USAGE: &str = "\
+usage: match [FILE] [--json] [--candidates] [--help]
+
+Matches peer-support mentors to recipients exactly and explains the plan.
+
+  FILE          a cohort in the peermatch JSON format, version 1
+                (default: the bundled sample cohort, examples/data/cohort.json)
+  --json        print the match report as pretty JSON on stdout, nothing else
+  --candidates  include every eligible pair in the JSON report (implies --json)
+  --help        print this help
+
+exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
+
+struct Args {
+    file: Option<String>,
+    json: bool,
+    candidates: bool,
+}
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut out = Args {
+        file: None,
+        json: false,
+        candidates: false,
+    };
+    for arg in args {
+        match arg.as_str() {
+            "--help" | "-h" => return Ok(None),
+            "--json" => out.json = true,
+            "--candidates" => {
+                out.candidates = true;
+                out.json = true;
+            }
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err(format!("unknown option `{flag}`"));
+            }
+            file => {
+                if let Some(first) = &out.file {
+                    return Err(format!("one FILE at most, got `{first}` and `{file}`"));
+                }
+                out.file = Some(file.to_owned());
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("match: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let (source, text) = match &args.file {
+        None => ("the bundled sample cohort".to_owned(), SAMPLE.to_owned()),
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => (path.clone(), text),
+            Err(e) => {
+                eprintln!("match: cannot read {path}: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let cohort = match Cohort::from_json(&text) {
+        Ok(cohort) => cohort,
+        Err(e) => {
+            eprintln!("match: invalid cohort in {source}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+
+    let report = Matcher::new().candidates(args.candidates).run(&cohort);
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print_plan(&source, &cohort, &report);
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_plan(source: &str, cohort: &Cohort, report: &MatchReport) {
+    let s = &report.summary;
+    println!(
+        "peermatch: {} recipients, {} mentors ({source}), objective: {}",
+        s.recipients,
+        cohort.mentors().len(),
+        s.objective
+    );
+    let score = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{v:.3}"));
+    println!(
+        "matched {} of {} (mean score {}, lowest {}); {} mentor(s) with room left idle; largest load {}",
+        s.matched,
+        s.recipients,
+        score(s.mean_score),
+        score(s.min_score),
+        s.idle_mentors,
+        s.max_load
+    );
+
+    println!("\nPairs (recipient <- mentor, score, slot cost, top reasons)");
+    for m in &report.matches {
+        let reasons: Vec<String> = peermatch::Breakdown {
+            score: m.score,
+            parts: m.parts.clone(),
+        }
+        .top_reasons()
+        .iter()
+        .take(3)
+        .map(|p| format!("{} {:.2}", p.criterion.name(), p.contribution))
+        .collect();
+        println!(
+            "  {:<13} <- {:<10} {:.3}  slot {:.2}  {}",
+            m.recipient.as_str(),
+            m.mentor.as_str(),
+            m.score,
+            m.slot_cost,
+            reasons.join(", ")
+        );
+    }
+
+    println!("\nUnmatched");
+    if report.unmatched.is_empty() {
+        println!("  nobody");
+    }
+    for u in &report.unmatched {
+        let why = match &u.reason {
+            Reason::NoEligibleMentor { failed_rules } => {
+                let mentors = cohort.mentors().len() as u32;
+                let mut rules: Vec<(HardRule, u32)> = failed_rules
+                    .iter()
+                    .filter(|&(_, &n)| n > 0)
+                    .map(|(&r, &n)| (r, n))
+                    .collect();
+                rules.sort_by(|a, b| b.1.cmp(&a.1));
+                let list: Vec<String> = rules
+                    .iter()
+                    .map(|(r, n)| format!("{r} {n}/{mentors}"))
+                    .collect();
+                if list.is_empty() {
+                    "no eligible mentor: there are no mentors".to_owned()
+                } else {
+                    format!(
+                        "no eligible mentor; mentors failing each rule: {}",
+                        list.join(", ")
+                    )
+                }
+            }
+            Reason::MentorsFull { eligible_mentors } => format!(
+                "mentors full: {eligible_mentors} eligible mentor(s), their places went to others"
+            ),
+            Reason::NotWorthLoad { eligible_mentors } => format!(
+                "not worth the load: {eligible_mentors} eligible mentor(s), no pair outweighs its slot cost"
+            ),
+            other => format!("{other:?}"),
+        };
+        println!("  {:<13} {why}", u.recipient.as_str());
+    }
+
+    println!("\nMentor load (current + new / capacity)");
+    for l in &report.mentors {
+        println!(
+            "  {:<10} {} + {} / {}",
+            l.mentor.as_str(),
+            l.current_load,
+            l.assigned,
+            l.capacity
+        );
+    }
+}

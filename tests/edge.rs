@@ -1,0 +1,206 @@
+//! Edge cases: empty cohorts, extreme capacities and loads, the quality objective's
+//! "not worth the load", and urgency against quality.
+
+use peermatch::{Cohort, Mentor, Objective, Policy, Reason, Recipient, match_cohort};
+
+fn mentor(id: &str, capacity: u32, current_load: u32) -> Mentor {
+    Mentor {
+        id: id.into(),
+        conditions: vec!["ms".into()],
+        experiences: vec!["fatigue".into()],
+        languages: vec!["en".into()],
+        capacity,
+        current_load,
+        ..Mentor::default()
+    }
+}
+
+fn recipient(id: &str) -> Recipient {
+    Recipient {
+        id: id.into(),
+        conditions: vec!["ms".into()],
+        experiences: vec!["fatigue".into()],
+        languages: vec!["en".into()],
+        ..Recipient::default()
+    }
+}
+
+#[test]
+fn empty_cohorts() {
+    let report = match_cohort(&Cohort::from_json("{}").unwrap());
+    assert!(report.matches.is_empty() && report.unmatched.is_empty() && report.mentors.is_empty());
+    assert_eq!(report.summary.mean_score, None);
+    assert_eq!(report.summary.min_score, None);
+    assert_eq!(report.summary.max_load, 0);
+
+    // Recipients but no mentors: everyone unmatched, every rule counted 0 times.
+    let cohort = Cohort::new(vec![], vec![recipient("r1")], Policy::default()).unwrap();
+    let report = match_cohort(&cohort);
+    match report.unmatched_reason("r1") {
+        Some(Reason::NoEligibleMentor { failed_rules }) => {
+            assert_eq!(failed_rules.len(), 14);
+            assert!(failed_rules.values().all(|&n| n == 0));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+
+    // Mentors but no recipients: every mentor with room is idle.
+    let cohort = Cohort::new(
+        vec![mentor("m1", 2, 1), mentor("m2", 1, 1)],
+        vec![],
+        Policy::default(),
+    )
+    .unwrap();
+    let report = match_cohort(&cohort);
+    assert_eq!(report.summary.idle_mentors, 1);
+    assert_eq!(report.summary.max_load, 1);
+}
+
+#[test]
+fn capacity_near_u32_max_costs_no_memory_or_overflow() {
+    // One mentor with room for four billion: the solver never materialises slots.
+    let recipients: Vec<Recipient> = (0..50).map(|i| recipient(&format!("r{i}"))).collect();
+    let cohort = Cohort::new(
+        vec![mentor("m", u32::MAX, 0)],
+        recipients.clone(),
+        Policy::default(),
+    )
+    .unwrap();
+    let report = match_cohort(&cohort);
+    assert_eq!(report.summary.matched, 50);
+    assert_eq!(report.mentors[0].assigned, 50);
+    // The 50th new recipient costs 0.05 × 49.
+    assert!((report.matches[49].slot_cost - 2.45).abs() < 1e-9);
+
+    // A load just under u32::MAX with the largest load penalty: a slot costs about
+    // 4.3 × 10⁹ score points. Participation still matches (the count comes first) ...
+    let policy = Policy {
+        load_penalty: 1.0,
+        ..Policy::default()
+    };
+    let cohort = Cohort::new(
+        vec![mentor("m", u32::MAX, u32::MAX - 2)],
+        recipients.clone(),
+        policy.clone(),
+    )
+    .unwrap();
+    let report = match_cohort(&cohort);
+    assert_eq!(report.summary.matched, 2);
+    assert_eq!(report.summary.max_load, u32::MAX);
+    assert_eq!(report.matches[0].slot_cost, f64::from(u32::MAX - 2));
+    assert_eq!(report.matches[1].slot_cost, f64::from(u32::MAX - 1));
+    // ... while quality leaves everybody unmatched: no score outweighs such a slot.
+    let policy = Policy {
+        objective: Objective::Quality,
+        ..policy
+    };
+    let cohort = Cohort::new(
+        vec![mentor("m", u32::MAX, u32::MAX - 2)],
+        recipients,
+        policy,
+    )
+    .unwrap();
+    let report = match_cohort(&cohort);
+    assert_eq!(report.summary.matched, 0);
+    assert!(report.unmatched.iter().all(|u| u.reason
+        == Reason::NotWorthLoad {
+            eligible_mentors: 1
+        }));
+}
+
+#[test]
+fn quality_leaves_a_pair_unmatched_when_its_slot_costs_more_than_it_scores() {
+    // A mentor who already supports two people: with load_penalty 0.6 their next slot
+    // costs 1.2, more than any score. Participation matches anyway; quality does not.
+    let cohort = |objective| {
+        let policy = Policy {
+            load_penalty: 0.6,
+            objective,
+            ..Policy::default()
+        };
+        Cohort::new(vec![mentor("m", 3, 2)], vec![recipient("r")], policy).unwrap()
+    };
+    let report = match_cohort(&cohort(Objective::Participation));
+    assert_eq!(report.summary.matched, 1);
+    assert_eq!(report.matches[0].slot_cost, 1.2);
+    assert!(report.summary.quality < 0.0);
+    let report = match_cohort(&cohort(Objective::Quality));
+    assert_eq!(report.summary.matched, 0);
+    assert_eq!(
+        report.unmatched_reason("r"),
+        Some(&Reason::NotWorthLoad {
+            eligible_mentors: 1
+        })
+    );
+    assert_eq!(report.summary.idle_mentors, 1);
+
+    // At exactly 1.0 the pair adds zero quality and one match: quality's next key, the
+    // count, decides, and the pair is matched.
+    let policy = Policy {
+        load_penalty: 0.5,
+        objective: Objective::Quality,
+        ..Policy::default()
+    };
+    let cohort = Cohort::new(vec![mentor("m", 3, 2)], vec![recipient("r")], policy).unwrap();
+    let report = match_cohort(&cohort);
+    assert_eq!(report.matches[0].score, 1.0);
+    assert_eq!(report.matches[0].slot_cost, 1.0);
+    assert_eq!(report.summary.matched, 1);
+}
+
+#[test]
+fn load_spreads_across_mentors_unless_a_better_match_justifies_it() {
+    // Two equally good mentors and two recipients: the slot cost sends one to each.
+    let cohort = Cohort::new(
+        vec![mentor("a", 2, 0), mentor("b", 2, 0)],
+        vec![recipient("r1"), recipient("r2")],
+        Policy::default(),
+    )
+    .unwrap();
+    let report = match_cohort(&cohort);
+    assert_eq!(
+        report
+            .mentors
+            .iter()
+            .map(|m| m.assigned)
+            .collect::<Vec<_>>(),
+        [1, 1]
+    );
+    assert_eq!(
+        report.summary.quality * 1e6,
+        (2.0 * report.matches[0].score * 1e6).round()
+    );
+}
+
+#[test]
+fn participation_prefers_the_urgent_even_at_a_lower_score() {
+    // One place. r-close shares more with the mentor, r-urgent is urgency 3: under
+    // participation the urgent person gets the place; under quality the better match does.
+    let mut close = recipient("r-close");
+    close.interests = vec!["chess".into()];
+    close.age = Some(40);
+    let mut urgent = recipient("r-urgent");
+    urgent.urgency = 3;
+    urgent.age = Some(80);
+    let mut m = mentor("m", 1, 0);
+    m.interests = vec!["chess".into()];
+    m.age = Some(40);
+    for (objective, expected) in [
+        (Objective::Participation, "r-urgent"),
+        (Objective::Quality, "r-close"),
+    ] {
+        let policy = Policy {
+            objective,
+            ..Policy::default()
+        };
+        let cohort =
+            Cohort::new(vec![m.clone()], vec![close.clone(), urgent.clone()], policy).unwrap();
+        let report = match_cohort(&cohort);
+        assert_eq!(report.matches.len(), 1);
+        assert_eq!(
+            report.matches[0].recipient.as_str(),
+            expected,
+            "{objective}"
+        );
+    }
+}
