@@ -153,7 +153,7 @@ fn print_plan(source: &str, cohort: &Cohort, report: &MatchReport) {
                     .filter(|&(_, &n)| n > 0)
                     .map(|(&r, &n)| (r, n))
                     .collect();
-                rules.sort_by(|a, b| b.1.cmp(&a.1));
+                rules.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
                 let list: Vec<String> = rules
                     .iter()
                     .map(|(r, n)| format!("{r} {n}/{mentors}"))
