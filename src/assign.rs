@@ -27,7 +27,7 @@
 //! # Exactness and determinism
 //! Costs are integers ([`Cost`] is implemented for `i64` and `i128`), and every
 //! addition and subtraction is checked: the result is either exactly optimal or
-//! [`Error::CostOverflow`](crate::Error::CostOverflow), never a wrapped number. The heap
+//! [`Error::CostOverflow`], never a wrapped number. The heap
 //! breaks equal distances by node index, so the same problem always gives the same
 //! assignment: among optimal assignments, the one reached by adding rows in input order.
 

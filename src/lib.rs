@@ -111,3 +111,8 @@ pub use report::{
 };
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Criterion, Part};
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
