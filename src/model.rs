@@ -21,6 +21,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::scoring::Criterion;
 
+/// Reads an optional field whose `null` means the same as leaving it out: the default.
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -178,51 +187,51 @@ pub struct Mentor {
     /// Unique among mentors; must not be blank.
     pub id: MentorId,
     /// Diagnoses the mentor lives with.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub conditions: Vec<String>,
     /// Treatments, side effects and life circumstances: what can be shared beyond the diagnosis.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub experiences: Vec<String>,
     /// Interests and hobbies.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub interests: Vec<String>,
     /// Languages spoken; at least one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub languages: Vec<String>,
     /// Age in years, 0..=120, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<u32>,
     /// Gender, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// Region, when known; needed for in-person contact.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Acceptable ways of contact; empty means any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub modes: Vec<ContactMode>,
     /// Availability slot tokens such as `mon-eve`; empty means flexible.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub availability: Vec<String>,
     /// Months since the mentor's own diagnosis, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub months_since_diagnosis: Option<u32>,
     /// Confidentiality groups (clinic, workplace, small community): never paired within one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub groups: Vec<String>,
     /// Peer-support training.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub training: TrainingLevel,
     /// Most recipients the mentor supports at once, including the current ones.
     pub capacity: u32,
     /// Recipients the mentor already supports.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub current_load: u32,
     /// Topics the mentor is not ready to support (e.g. `bereavement`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub boundaries: Vec<String>,
     /// Recipients this mentor must not be paired with.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub exclude: Vec<RecipientId>,
 }
 
@@ -246,55 +255,55 @@ pub struct Recipient {
     /// Unique among recipients; must not be blank.
     pub id: RecipientId,
     /// Diagnoses the recipient lives with.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub conditions: Vec<String>,
     /// Treatments, side effects and life circumstances.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub experiences: Vec<String>,
     /// Interests and hobbies.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub interests: Vec<String>,
     /// Languages spoken; at least one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub languages: Vec<String>,
     /// Age in years, 0..=120, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<u32>,
     /// Gender, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// Region, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Acceptable ways of contact; empty means any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub modes: Vec<ContactMode>,
     /// Availability slot tokens; empty means flexible.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub availability: Vec<String>,
     /// Months since diagnosis, when known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub months_since_diagnosis: Option<u32>,
     /// Confidentiality groups.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub groups: Vec<String>,
     /// Topics the recipient wants support with.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub needs: Vec<String>,
     /// The least training a mentor must have.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub required_training: TrainingLevel,
     /// 0 (routine) to 3 (most urgent); urgent people are matched first when places are short.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub urgency: u8,
     /// Per-criterion multipliers (≥ 0) on the policy weights: what matters more or less
     /// to this person. Absent criteria keep multiplier 1.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub priorities: BTreeMap<Criterion, f64>,
     /// Acceptable mentor genders; empty means any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub mentor_gender: Vec<String>,
     /// Mentors this recipient must not be paired with.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub exclude: Vec<MentorId>,
 }

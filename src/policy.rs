@@ -60,8 +60,7 @@ impl std::fmt::Display for Objective {
 /// assert_eq!(policy.weight(Criterion::Region), 2.0);
 /// assert_eq!(policy.weight(Criterion::Experiences), Criterion::Experiences.default_weight());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Policy {
     /// Per-criterion weights (≥ 0, finite) overriding [`Criterion::default_weight`];
     /// absent criteria keep their default.
@@ -94,6 +93,45 @@ impl Default for Policy {
             load_penalty: 0.05,
             objective: Objective::Participation,
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Policy {
+    /// Every field is optional; an absent or `null` field keeps its default.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Given {
+            #[serde(default)]
+            weights: Option<BTreeMap<Criterion, f64>>,
+            #[serde(default)]
+            min_score: Option<f64>,
+            #[serde(default)]
+            min_shared_beyond_diagnosis: Option<u32>,
+            #[serde(default)]
+            require_shared_condition: Option<bool>,
+            #[serde(default)]
+            min_months_ahead: Option<u32>,
+            #[serde(default)]
+            load_penalty: Option<f64>,
+            #[serde(default)]
+            objective: Option<Objective>,
+        }
+        let given = Given::deserialize(deserializer)?;
+        let default = Policy::default();
+        Ok(Policy {
+            weights: given.weights.unwrap_or(default.weights),
+            min_score: given.min_score.unwrap_or(default.min_score),
+            min_shared_beyond_diagnosis: given
+                .min_shared_beyond_diagnosis
+                .unwrap_or(default.min_shared_beyond_diagnosis),
+            require_shared_condition: given
+                .require_shared_condition
+                .unwrap_or(default.require_shared_condition),
+            min_months_ahead: given.min_months_ahead.unwrap_or(default.min_months_ahead),
+            load_penalty: given.load_penalty.unwrap_or(default.load_penalty),
+            objective: given.objective.unwrap_or(default.objective),
+        })
     }
 }
 

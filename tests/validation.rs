@@ -519,3 +519,77 @@ fn normalisation_and_round_trip() {
     assert_eq!(via_serde, c);
     assert!(serde_json::from_str::<Cohort>(r#"{"version": 2}"#).is_err());
 }
+
+#[test]
+fn null_means_absent_for_every_optional_field() {
+    let json = r#"{"version": null,
+      "mentors": [{"id": "m1", "capacity": 2, "languages": ["en"], "conditions": null, "experiences": null,
+                   "interests": null, "age": null, "gender": null, "region": null, "modes": null,
+                   "availability": null, "months_since_diagnosis": null, "groups": null, "training": null,
+                   "current_load": null, "boundaries": null, "exclude": null}],
+      "recipients": [{"id": "r1", "languages": ["en"], "needs": null, "required_training": null, "urgency": null,
+                      "priorities": null, "mentor_gender": null, "exclude": null}],
+      "policy": {"weights": null, "min_score": null, "min_shared_beyond_diagnosis": null,
+                 "require_shared_condition": null, "min_months_ahead": null, "load_penalty": null,
+                 "objective": null}}"#;
+    let with_nulls = Cohort::from_json(json).unwrap();
+    let without = Cohort::from_json(
+        r#"{"mentors": [{"id": "m1", "capacity": 2, "languages": ["en"]}],
+            "recipients": [{"id": "r1", "languages": ["en"]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(with_nulls, without);
+    assert_eq!(with_nulls.policy(), &Policy::default());
+    // A required field is still required.
+    assert!(matches!(
+        err(r#"{"mentors": [{"id": "m1", "capacity": null, "languages": ["en"]}]}"#),
+        Error::InvalidField { ref field, .. } if field == "capacity"
+    ));
+}
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    const SAMPLE: &str = include_str!("../examples/data/cohort.json");
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Random edits of a real cohort file either load (and then match) or give an
+        /// error; nothing panics.
+        #[test]
+        fn edited_cohort_files_never_panic(
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, prop::sample::select(
+                vec!["", "-1", "null", "\"\"", "[]", "{}", "4294967295", "1e400", "\"x\"", ",", "\"capacity\": 0", "\u{e9}"])), 1..4)
+        ) {
+            let mut text = SAMPLE.to_owned();
+            for (at, kind, piece) in edits {
+                let mut i = at.index(text.len());
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                match kind {
+                    0 => text.insert_str(i, piece),
+                    1 => {
+                        let mut end = (i + piece.len().max(1)).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text.replace_range(i..end, piece);
+                    }
+                    _ => text.truncate(i),
+                }
+            }
+            if let Ok(cohort) = peermatch::Cohort::from_json(&text) {
+                let report = peermatch::match_cohort(&cohort);
+                prop_assert_eq!(report.summary.recipients, cohort.recipients().len());
+            }
+        }
+
+        /// Arbitrary text never panics the parser.
+        #[test]
+        fn arbitrary_text_never_panics(text in ".{0,200}") {
+            let _ = peermatch::Cohort::from_json(&text);
+        }
+    }
+}
