@@ -23,7 +23,9 @@ fn instance(rows: usize, seed: u64) -> CapacitatedProblem<i64> {
         let arcs: Vec<(usize, i64)> = (0..10)
             .map(|_| (rng.random_range(0..cols), -rng.random_range(0..1000i64)))
             .collect();
-        problem.add_row(0, arcs).expect("columns are in range");
+        problem
+            .add_row(Some(0), arcs)
+            .expect("columns are in range");
     }
     problem
 }

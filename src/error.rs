@@ -221,6 +221,39 @@ pub enum Error {
     /// cost type or smaller costs.
     #[error("cost overflow: the costs are too large for exact arithmetic in this cost type")]
     CostOverflow,
+    /// No assignment gives every row that must be assigned a column.
+    #[error("infeasible: row {row} cannot be assigned together with the rows before it")]
+    Infeasible {
+        /// The first row (in input order) that could not be assigned.
+        row: usize,
+    },
+    /// A float cost that cannot be solved: NaN, or the infinity of the direction being
+    /// sought (−∞ when minimising, +∞ when maximising).
+    #[error("invalid cost {value} at row {row}, column {col}")]
+    InvalidCost {
+        /// Row of the entry.
+        row: usize,
+        /// Column of the entry.
+        col: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A matrix whose data length is not rows × cols.
+    #[error("a {rows} × {cols} matrix needs {} entries, got {len}", rows * cols)]
+    MatrixShape {
+        /// Rows declared.
+        rows: usize,
+        /// Columns declared.
+        cols: usize,
+        /// Entries given.
+        len: usize,
+    },
+    /// A (primal, dual) certificate that does not prove optimality.
+    #[error("certificate rejected: {reason}")]
+    CertificateRejected {
+        /// The first violated condition, in words.
+        reason: String,
+    },
     /// A recipient id asked about that is not in the cohort.
     #[error("no recipient with id {id:?}")]
     UnknownRecipient {

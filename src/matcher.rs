@@ -22,7 +22,7 @@
 //! Shuffling the input can therefore change *which* optimal plan is returned, never its
 //! objective value.
 
-use crate::assign::{self, CapacitatedProblem, Cost};
+use crate::assign::{self, CapacitatedProblem, Cost, Lexicographic};
 use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
 use crate::error::Error;
@@ -104,22 +104,8 @@ pub fn match_cohort(cohort: &Cohort) -> MatchReport {
     Matcher::new().run(cohort)
 }
 
-/// Two `i128`s compared lexicographically: the fallback cost when one `i128` cannot hold
-/// the packed objective.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Lex(i128, i128);
-
-impl assign::Sealed for Lex {}
-
-impl Cost for Lex {
-    const ZERO: Self = Lex(0, 0);
-    fn checked_add(self, rhs: Self) -> Option<Self> {
-        Some(Lex(self.0.checked_add(rhs.0)?, self.1.checked_add(rhs.1)?))
-    }
-    fn checked_sub(self, rhs: Self) -> Option<Self> {
-        Some(Lex(self.0.checked_sub(rhs.0)?, self.1.checked_sub(rhs.1)?))
-    }
-}
+/// The fallback cost when one `i128` cannot hold the packed objective.
+type Lex = Lexicographic<i128>;
 
 /// A mentor's slot cost in micro-units for its `k`-th new recipient (from 0).
 pub(crate) fn slot_micro(load_penalty: f64, current_load: u32, k: u32) -> i64 {
@@ -195,8 +181,14 @@ impl Radix {
     fn lex(&self, objective: Objective, w: &Weights) -> Option<Lex> {
         let counts = self.counts(w)?;
         Some(match objective {
-            Objective::Participation => Lex(counts.checked_neg()?, w.quality.checked_neg()?),
-            Objective::Quality => Lex(w.quality.checked_neg()?, counts.checked_neg()?),
+            Objective::Participation => Lex {
+                major: counts.checked_neg()?,
+                minor: w.quality.checked_neg()?,
+            },
+            Objective::Quality => Lex {
+                major: w.quality.checked_neg()?,
+                minor: counts.checked_neg()?,
+            },
         })
     }
 }
@@ -288,7 +280,7 @@ fn build<C: Cost>(
             .of(r)
             .map(|(m, s)| Some((m, cost(r, s)?)))
             .collect();
-        problem.add_row(C::ZERO, arcs?).ok()?;
+        problem.add_row(Some(C::ZERO), arcs?).ok()?;
     }
     Some(problem)
 }

@@ -1,76 +1,31 @@
-//! Exact capacitated assignment: the solver under the cohort matcher.
+//! The sparse capacitated solver: successive shortest augmenting paths with potentials.
 //!
-//! The problem: rows (recipients) and columns (mentors); each row may be given to one
-//! column through one of its arcs, at the arc's cost, or left unassigned at the row's
+//! The problem: rows and columns; each row may be given to one column through one of
+//! its arcs, at the arc's cost, or — when it has one — left unassigned at its
 //! `unassigned_cost`; column `c` takes at most `capacity[c]` rows, and the `k`-th row it
 //! takes (from 0) adds `slot_cost(c, k)`, non-decreasing in `k` (convex slot costs).
-//! [`solve`] returns an assignment of least total cost. This is a min-cost flow on a
-//! bipartite network, and with all unassigned costs at 0 and negated weights it is a
-//! maximum-weight capacitated matching of any size.
+//! This is a min-cost flow on a bipartite network: a source gives each row one unit,
+//! which reaches the sink through a column and one of its slots, or through the row's
+//! unassigned arc.
 //!
 //! # Algorithm
-//! Successive shortest augmenting paths with dual potentials, the Hungarian method in
-//! its Jonker–Volgenant form (R. Jonker and A. Volgenant, *A shortest augmenting path
-//! algorithm for dense and sparse linear assignment problems*, Computing 38, 1987):
-//! rows are added one at a time in input order; each addition runs Dijkstra on reduced
-//! costs from the new row to the nearest free slot or unassigned option, then augments
-//! along that path and updates the potentials of the settled nodes, which keeps every
-//! reduced cost non-negative. Capacities are native: a column is one node whose outgoing
-//! "slot" arc costs the next slot's price, so a column of capacity 10⁹ costs no more
-//! memory than one of capacity 1. Convexity of slot costs is what keeps the reduced cost
-//! of a column's next slot non-negative after its previous slot is used.
+//! Rows are added one at a time in input order; each addition runs Dijkstra on reduced
+//! costs from the new row to the nearest free slot or unassigned option, augments
+//! along that path, and lowers the potentials of the settled nodes by their distance
+//! short of the path length, which keeps every reduced cost non-negative (Jonker and
+//! Volgenant 1987; the rectangular form is the successive-shortest-path min-cost flow of
+//! Ahuja, Magnanti and Orlin, *Network Flows*, 1993, §9.7). A column is one node whose
+//! arc to the sink costs the next slot's price, so capacities are native; convexity
+//! keeps the next slot's reduced cost non-negative once the previous one is used.
 //!
-//! Each addition costs one Dijkstra, `O((E + V) log V)` with a binary heap, so the
-//! whole solve is `O(R (E + V) log V)` time for `R` rows, `E` arcs and `V = rows +
-//! columns`, and `O(E + V)` space.
-//!
-//! # Exactness and determinism
-//! Costs are integers ([`Cost`] is implemented for `i64` and `i128`), and every
-//! addition and subtraction is checked: the result is either exactly optimal or
-//! [`Error::CostOverflow`], never a wrapped number. The heap
-//! breaks equal distances by node index, so the same problem always gives the same
-//! assignment: among optimal assignments, the one reached by adding rows in input order.
+//! `O(R (E + V) log V)` time with a binary heap for `R` rows, `E` arcs and
+//! `V = rows + columns`; `O(E + V)` space.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::fmt::Debug;
 
+use super::{Cost, Lexicographic};
 use crate::error::{Error, Result};
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for i64 {}
-    impl Sealed for i128 {}
-}
-pub(crate) use sealed::Sealed;
-
-/// An exact integer cost the solver can add, subtract and compare.
-///
-/// Implemented for `i64` and `i128`; sealed, so the solver's overflow checks cover every
-/// implementation.
-pub trait Cost: Copy + Ord + Debug + Sealed {
-    /// The cost of nothing.
-    const ZERO: Self;
-    /// `self + rhs`, or `None` on overflow.
-    fn checked_add(self, rhs: Self) -> Option<Self>;
-    /// `self - rhs`, or `None` on overflow.
-    fn checked_sub(self, rhs: Self) -> Option<Self>;
-}
-
-macro_rules! int_cost {
-    ($($t:ty),*) => {$(
-        impl Cost for $t {
-            const ZERO: Self = 0;
-            fn checked_add(self, rhs: Self) -> Option<Self> {
-                <$t>::checked_add(self, rhs)
-            }
-            fn checked_sub(self, rhs: Self) -> Option<Self> {
-                <$t>::checked_sub(self, rhs)
-            }
-        }
-    )*};
-}
-int_cost!(i64, i128);
 
 /// A sparse capacitated assignment problem, stored row by row (CSR).
 ///
@@ -79,9 +34,9 @@ int_cost!(i64, i128);
 ///
 /// // Two columns: column 0 takes up to two rows, column 1 one row.
 /// let mut problem = CapacitatedProblem::new(vec![2, 1]);
-/// problem.add_row(0, [(0, -5), (1, -4)])?; // a row may stay unassigned at cost 0
-/// problem.add_row(0, [(0, -5)])?;
-/// problem.add_row(0, [(0, -3), (1, -1)])?;
+/// problem.add_row(Some(0), [(0, -5), (1, -4)])?; // may stay unassigned at cost 0
+/// problem.add_row(Some(0), [(0, -5)])?;
+/// problem.add_row(Some(0), [(0, -3), (1, -1)])?;
 /// // The second row a column takes costs 1 more than the first.
 /// let solution = solve(&problem, |_col, k| i64::from(k))?;
 /// assert_eq!(solution.row_to_col, [Some(1), Some(0), Some(0)]);
@@ -90,11 +45,11 @@ int_cost!(i64, i128);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapacitatedProblem<C> {
-    capacity: Vec<u32>,
+    pub(super) capacity: Vec<u32>,
     row_start: Vec<usize>,
     arc_col: Vec<u32>,
     arc_cost: Vec<C>,
-    unassigned: Vec<C>,
+    pub(super) unassigned: Vec<Option<C>>,
 }
 
 impl<C: Cost> CapacitatedProblem<C> {
@@ -109,15 +64,17 @@ impl<C: Cost> CapacitatedProblem<C> {
         }
     }
 
-    /// Appends a row that may take any of `arcs` (`(column, cost)`) or stay unassigned at
-    /// `unassigned_cost`, and returns its index. A column listed twice keeps both arcs;
-    /// the cheaper one is the one ever used.
+    /// Appends a row that may take any of `arcs` (`(column, cost)`), or stay unassigned
+    /// at `unassigned_cost` when that is `Some`, and returns its index. A row with
+    /// `None` must be assigned. A column listed twice keeps both arcs; the cheaper one
+    /// is the one ever used.
     ///
     /// # Errors
-    /// [`Error::ColumnOutOfRange`] when an arc names a column that does not exist.
+    /// [`Error::ColumnOutOfRange`] when an arc names a column that does not exist; the
+    /// problem is then unchanged.
     pub fn add_row(
         &mut self,
-        unassigned_cost: C,
+        unassigned_cost: Option<C>,
         arcs: impl IntoIterator<Item = (usize, C)>,
     ) -> Result<usize> {
         let row = self.unassigned.len();
@@ -150,22 +107,73 @@ impl<C: Cost> CapacitatedProblem<C> {
         self.capacity.len()
     }
 
-    fn arcs(&self, row: usize) -> impl Iterator<Item = (usize, C)> + '_ {
+    /// Number of arcs.
+    pub fn arcs_len(&self) -> usize {
+        self.arc_col.len()
+    }
+
+    /// Column `col`'s capacity.
+    pub fn capacity(&self, col: usize) -> u32 {
+        self.capacity[col]
+    }
+
+    /// Row `row`'s cost of staying unassigned, `None` when it must be assigned.
+    pub fn unassigned_cost(&self, row: usize) -> Option<C> {
+        self.unassigned[row]
+    }
+
+    /// Row `row`'s arcs as `(column, cost)`, in the order given.
+    pub fn arcs(&self, row: usize) -> impl Iterator<Item = (usize, C)> + '_ {
         let range = self.row_start[row]..self.row_start[row + 1];
         self.arc_col[range.clone()]
             .iter()
             .zip(&self.arc_cost[range])
             .map(|(&c, &cost)| (c as usize, cost))
     }
+
+    /// The same problem with every cost mapped through `f` (and unassigned options
+    /// through `g`).
+    pub(super) fn map<D: Cost>(
+        &self,
+        f: impl Fn(C) -> D,
+        g: impl Fn(Option<C>) -> Option<D>,
+    ) -> CapacitatedProblem<D> {
+        CapacitatedProblem {
+            capacity: self.capacity.clone(),
+            row_start: self.row_start.clone(),
+            arc_col: self.arc_col.clone(),
+            arc_cost: self.arc_cost.iter().map(|&c| f(c)).collect(),
+            unassigned: self.unassigned.iter().map(|&u| g(u)).collect(),
+        }
+    }
 }
 
-/// An optimal assignment.
+/// Dual potentials certifying a [`Solution`].
+///
+/// With reduced cost `cost(a → b) + potential(a) − potential(b)`, every arc of the
+/// residual network — row → column arcs not used, column → row for the arcs used,
+/// each column's next free slot and its last used slot, each row's unassigned option
+/// — has a non-negative reduced cost. That is the optimality condition of min-cost
+/// flow (no negative cycle); [`verify`](super::verify) checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duals<C> {
+    /// One potential per row.
+    pub row: Vec<C>,
+    /// One potential per column.
+    pub col: Vec<C>,
+    /// The sink's potential: every slot and every unassigned option is an arc into it.
+    pub sink: C,
+}
+
+/// An optimal assignment with its certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Solution<C> {
     /// For each row, the column it was given, or `None` when left unassigned.
     pub row_to_col: Vec<Option<usize>>,
     /// Total cost: the arcs used, the unassigned rows' costs, and every slot used.
     pub cost: C,
+    /// The dual potentials that prove `cost` optimal.
+    pub duals: Duals<C>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -187,30 +195,32 @@ fn sub<C: Cost>(a: C, b: C) -> Result<C> {
     a.checked_sub(b).ok_or(Error::CostOverflow)
 }
 
-/// Solves `problem` exactly with per-slot costs `slot_cost(column, k)` for the `k`-th row
-/// (from 0) a column takes.
-///
-/// `slot_cost` must be non-decreasing in `k` for every column (convex slot costs; a
-/// constant 0 is fine); the solver calls it only with `k < capacity`.
+/// Solves `problem` exactly: the least total cost over every assignment in which each
+/// row takes one of its arcs or (where allowed) stays unassigned, and no column takes
+/// more rows than its capacity. The `k`-th row a column takes (from 0) adds
+/// `slot_cost(column, k)`, which must be non-decreasing in `k` (a constant 0 is fine);
+/// it is only called with `k < capacity`.
 ///
 /// # Complexity
 /// `O(R (E + V) log V)` time and `O(E + V)` space, for `R` rows, `E` arcs and
 /// `V` rows plus columns.
 ///
 /// # Errors
-/// [`Error::CostOverflow`] when an intermediate sum leaves the cost type's range;
-/// use `i128` costs for such magnitudes.
+/// [`Error::Infeasible`] when the rows that must be assigned cannot all be;
+/// [`Error::CostOverflow`] when an intermediate sum leaves the cost type's range
+/// (use `i128` costs for such magnitudes).
 ///
 /// ```
-/// use peermatch::assign::{solve, CapacitatedProblem};
+/// use peermatch::assign::{solve, verify, CapacitatedProblem};
 ///
-/// // A 2 × 2 assignment problem; unassigned rows would cost 100, so both are assigned.
+/// // A 2 × 2 assignment problem in which both rows must be assigned.
 /// let mut problem = CapacitatedProblem::<i64>::new(vec![1, 1]);
-/// problem.add_row(100, [(0, 4), (1, 1)])?;
-/// problem.add_row(100, [(0, 2), (1, 0)])?;
+/// problem.add_row(None, [(0, 4), (1, 1)])?;
+/// problem.add_row(None, [(0, 2), (1, 0)])?;
 /// let solution = solve(&problem, |_, _| 0)?;
 /// assert_eq!(solution.row_to_col, [Some(1), Some(0)]);
 /// assert_eq!(solution.cost, 3);
+/// assert_eq!(verify(&problem, |_, _| 0, &solution)?, 3);
 /// # Ok::<(), peermatch::Error>(())
 /// ```
 pub fn solve<C: Cost>(
@@ -222,25 +232,21 @@ pub fn solve<C: Cost>(
     let node_count = rows + cols;
     let col_node = |c: usize| rows + c;
 
-    // Potentials: rows, then columns; `pi_t` is the sink's (every slot and every
-    // unassigned option is an arc into the sink).
+    // Potentials: rows, then columns; `pi_t` is the sink's. It starts at or below every
+    // first slot's cost, so every slot arc starts with a non-negative reduced cost.
     let mut pi = vec![C::ZERO; node_count];
-    let mut pi_t = C::ZERO;
-    let mut first = true;
-    for c in 0..cols {
-        if problem.capacity[c] > 0 {
-            let s = slot_cost(c, 0);
-            if first || s < pi_t {
-                pi_t = s;
-                first = false;
-            }
-        }
-    }
+    let pi_t = (0..cols)
+        .filter(|&c| problem.capacity[c] > 0)
+        .map(|c| slot_cost(c, 0))
+        .min()
+        .unwrap_or(C::ZERO);
 
     let mut given = vec![0u32; cols];
     let mut row_col = vec![NONE; rows];
     let mut row_cost = vec![C::ZERO; rows];
+    // Rows held by each column, and each row's position in its column's list.
     let mut col_rows: Vec<Vec<u32>> = vec![Vec::new(); cols];
+    let mut position = vec![0u32; rows];
 
     // Dijkstra state, reset through `touched` after each row.
     let mut dist = vec![C::ZERO; node_count];
@@ -254,11 +260,17 @@ pub fn solve<C: Cost>(
 
     for r0 in 0..rows {
         // The new row's potential makes its outgoing reduced costs non-negative.
-        let mut p0 = sub(pi_t, problem.unassigned[r0])?;
+        let mut p0: Option<C> = match problem.unassigned[r0] {
+            Some(u) => Some(sub(pi_t, u)?),
+            None => None,
+        };
         for (c, cost) in problem.arcs(r0) {
             let need = sub(pi[col_node(c)], cost)?;
-            p0 = p0.max(need);
+            p0 = Some(p0.map_or(need, |p| p.max(need)));
         }
+        let Some(p0) = p0 else {
+            return Err(Error::Infeasible { row: r0 });
+        };
         pi[r0] = p0;
 
         let mut best: Option<(C, End)> = None;
@@ -290,9 +302,11 @@ pub fn solve<C: Cost>(
             };
             if x < rows {
                 // Row x: leave it unassigned, or move it to another column.
-                let end = add(d, sub(add(problem.unassigned[x], pi[x])?, pi_t)?)?;
-                if best.is_none_or(|(delta, _)| end < delta) {
-                    best = Some((end, End::Unassigned(x)));
+                if let Some(u) = problem.unassigned[x] {
+                    let end = add(d, sub(add(u, pi[x])?, pi_t)?)?;
+                    if best.is_none_or(|(delta, _)| end < delta) {
+                        best = Some((end, End::Unassigned(x)));
+                    }
                 }
                 let own = row_col[x];
                 for (c, cost) in problem.arcs(x) {
@@ -323,7 +337,9 @@ pub fn solve<C: Cost>(
                 }
             }
         }
-        let (delta, end) = best.expect("the new row's unassigned option is always a path end");
+        let Some((delta, end)) = best else {
+            return Err(Error::Infeasible { row: r0 });
+        };
 
         // Potential update: settled nodes move by their distance minus the path length,
         // which keeps every reduced cost non-negative and the path tight.
@@ -343,7 +359,7 @@ pub fn solve<C: Cost>(
                 if x == r0 {
                     None
                 } else {
-                    remove(&mut col_rows[old as usize], x);
+                    detach(&mut col_rows[old as usize], &mut position, x);
                     Some(old as usize)
                 }
             }
@@ -351,15 +367,14 @@ pub fn solve<C: Cost>(
         while let Some(c) = col {
             let r = pred_row[c] as usize;
             let old = row_col[r];
+            if r != r0 {
+                detach(&mut col_rows[old as usize], &mut position, r);
+            }
             row_col[r] = c as u32;
             row_cost[r] = pred_cost[c];
+            position[r] = col_rows[c].len() as u32;
             col_rows[c].push(r as u32);
-            if r == r0 {
-                col = None;
-            } else {
-                remove(&mut col_rows[old as usize], r);
-                col = Some(old as usize);
-            }
+            col = (r != r0).then_some(old as usize);
         }
 
         for &x in &touched {
@@ -374,7 +389,7 @@ pub fn solve<C: Cost>(
     let mut cost = C::ZERO;
     for r in 0..rows {
         let part = if row_col[r] == NONE {
-            problem.unassigned[r]
+            problem.unassigned[r].ok_or(Error::Infeasible { row: r })?
         } else {
             row_cost[r]
         };
@@ -385,19 +400,78 @@ pub fn solve<C: Cost>(
             cost = add(cost, slot_cost(c, k))?;
         }
     }
+    let col_pi = pi.split_off(rows);
     Ok(Solution {
         row_to_col: row_col
             .into_iter()
             .map(|c| (c != NONE).then_some(c as usize))
             .collect(),
         cost,
+        duals: Duals {
+            row: pi,
+            col: col_pi,
+            sink: pi_t,
+        },
+    })
+}
+/// Removes `row` from its column's list in O(1), keeping `position` in step.
+fn detach(list: &mut Vec<u32>, position: &mut [u32], row: usize) {
+    let i = position[row] as usize;
+    list.swap_remove(i);
+    if let Some(&moved) = list.get(i) {
+        position[moved as usize] = i as u32;
+    }
+}
+
+/// Solves `problem` as a min-cost **maximum** flow: as many rows assigned as possible,
+/// then the least cost (arcs and slots) among those assignments. Rows' unassigned costs
+/// are ignored: every row may stay unassigned, and each one that does counts once.
+///
+/// The objective is the exact pair (rows left unassigned, cost), compared
+/// lexicographically — no big-M constant that could overflow or be too small.
+///
+/// # Errors
+/// [`Error::CostOverflow`] as for [`solve`].
+///
+/// ```
+/// use peermatch::assign::{min_cost_max_flow, verify_max_flow, CapacitatedProblem};
+///
+/// // Cheapest would be row 0 → column 0 alone (cost −10); the maximum flow assigns both.
+/// let mut problem = CapacitatedProblem::<i64>::new(vec![1, 1]);
+/// problem.add_row(Some(0), [(0, -10), (1, 5)])?;
+/// problem.add_row(Some(0), [(0, 1)])?;
+/// let solution = min_cost_max_flow(&problem, |_, _| 0)?;
+/// assert_eq!(solution.row_to_col, [Some(1), Some(0)]);
+/// assert_eq!((solution.cost.major, solution.cost.minor), (0, 6));
+/// verify_max_flow(&problem, |_, _| 0, &solution)?;
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+pub fn min_cost_max_flow<C: Cost>(
+    problem: &CapacitatedProblem<C>,
+    slot_cost: impl Fn(usize, u32) -> C,
+) -> Result<Solution<Lexicographic<C>>> {
+    solve(&max_flow_problem(problem), |c, k| Lexicographic {
+        major: C::ZERO,
+        minor: slot_cost(c, k),
     })
 }
 
-fn remove(list: &mut Vec<u32>, row: usize) {
-    if let Some(i) = list.iter().position(|&r| r as usize == row) {
-        list.swap_remove(i);
-    }
+/// The (unassigned count, cost) problem behind [`min_cost_max_flow`].
+pub(super) fn max_flow_problem<C: Cost>(
+    problem: &CapacitatedProblem<C>,
+) -> CapacitatedProblem<Lexicographic<C>> {
+    problem.map(
+        |c| Lexicographic {
+            major: C::ZERO,
+            minor: c,
+        },
+        |_| {
+            Some(Lexicographic {
+                major: C::ONE,
+                minor: C::ZERO,
+            })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -418,7 +492,9 @@ mod tests {
                 *best = (*best).min(acc);
                 return;
             }
-            go(p, slot, row + 1, given, acc + p.unassigned[row], best);
+            if let Some(u) = p.unassigned[row] {
+                go(p, slot, row + 1, given, acc + u, best);
+            }
             for (c, cost) in p.arcs(row) {
                 if given[c] < p.capacity[c] {
                     let s = slot(c, given[c]);
@@ -441,7 +517,7 @@ mod tests {
         assert_eq!(s.cost, 0);
 
         let mut p = CapacitatedProblem::<i64>::new(vec![]);
-        p.add_row(7, []).unwrap();
+        p.add_row(Some(7), []).unwrap();
         let s = solve(&p, |_, _| 0).unwrap();
         assert_eq!(s.row_to_col, [None]);
         assert_eq!(s.cost, 7);
@@ -450,7 +526,7 @@ mod tests {
     #[test]
     fn column_out_of_range_is_an_error_and_leaves_the_problem_unchanged() {
         let mut p = CapacitatedProblem::<i64>::new(vec![1]);
-        let err = p.add_row(0, [(0, 1), (3, 1)]).unwrap_err();
+        let err = p.add_row(Some(0), [(0, 1), (3, 1)]).unwrap_err();
         assert_eq!(
             err,
             Error::ColumnOutOfRange {
@@ -466,7 +542,7 @@ mod tests {
     #[test]
     fn overflow_is_reported_not_wrapped() {
         let mut p = CapacitatedProblem::<i64>::new(vec![1]);
-        p.add_row(i64::MAX, [(0, i64::MIN)]).unwrap();
+        p.add_row(Some(i64::MAX), [(0, i64::MIN)]).unwrap();
         assert_eq!(solve(&p, |_, _| 0), Err(Error::CostOverflow));
     }
 
@@ -475,8 +551,8 @@ mod tests {
         // Row 0 prefers column 0; row 1 can only use column 0 and values it more, so
         // row 0 must move to column 1 along an augmenting path through column 0.
         let mut p = CapacitatedProblem::<i64>::new(vec![1, 1]);
-        p.add_row(0, [(0, -10), (1, -9)]).unwrap();
-        p.add_row(0, [(0, -10)]).unwrap();
+        p.add_row(Some(0), [(0, -10), (1, -9)]).unwrap();
+        p.add_row(Some(0), [(0, -10)]).unwrap();
         let s = solve(&p, |_, _| 0).unwrap();
         assert_eq!(s.row_to_col, [Some(1), Some(0)]);
         assert_eq!(s.cost, -19);
@@ -488,7 +564,7 @@ mod tests {
         // only 5, less than its slot cost 8, so it stays unassigned.
         let mut p = CapacitatedProblem::<i64>::new(vec![3]);
         for _ in 0..3 {
-            p.add_row(0, [(0, -5)]).unwrap();
+            p.add_row(Some(0), [(0, -5)]).unwrap();
         }
         let s = solve(&p, |_, k| 4 * i64::from(k)).unwrap();
         assert_eq!(s.row_to_col.iter().flatten().count(), 2);
@@ -499,7 +575,7 @@ mod tests {
     fn huge_capacity_costs_nothing_extra() {
         let mut p = CapacitatedProblem::<i64>::new(vec![u32::MAX]);
         for _ in 0..4 {
-            p.add_row(0, [(0, -1)]).unwrap();
+            p.add_row(Some(0), [(0, -1)]).unwrap();
         }
         let s = solve(&p, |_, _| 0).unwrap();
         assert_eq!(s.row_to_col, [Some(0); 4]);
@@ -528,7 +604,7 @@ mod tests {
                         arcs.push((c, next(41) as i64 - 30));
                     }
                 }
-                p.add_row(next(11) as i64 - 5, arcs).unwrap();
+                p.add_row(Some(next(11) as i64 - 5), arcs).unwrap();
             }
             let steps: Vec<i64> = (0..cols).map(|_| next(4) as i64).collect();
             let slot = |c: usize, k: u32| steps[c] * i64::from(k) + steps[c] / 2;
@@ -538,7 +614,7 @@ mod tests {
             let mut recomputed = 0;
             for (r, col) in s.row_to_col.iter().enumerate() {
                 match col {
-                    None => recomputed += p.unassigned[r],
+                    None => recomputed += p.unassigned[r].unwrap(),
                     Some(c) => {
                         recomputed += p.arcs(r).filter(|a| a.0 == *c).map(|a| a.1).min().unwrap();
                         recomputed += slot(*c, used[*c]);

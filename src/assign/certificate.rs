@@ -1,0 +1,356 @@
+//! Independent optimality certificates.
+//!
+//! A solver's answer is only as trustworthy as its code; a certificate is checkable by
+//! anyone. For a min-cost flow, an assignment is optimal exactly when some potentials
+//! make every residual arc's reduced cost non-negative (no negative cycle can then
+//! exist). These functions check that condition, and the primal side — every assigned
+//! pair is an allowed arc or entry, no column over capacity, every mandatory row
+//! assigned — in exact arithmetic, and return the recomputed objective. They share no
+//! code with the solvers.
+
+use std::cmp::Ordering;
+
+use super::dense::{DenseEntry, DenseSolution, DenseSolutionOf, DenseValue, Matrix, Sense};
+use super::sparse::{CapacitatedProblem, Solution, max_flow_problem};
+use super::{Cost, Lexicographic};
+use crate::error::{Error, Result};
+
+fn reject<T>(reason: String) -> Result<T> {
+    Err(Error::CertificateRejected { reason })
+}
+
+fn add<C: Cost>(a: C, b: C) -> Result<C> {
+    a.checked_add(b).ok_or(Error::CostOverflow)
+}
+
+fn sub<C: Cost>(a: C, b: C) -> Result<C> {
+    a.checked_sub(b).ok_or(Error::CostOverflow)
+}
+
+/// `cost + from − to`, the reduced cost of an arc.
+fn reduced<C: Cost>(cost: C, from: C, to: C) -> Result<C> {
+    sub(add(cost, from)?, to)
+}
+
+/// Checks that `solution` is an optimal solution of `problem` with the given slot costs,
+/// using only its assignment and dual potentials, and returns the recomputed cost.
+///
+/// # Errors
+/// [`Error::CertificateRejected`] naming the first violated condition: a shape
+/// mismatch, an assigned pair with no arc, a column over capacity, a mandatory row left
+/// unassigned, slot costs that decrease, a residual arc with negative reduced cost, or a
+/// stated cost that differs from the recomputed one. [`Error::CostOverflow`] if the
+/// check itself overflows.
+///
+/// ```
+/// use peermatch::assign::{solve, verify, CapacitatedProblem};
+///
+/// let mut problem = CapacitatedProblem::<i64>::new(vec![1]);
+/// problem.add_row(Some(0), [(0, -3)])?;
+/// problem.add_row(Some(0), [(0, -5)])?;
+/// let mut solution = solve(&problem, |_, _| 0)?;
+/// assert_eq!(verify(&problem, |_, _| 0, &solution)?, -5);
+///
+/// // A tampered certificate fails.
+/// solution.duals.col[0] += 1;
+/// assert!(verify(&problem, |_, _| 0, &solution).is_err());
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+pub fn verify<C: Cost>(
+    problem: &CapacitatedProblem<C>,
+    slot_cost: impl Fn(usize, u32) -> C,
+    solution: &Solution<C>,
+) -> Result<C> {
+    let (rows, cols) = (problem.rows(), problem.cols());
+    let duals = &solution.duals;
+    if solution.row_to_col.len() != rows || duals.row.len() != rows || duals.col.len() != cols {
+        return reject(format!(
+            "shape: the problem has {rows} rows and {cols} columns, the solution {} rows, \
+             duals for {} rows and {} columns",
+            solution.row_to_col.len(),
+            duals.row.len(),
+            duals.col.len()
+        ));
+    }
+    let sink = duals.sink;
+    let mut used = vec![0u32; cols];
+    let mut total = C::ZERO;
+    for r in 0..rows {
+        let pr = duals.row[r];
+        let assigned = solution.row_to_col[r];
+        // The arc actually used is the cheapest arc to the assigned column.
+        let used_cost = match assigned {
+            Some(c) => {
+                let cheapest = problem
+                    .arcs(r)
+                    .filter(|&(col, _)| col == c)
+                    .map(|(_, x)| x)
+                    .min();
+                let Some(cost) = cheapest else {
+                    return reject(format!(
+                        "row {r} is assigned to column {c} but has no arc to it"
+                    ));
+                };
+                used[c] += 1;
+                total = add(total, cost)?;
+                // Reverse of the used arc: column → row with cost −cost.
+                if reduced(C::ZERO, duals.col[c], add(pr, cost)?)? < C::ZERO {
+                    return reject(format!("row {r}: the used arc to column {c} is not tight"));
+                }
+                Some((c, cost))
+            }
+            None => None,
+        };
+        let mut skipped_used = false;
+        for (c, cost) in problem.arcs(r) {
+            if !skipped_used && used_cost == Some((c, cost)) {
+                skipped_used = true;
+                continue;
+            }
+            if reduced(cost, pr, duals.col[c])? < C::ZERO {
+                return reject(format!(
+                    "row {r}: arc to column {c} has negative reduced cost"
+                ));
+            }
+        }
+        match (problem.unassigned_cost(r), assigned) {
+            (None, None) => return reject(format!("row {r} must be assigned but is not")),
+            (None, Some(_)) => {}
+            (Some(u), Some(_)) => {
+                if reduced(u, pr, sink)? < C::ZERO {
+                    return reject(format!(
+                        "row {r}: staying unassigned has negative reduced cost"
+                    ));
+                }
+            }
+            (Some(u), None) => {
+                total = add(total, u)?;
+                if reduced(C::ZERO, sink, add(pr, u)?)? < C::ZERO {
+                    return reject(format!("row {r}: leaving it unassigned is not tight"));
+                }
+            }
+        }
+    }
+    for (c, &k) in used.iter().enumerate() {
+        let capacity = problem.capacity(c);
+        if k > capacity {
+            return reject(format!("column {c} takes {k} rows, capacity {capacity}"));
+        }
+        let mut previous: Option<C> = None;
+        for j in 0..k {
+            let s = slot_cost(c, j);
+            if previous.is_some_and(|p| s < p) {
+                return reject(format!("column {c}: slot costs decrease at slot {j}"));
+            }
+            previous = Some(s);
+            total = add(total, s)?;
+        }
+        if let Some(last) = previous
+            && reduced(C::ZERO, sink, add(duals.col[c], last)?)? < C::ZERO
+        {
+            return reject(format!("column {c}: its last used slot is not tight"));
+        }
+        if k < capacity {
+            let next = slot_cost(c, k);
+            if previous.is_some_and(|p| next < p) {
+                return reject(format!("column {c}: slot costs decrease at slot {k}"));
+            }
+            if reduced(next, duals.col[c], sink)? < C::ZERO {
+                return reject(format!(
+                    "column {c}: its next free slot has negative reduced cost"
+                ));
+            }
+        }
+    }
+    if total != solution.cost {
+        return reject(format!(
+            "stated cost {:?} differs from the recomputed {total:?}",
+            solution.cost
+        ));
+    }
+    Ok(total)
+}
+
+/// [`verify`] for a [`min_cost_max_flow`](super::min_cost_max_flow) solution: checks it
+/// against the (unassigned rows, cost) problem that function solves.
+///
+/// # Errors
+/// As for [`verify`].
+pub fn verify_max_flow<C: Cost>(
+    problem: &CapacitatedProblem<C>,
+    slot_cost: impl Fn(usize, u32) -> C,
+    solution: &Solution<Lexicographic<C>>,
+) -> Result<Lexicographic<C>> {
+    verify(
+        &max_flow_problem(problem),
+        |c, k| Lexicographic {
+            major: C::ZERO,
+            minor: slot_cost(c, k),
+        },
+        solution,
+    )
+}
+
+/// Checks a [`solve_dense`](super::solve_dense) (or, with `unassigned_cost`,
+/// [`solve_dense_with_unassigned`](super::solve_dense_with_unassigned)) solution
+/// against its matrix using the LP duals, and returns the recomputed objective.
+///
+/// Written for minimising (flip every inequality when maximising): the assignment
+/// uses allowed entries, each column at most once, and covers the shorter side (when
+/// there are no unassigned costs); `row_dual[r] + col_dual[c] ≤ cost[r][c]` for every
+/// allowed entry, with equality on assigned pairs; every column dual is ≤ 0 and is 0
+/// on unused columns (for a tall matrix without unassigned costs, the same holds for
+/// rows instead); with unassigned costs, `row_dual[r] ≤ unassigned_cost[r]`, with
+/// equality for rows left unassigned. Integer matrices are checked exactly, float
+/// matrices to within `1e-9 × (1 + |terms|)` per comparison.
+///
+/// # Errors
+/// [`Error::CertificateRejected`] naming the first violated condition;
+/// [`Error::InvalidCost`] for an invalid matrix entry.
+///
+/// ```
+/// use peermatch::assign::{solve_dense, verify_dense, Matrix, Sense};
+///
+/// let costs = Matrix::new(2, 3, vec![4, 1, 3, 2, 0, 5])?;
+/// let mut solution = solve_dense(&costs, Sense::Minimize)?;
+/// assert_eq!(verify_dense(&costs, Sense::Minimize, None, &solution)?, 3);
+/// solution.row_duals[0] += 1;
+/// assert!(verify_dense(&costs, Sense::Minimize, None, &solution).is_err());
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+pub fn verify_dense<E: DenseEntry>(
+    costs: &Matrix<E>,
+    sense: Sense,
+    unassigned_cost: Option<&[E::Value]>,
+    solution: &DenseSolutionOf<E>,
+) -> Result<<E::Value as DenseValue>::Wide> {
+    E::Value::verify(costs, sense, unassigned_cost, solution)
+}
+
+/// The checks behind [`verify_dense`], for any value type: `cmp(a, b, c)` compares
+/// `a + b` with `c` (exactly, or within tolerance), `acc` adds a value to the total.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn check_dense<V, W>(
+    rows: usize,
+    cols: usize,
+    values: &[Option<V>],
+    sense: Sense,
+    unassigned: Option<&[V]>,
+    solution: &DenseSolution<W>,
+    cmp: impl Fn(W, W, V) -> Ordering,
+    acc: impl Fn(W, V) -> W,
+    zero: W,
+    same: impl Fn(W, W) -> bool,
+) -> Result<W>
+where
+    V: Copy + Default + PartialEq + std::fmt::Debug,
+    W: Copy + PartialEq + std::fmt::Debug,
+{
+    if solution.row_to_col.len() != rows
+        || solution.col_to_row.len() != cols
+        || solution.row_duals.len() != rows
+        || solution.col_duals.len() != cols
+        || unassigned.is_some_and(|u| u.len() != rows)
+    {
+        return reject("shape: the solution does not match the matrix".into());
+    }
+    // `worse` is the side of an inequality a dual must not be on.
+    let worse = match sense {
+        Sense::Minimize => Ordering::Greater,
+        Sense::Maximize => Ordering::Less,
+    };
+    let nil = V::default();
+    let none = zero;
+    let mut used = vec![false; cols];
+    let mut total = zero;
+    let mut assigned = 0usize;
+    for r in 0..rows {
+        let u = solution.row_duals[r];
+        match solution.row_to_col[r] {
+            Some(c) => {
+                if c >= cols || std::mem::replace(&mut used[c], true) {
+                    return reject(format!("row {r}: column {c} is out of range or used twice"));
+                }
+                if solution.col_to_row[c] != Some(r) {
+                    return reject(format!("row {r} and column {c} disagree about their pair"));
+                }
+                let Some(cost) = values[r * cols + c] else {
+                    return reject(format!("row {r} is assigned to forbidden column {c}"));
+                };
+                if cmp(u, solution.col_duals[c], cost) != Ordering::Equal {
+                    return reject(format!("assigned entry ({r}, {c}) is not tight"));
+                }
+                total = acc(total, cost);
+                assigned += 1;
+            }
+            None => {
+                if let Some(un) = unassigned {
+                    total = acc(total, un[r]);
+                    if cmp(u, none, un[r]) != Ordering::Equal {
+                        return reject(format!(
+                            "unassigned row {r}: its dual is not its unassigned cost"
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(un) = unassigned
+            && cmp(u, none, un[r]) == worse
+        {
+            return reject(format!("row {r}: its dual is past its unassigned cost"));
+        }
+        for c in 0..cols {
+            if let Some(cost) = values[r * cols + c]
+                && cmp(u, solution.col_duals[c], cost) == worse
+            {
+                return reject(format!("entry ({r}, {c}) violates dual feasibility"));
+            }
+        }
+    }
+    for (c, &u) in used.iter().enumerate() {
+        if solution.col_to_row[c].is_some() != u {
+            return reject(format!("column {c} and the rows disagree about its pair"));
+        }
+    }
+    // Free duals: the side that must be covered; signed, zero when unused: the other.
+    let tall = unassigned.is_none() && rows > cols;
+    let (duals, in_use): (&[W], Vec<bool>) = if tall {
+        (
+            &solution.row_duals,
+            solution.row_to_col.iter().map(Option::is_some).collect(),
+        )
+    } else {
+        (&solution.col_duals, used)
+    };
+    let side = if tall { "row" } else { "column" };
+    // A square matrix without unassigned costs uses every row and column: its LP can be
+    // written with equalities on both sides, whose duals are free.
+    let square = unassigned.is_none() && rows == cols;
+    for (k, (&d, &u)) in duals.iter().zip(&in_use).enumerate().filter(|_| !square) {
+        if cmp(d, none, nil) == worse {
+            return reject(format!("{side} {k}: its dual has the wrong sign"));
+        }
+        if !u && cmp(d, none, nil) != Ordering::Equal {
+            return reject(format!("unused {side} {k} has a nonzero dual"));
+        }
+    }
+    if unassigned.is_none() && assigned != rows.min(cols) {
+        return reject(format!(
+            "only {assigned} pairs assigned, {} required",
+            rows.min(cols)
+        ));
+    }
+    if !same(total, solution.objective) {
+        return reject(format!(
+            "stated objective {:?} differs from the recomputed {total:?}",
+            solution.objective
+        ));
+    }
+    if !same(total, solution.objective) {
+        return reject(format!(
+            "stated objective {:?} differs from the recomputed {total:?}",
+            solution.objective
+        ));
+    }
+    Ok(total)
+}

@@ -1,0 +1,937 @@
+//! Dense linear assignment: the Jonker–Volgenant algorithm on a full cost matrix.
+//!
+//! `rows × cols` costs, minimised or maximised; `min(rows, cols)` pairs are assigned (a
+//! row of a wide matrix or a column of a tall one is left over). Entries may be
+//! forbidden, and [`solve_dense_with_unassigned`] lets each row stay unassigned at a
+//! cost of its own instead of taking a worse entry.
+//!
+//! # Algorithm
+//! R. Jonker and A. Volgenant, *A shortest augmenting path algorithm for dense and
+//! sparse linear assignment problems*, Computing 38 (1987) 325–340. On a square matrix:
+//! column reduction (each column's minimum becomes its price), reduction transfer
+//! (rows assigned once pass their slack to the column), two rounds of augmenting row
+//! reduction (free rows bid for their cheapest column, lowering its price by the gap to
+//! the second cheapest), then a shortest augmenting path for each row still free,
+//! Dijkstra-like over columns, scanning *all* columns at the current minimum distance
+//! together so that ties (frequent with small integer ranges) cost one pass instead of
+//! many. Wide matrices skip column reduction (prices must stay ≤ 0 on unassigned
+//! columns) and start from zero prices; tall matrices are transposed.
+//!
+//! Time `O(n³)` in the worst case, far less in practice; space `O(n)` beyond the matrix
+//! (plus a copy of it when maximising, transposing, or widening integers).
+//!
+//! # Arithmetic
+//! Complete integer matrices run in `i64` when the largest magnitude proves every
+//! intermediate value in range (`|c| · (4n + 8) < 2⁶²`), otherwise in `i128`: every `i64`
+//! matrix is solved exactly. Integer matrices with forbidden entries or unassigned
+//! costs are solved by the sparse solver, which handles missing entries natively and
+//! reports infeasibility exactly. Float matrices run in `f64`; a forbidden entry
+//! becomes a finite cost too large for any optimal assignment to use.
+
+use std::fmt::Debug;
+use std::ops::{Add, Sub};
+
+use super::certificate;
+use super::sparse::{self, CapacitatedProblem};
+use crate::error::{Error, Result};
+
+/// Whether to minimise or maximise the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Sense {
+    /// Least total cost.
+    #[default]
+    Minimize,
+    /// Greatest total weight.
+    Maximize,
+}
+
+/// A dense `rows × cols` matrix, stored row by row.
+///
+/// ```
+/// use peermatch::assign::Matrix;
+/// let m = Matrix::from_fn(2, 3, |r, c| (r * 3 + c) as i64);
+/// assert_eq!(*m.get(1, 2), 5);
+/// assert!(Matrix::new(2, 2, vec![1, 2, 3]).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix<T> {
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+}
+
+impl<T> Matrix<T> {
+    /// A matrix from its entries in row-major order.
+    ///
+    /// # Errors
+    /// [`Error::MatrixShape`] unless `data.len() == rows × cols`.
+    pub fn new(rows: usize, cols: usize, data: Vec<T>) -> Result<Self> {
+        if rows.checked_mul(cols) != Some(data.len()) {
+            return Err(Error::MatrixShape {
+                rows,
+                cols,
+                len: data.len(),
+            });
+        }
+        Ok(Matrix { rows, cols, data })
+    }
+
+    /// A matrix whose entry `(r, c)` is `f(r, c)`.
+    pub fn from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
+        let mut data = Vec::with_capacity(rows * cols);
+        for r in 0..rows {
+            for c in 0..cols {
+                data.push(f(r, c));
+            }
+        }
+        Matrix { rows, cols, data }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Entry `(row, col)`.
+    ///
+    /// # Panics
+    /// When `row` or `col` is out of range.
+    pub fn get(&self, row: usize, col: usize) -> &T {
+        assert!(row < self.rows && col < self.cols, "entry out of range");
+        &self.data[row * self.cols + col]
+    }
+
+    /// The entries in row-major order.
+    pub fn as_slice(&self) -> &[T] {
+        &self.data
+    }
+}
+
+/// An optimal dense assignment with its LP dual certificate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DenseSolution<V> {
+    /// For each row, its column, or `None` when left unassigned.
+    pub row_to_col: Vec<Option<usize>>,
+    /// For each column, its row, or `None`.
+    pub col_to_row: Vec<Option<usize>>,
+    /// Total of the assigned entries (and of the unassigned rows' costs, when given).
+    pub objective: V,
+    /// Row duals `u`: with column duals `v`, `u[r] + v[c] ≤ cost[r][c]` for every allowed
+    /// entry when minimising (`≥` when maximising), with equality on assigned pairs.
+    pub row_duals: Vec<V>,
+    /// Column duals `v`.
+    pub col_duals: Vec<V>,
+}
+
+/// What an entry of a cost matrix means.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Entry<V> {
+    Allowed(V),
+    Forbidden,
+    Invalid(f64),
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for i64 {}
+    impl Sealed for f64 {}
+    impl Sealed for Option<i64> {}
+    impl Sealed for Option<f64> {}
+}
+
+/// A cost-matrix entry: `i64`, `f64`, or either wrapped in `Option` (`None` =
+/// forbidden). For `f64`, the infinity of the direction being avoided (+∞ when
+/// minimising, −∞ when maximising) is forbidden too; NaN and the other infinity are
+/// [`Error::InvalidCost`].
+pub trait DenseEntry: Copy + sealed::Sealed {
+    /// The numeric type of costs, duals and objectives.
+    type Value: DenseValue;
+    #[doc(hidden)]
+    fn entry(self, sense: Sense) -> Entry<Self::Value>;
+    /// The entries themselves, when they are plain `i64` (the zero-copy fast path).
+    #[doc(hidden)]
+    fn plain_i64(_data: &[Self]) -> Option<&[i64]> {
+        None
+    }
+    /// The entries themselves, when they are plain `f64`.
+    #[doc(hidden)]
+    fn plain_f64(_data: &[Self]) -> Option<&[f64]> {
+        None
+    }
+}
+
+fn float_entry(x: f64, sense: Sense) -> Entry<f64> {
+    let avoided = match sense {
+        Sense::Minimize => f64::INFINITY,
+        Sense::Maximize => f64::NEG_INFINITY,
+    };
+    if x == avoided {
+        Entry::Forbidden
+    } else if x.is_finite() {
+        Entry::Allowed(x)
+    } else {
+        Entry::Invalid(x)
+    }
+}
+
+impl DenseEntry for i64 {
+    type Value = i64;
+    fn entry(self, _: Sense) -> Entry<i64> {
+        Entry::Allowed(self)
+    }
+    fn plain_i64(data: &[i64]) -> Option<&[i64]> {
+        Some(data)
+    }
+}
+
+impl DenseEntry for Option<i64> {
+    type Value = i64;
+    fn entry(self, _: Sense) -> Entry<i64> {
+        self.map_or(Entry::Forbidden, Entry::Allowed)
+    }
+}
+
+impl DenseEntry for f64 {
+    type Value = f64;
+    fn entry(self, sense: Sense) -> Entry<f64> {
+        float_entry(self, sense)
+    }
+    fn plain_f64(data: &[f64]) -> Option<&[f64]> {
+        Some(data)
+    }
+}
+
+impl DenseEntry for Option<f64> {
+    type Value = f64;
+    fn entry(self, sense: Sense) -> Entry<f64> {
+        self.map_or(Entry::Forbidden, |x| float_entry(x, sense))
+    }
+}
+
+/// The numeric type of a dense problem: `i64` (solved exactly) or `f64`.
+pub trait DenseValue: Copy + PartialOrd + Debug + sealed::Sealed {
+    /// The type of objectives and duals: `i128` for `i64` costs, so that no sum of
+    /// `i64` costs and no dual can overflow; `f64` for `f64`.
+    type Wide: Copy + PartialOrd + Debug;
+    #[doc(hidden)]
+    fn solve<E: DenseEntry<Value = Self>>(
+        m: &Matrix<E>,
+        sense: Sense,
+        unassigned: Option<&[Self]>,
+    ) -> Result<DenseSolution<Self::Wide>>;
+    #[doc(hidden)]
+    fn verify<E: DenseEntry<Value = Self>>(
+        m: &Matrix<E>,
+        sense: Sense,
+        unassigned: Option<&[Self]>,
+        solution: &DenseSolution<Self::Wide>,
+    ) -> Result<Self::Wide>;
+}
+
+/// The solution type of a matrix of `E`.
+pub type DenseSolutionOf<E> = DenseSolution<<<E as DenseEntry>::Value as DenseValue>::Wide>;
+
+/// Solves the dense assignment problem: `min(rows, cols)` pairs of least (or greatest)
+/// total, avoiding forbidden entries.
+///
+/// # Complexity
+/// `O(n³)` time in the worst case for `n = max(rows, cols)`, typically much less; `O(n)`
+/// extra space on the fast path (complete matrix, minimising, `rows ≤ cols`, `i64`
+/// within range or `f64`), one matrix copy otherwise.
+///
+/// # Errors
+/// [`Error::Infeasible`] when forbidden entries leave no full assignment;
+/// [`Error::InvalidCost`] for NaN or the wrong infinity; [`Error::CostOverflow`] when an
+/// `i64` objective or dual does not fit in `i64`.
+///
+/// ```
+/// use peermatch::assign::{solve_dense, Matrix, Sense};
+///
+/// // Three workers (rows), two jobs: the cheapest pair of workers is chosen,
+/// // worker 0 on job 1 (1) and worker 1 on job 0 (2).
+/// let costs = Matrix::new(3, 2, vec![4, 1, 2, 0, 3, 3])?;
+/// let solution = solve_dense(&costs, Sense::Minimize)?;
+/// assert_eq!(solution.row_to_col, [Some(1), Some(0), None]);
+/// assert_eq!(solution.objective, 3); // i128: sums of i64 costs cannot overflow
+///
+/// // Forbidden entries, maximising.
+/// let weights = Matrix::new(2, 2, vec![Some(5.0), None, Some(4.0), Some(1.0)])?;
+/// let best = solve_dense(&weights, Sense::Maximize)?;
+/// assert_eq!(best.row_to_col, [Some(0), Some(1)]);
+/// assert_eq!(best.objective, 6.0);
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+pub fn solve_dense<E: DenseEntry>(costs: &Matrix<E>, sense: Sense) -> Result<DenseSolutionOf<E>> {
+    E::Value::solve(costs, sense, None)
+}
+
+/// Like [`solve_dense`], but each row may instead stay unassigned at
+/// `unassigned_cost[row]`: the plan of least (greatest) total, of any size.
+///
+/// # Errors
+/// As for [`solve_dense`], and [`Error::MatrixShape`] when `unassigned_cost` does not
+/// have one entry per row.
+///
+/// ```
+/// use peermatch::assign::{solve_dense_with_unassigned, Matrix, Sense};
+///
+/// // Row 1's only options are worse than staying unassigned at 5.
+/// let costs = Matrix::new(2, 2, vec![1, 9, 8, 7])?;
+/// let solution = solve_dense_with_unassigned(&costs, Sense::Minimize, &[5, 5])?;
+/// assert_eq!(solution.row_to_col, [Some(0), None]);
+/// assert_eq!(solution.objective, 1 + 5);
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+pub fn solve_dense_with_unassigned<E: DenseEntry>(
+    costs: &Matrix<E>,
+    sense: Sense,
+    unassigned_cost: &[E::Value],
+) -> Result<DenseSolutionOf<E>> {
+    if unassigned_cost.len() != costs.rows() {
+        return Err(Error::MatrixShape {
+            rows: costs.rows(),
+            cols: 1,
+            len: unassigned_cost.len(),
+        });
+    }
+    E::Value::solve(costs, sense, Some(unassigned_cost))
+}
+
+/// Validates every entry; returns the allowed values in row-major order (`None` for
+/// forbidden) and whether any entry is forbidden.
+fn classify<E: DenseEntry>(m: &Matrix<E>, sense: Sense) -> Result<(Vec<Option<E::Value>>, bool)> {
+    let mut out = Vec::with_capacity(m.data.len());
+    let mut forbidden = false;
+    for (i, e) in m.data.iter().enumerate() {
+        match e.entry(sense) {
+            Entry::Allowed(v) => out.push(Some(v)),
+            Entry::Forbidden => {
+                forbidden = true;
+                out.push(None);
+            }
+            Entry::Invalid(value) => {
+                return Err(Error::InvalidCost {
+                    row: i / m.cols,
+                    col: i % m.cols,
+                    value,
+                });
+            }
+        }
+    }
+    Ok((out, forbidden))
+}
+
+// ---------------------------------------------------------------------------------
+// The Jonker–Volgenant core, generic over the arithmetic.
+
+/// Arithmetic the JV core runs in. Callers guarantee no overflow (integers) by bounds.
+trait Num: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Debug {
+    const ZERO: Self;
+    /// Larger than any reduced cost that can occur.
+    const HUGE: Self;
+}
+
+impl Num for i64 {
+    const ZERO: Self = 0;
+    const HUGE: Self = i64::MAX / 2;
+}
+
+impl Num for i128 {
+    const ZERO: Self = 0;
+    const HUGE: Self = i128::MAX / 2;
+}
+
+impl Num for f64 {
+    const ZERO: Self = 0.0;
+    const HUGE: Self = f64::MAX;
+}
+
+const FREE: u32 = u32::MAX;
+
+/// Solves the `rows × cols` problem `c` (row-major, minimising, `rows ≤ cols`).
+/// Returns row → column, column → row (or `FREE`) and the column prices `v`; the row
+/// duals are `c[i][x[i]] − v[x[i]]`.
+fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u32>, Vec<T>) {
+    debug_assert!(rows <= cols && c.len() == rows * cols);
+    let mut x = vec![FREE; rows];
+    let mut y = vec![FREE; cols];
+    let mut v = vec![T::ZERO; cols];
+    if rows == 0 {
+        return (x, y, v);
+    }
+    if cols == 1 {
+        x[0] = 0;
+        y[0] = 0;
+        v[0] = c[0];
+        return (x, y, v);
+    }
+    let row = |i: usize| &c[i * cols..(i + 1) * cols];
+
+    let mut free: Vec<u32> = Vec::with_capacity(rows);
+    if rows == cols {
+        // Column reduction: each column's price is its minimum; the row holding the
+        // minimum takes the column if it has none yet (scanning columns from the last,
+        // as in the original, so ties go to the lower row and later columns yield).
+        let mut argmin = vec![0u32; cols];
+        v.copy_from_slice(row(0));
+        for i in 1..rows {
+            for (j, &cij) in row(i).iter().enumerate() {
+                if cij < v[j] {
+                    v[j] = cij;
+                    argmin[j] = i as u32;
+                }
+            }
+        }
+        let mut matches = vec![0u32; rows];
+        for j in (0..cols).rev() {
+            let i = argmin[j] as usize;
+            matches[i] += 1;
+            if matches[i] == 1 {
+                x[i] = j as u32;
+                y[j] = i as u32;
+            }
+        }
+        // Reduction transfer: a row assigned once hands its slack to its column.
+        for i in 0..rows {
+            if matches[i] == 0 {
+                free.push(i as u32);
+            } else if matches[i] == 1 {
+                let j1 = x[i] as usize;
+                let mut min = T::HUGE;
+                for (j, &cij) in row(i).iter().enumerate() {
+                    if j != j1 && cij - v[j] < min {
+                        min = cij - v[j];
+                    }
+                }
+                v[j1] = v[j1] - min;
+            }
+        }
+        // Rows the column reduction assigned more than once keep one column; the
+        // others' columns were left free above, so those rows are not free.
+    } else {
+        free.extend(0..rows as u32);
+    }
+
+    // Augmenting row reduction, twice.
+    for _ in 0..2 {
+        let mut k = 0;
+        let previous = std::mem::take(&mut free);
+        let mut queue = previous;
+        while k < queue.len() {
+            let i = queue[k] as usize;
+            k += 1;
+            let r = row(i);
+            let (mut umin, mut j1) = (r[0] - v[0], 0usize);
+            let (mut usub, mut j2) = (T::HUGE, 0usize);
+            for j in 1..cols {
+                let h = r[j] - v[j];
+                if h < usub {
+                    if h >= umin {
+                        usub = h;
+                        j2 = j;
+                    } else {
+                        usub = umin;
+                        j2 = j1;
+                        umin = h;
+                        j1 = j;
+                    }
+                }
+            }
+            let mut i0 = y[j1];
+            let lowered = v[j1] - (usub - umin);
+            let strict = umin < usub && lowered < v[j1];
+            if strict {
+                v[j1] = lowered;
+            } else if i0 != FREE {
+                // Minimum and second minimum tie: take the second column, which may be free.
+                j1 = j2;
+                i0 = y[j2];
+            }
+            x[i] = j1 as u32;
+            y[j1] = i as u32;
+            if i0 != FREE {
+                x[i0 as usize] = FREE;
+                if strict {
+                    // Continue the augmenting path with the row just displaced.
+                    k -= 1;
+                    queue[k] = i0;
+                } else {
+                    free.push(i0);
+                }
+            }
+        }
+    }
+
+    // Shortest augmenting paths for the rows still free.
+    let mut d = vec![T::ZERO; cols];
+    let mut pred = vec![0u32; cols];
+    let mut collist: Vec<u32> = (0..cols as u32).collect();
+    for &f in &free {
+        let f = f as usize;
+        if x[f] != FREE {
+            continue;
+        }
+        let rf = row(f);
+        for j in 0..cols {
+            d[j] = rf[j] - v[j];
+            pred[j] = f as u32;
+            collist[j] = j as u32;
+        }
+        // collist[..low] are ready, [low..up] are at the current minimum, [up..] unscanned.
+        let (mut low, mut up) = (0usize, 0usize);
+        let mut last = 0usize;
+        let mut min = T::ZERO;
+        let end: usize = 'search: loop {
+            if up == low {
+                last = low;
+                min = d[collist[up] as usize];
+                up += 1;
+                // `up` grows inside the loop; the scan still covers the columns that were
+                // unscanned when it started.
+                let first = up;
+                for k in first..cols {
+                    let j = collist[k] as usize;
+                    let h = d[j];
+                    if h <= min {
+                        if h < min {
+                            up = low;
+                            min = h;
+                        }
+                        collist[k] = collist[up];
+                        collist[up] = j as u32;
+                        up += 1;
+                    }
+                }
+                for &j in &collist[low..up] {
+                    if y[j as usize] == FREE {
+                        break 'search j as usize;
+                    }
+                }
+            }
+            // Scan the next column at the minimum: relax through its row.
+            let j1 = collist[low] as usize;
+            low += 1;
+            let i = y[j1] as usize;
+            let ri = row(i);
+            let h = ri[j1] - v[j1] - min;
+            let mut k = up;
+            while k < cols {
+                let j = collist[k] as usize;
+                let v2 = ri[j] - v[j] - h;
+                if v2 < d[j] {
+                    pred[j] = i as u32;
+                    if v2 == min {
+                        if y[j] == FREE {
+                            break 'search j;
+                        }
+                        collist[k] = collist[up];
+                        collist[up] = j as u32;
+                        up += 1;
+                    }
+                    d[j] = v2;
+                }
+                k += 1;
+            }
+        };
+        // Update the prices of the columns made ready before the final minimum.
+        for &j in &collist[..last] {
+            let j = j as usize;
+            v[j] = v[j] + d[j] - min;
+        }
+        // Augment along the alternating path back to the free row.
+        let mut j = end;
+        loop {
+            let i = pred[j] as usize;
+            y[j] = i as u32;
+            let next = x[i];
+            x[i] = j as u32;
+            if i == f {
+                break;
+            }
+            j = next as usize;
+        }
+    }
+    (x, y, v)
+}
+
+/// The row duals `u[i] = c[i][x[i]] − v[x[i]]` of a JV result.
+fn row_duals<T: Num>(cols: usize, c: &[T], x: &[u32], v: &[T]) -> Vec<T> {
+    x.iter()
+        .enumerate()
+        .map(|(i, &j)| {
+            let j = j as usize;
+            c[i * cols + j] - v[j]
+        })
+        .collect()
+}
+
+fn transpose<T: Copy>(rows: usize, cols: usize, data: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(data.len());
+    for c in 0..cols {
+        for r in 0..rows {
+            out.push(data[r * cols + c]);
+        }
+    }
+    out
+}
+
+/// A JV result in the caller's orientation: `(row_to_col, row duals, col duals)` in
+/// min-form arithmetic type `T`.
+struct Oriented<T> {
+    row_to_col: Vec<Option<usize>>,
+    row_duals: Vec<T>,
+    col_duals: Vec<T>,
+}
+
+/// Runs JV on a complete min-form matrix in any orientation.
+fn jv_oriented<T: Num>(rows: usize, cols: usize, c: &[T]) -> Oriented<T> {
+    if rows <= cols {
+        let (x, _, v) = jv(rows, cols, c);
+        let u = row_duals(cols, c, &x, &v);
+        Oriented {
+            row_to_col: x.iter().map(|&j| Some(j as usize)).collect(),
+            row_duals: u,
+            col_duals: v,
+        }
+    } else {
+        let t = transpose(rows, cols, c);
+        let (x, y, v) = jv(cols, rows, &t);
+        let u = row_duals(rows, &t, &x, &v);
+        Oriented {
+            row_to_col: y
+                .iter()
+                .map(|&i| (i != FREE).then_some(i as usize))
+                .collect(),
+            row_duals: v,
+            col_duals: u,
+        }
+    }
+}
+
+fn col_to_row(cols: usize, row_to_col: &[Option<usize>]) -> Vec<Option<usize>> {
+    let mut out = vec![None; cols];
+    for (r, c) in row_to_col.iter().enumerate() {
+        if let Some(c) = *c {
+            out[c] = Some(r);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// i64: exact.
+
+/// Largest magnitude for which `jv::<i64>` cannot overflow on an `n`-sided problem.
+fn fits_i64(max_abs: u64, n: usize) -> bool {
+    let factor = (n as u128) * 4 + 8;
+    u128::from(max_abs) * factor < (1u128 << 62)
+}
+
+impl DenseValue for i64 {
+    type Wide = i128;
+
+    fn solve<E: DenseEntry<Value = i64>>(
+        m: &Matrix<E>,
+        sense: Sense,
+        unassigned: Option<&[i64]>,
+    ) -> Result<DenseSolution<i128>> {
+        let (rows, cols) = (m.rows, m.cols);
+        if unassigned.is_none()
+            && let Some(plain) = E::plain_i64(&m.data)
+        {
+            return complete_i64(rows, cols, plain, sense);
+        }
+        let (values, forbidden) = classify(m, sense)?;
+        if !forbidden && unassigned.is_none() {
+            let plain: Vec<i64> = values.iter().map(|v| v.expect("complete")).collect();
+            return complete_i64(rows, cols, &plain, sense);
+        }
+        let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
+        let (row_to_col, row_duals, col_duals) =
+            sparse_dense(rows, cols, &values, sign, unassigned)?;
+        let mut objective: i128 = 0;
+        for (r, c) in row_to_col.iter().enumerate() {
+            objective += match c {
+                Some(c) => i128::from(values[r * cols + c].expect("assigned entries are allowed")),
+                None => unassigned.map_or(0, |u| i128::from(u[r])),
+            };
+        }
+        finish_i64(cols, row_to_col, objective, row_duals, col_duals)
+    }
+
+    fn verify<E: DenseEntry<Value = i64>>(
+        m: &Matrix<E>,
+        sense: Sense,
+        unassigned: Option<&[i64]>,
+        solution: &DenseSolution<i128>,
+    ) -> Result<i128> {
+        let (values, _) = classify(m, sense)?;
+        certificate::check_dense(
+            m.rows,
+            m.cols,
+            &values,
+            sense,
+            unassigned,
+            solution,
+            |a: i128, b: i128, c: i64| {
+                // Duals of an i64 problem stay far inside i128; saturate rather than panic
+                // on a forged certificate.
+                a.saturating_add(b).cmp(&i128::from(c))
+            },
+            |a: i128, b: i64| a + i128::from(b),
+            0i128,
+            |total: i128, stated: i128| total == stated,
+        )
+    }
+}
+
+/// A complete integer matrix: JV in `i64` when the bound allows, else in `i128`.
+fn complete_i64(rows: usize, cols: usize, c: &[i64], sense: Sense) -> Result<DenseSolution<i128>> {
+    let max_abs = c.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
+    let n = rows.max(cols);
+    let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
+    let signed = |d: Vec<i128>| d.into_iter().map(|x| sign * x).collect::<Vec<_>>();
+    let o = if fits_i64(max_abs, n) {
+        let o = if sense == Sense::Minimize {
+            jv_oriented(rows, cols, c)
+        } else {
+            let negated: Vec<i64> = c.iter().map(|&x| -x).collect();
+            jv_oriented(rows, cols, &negated)
+        };
+        Oriented {
+            row_to_col: o.row_to_col,
+            row_duals: o.row_duals.into_iter().map(i128::from).collect(),
+            col_duals: o.col_duals.into_iter().map(i128::from).collect(),
+        }
+    } else {
+        let wide: Vec<i128> = c.iter().map(|&x| sign * i128::from(x)).collect();
+        jv_oriented(rows, cols, &wide)
+    };
+    let objective: i128 = o
+        .row_to_col
+        .iter()
+        .enumerate()
+        .filter_map(|(r, col)| col.map(|col| i128::from(c[r * cols + col])))
+        .sum();
+    finish_i64(
+        cols,
+        o.row_to_col,
+        objective,
+        signed(o.row_duals),
+        signed(o.col_duals),
+    )
+}
+
+fn finish_i64(
+    cols: usize,
+    row_to_col: Vec<Option<usize>>,
+    objective: i128,
+    row_duals: Vec<i128>,
+    col_duals: Vec<i128>,
+) -> Result<DenseSolution<i128>> {
+    Ok(DenseSolution {
+        col_to_row: col_to_row(cols, &row_to_col),
+        row_to_col,
+        objective,
+        row_duals,
+        col_duals,
+    })
+}
+
+/// Integer problems with forbidden entries or unassigned costs: the sparse solver in
+/// `i128`, its potentials turned into LP duals (min-form, then signed for the sense).
+#[allow(clippy::type_complexity)]
+fn sparse_dense(
+    rows: usize,
+    cols: usize,
+    values: &[Option<i64>],
+    sign: i128,
+    unassigned: Option<&[i64]>,
+) -> Result<(Vec<Option<usize>>, Vec<i128>, Vec<i128>)> {
+    // Without unassigned costs the shorter side must be fully assigned: put it on rows.
+    let transposed = unassigned.is_none() && rows > cols;
+    let (r_n, c_n) = if transposed {
+        (cols, rows)
+    } else {
+        (rows, cols)
+    };
+    let at = |r: usize, c: usize| {
+        if transposed {
+            values[c * cols + r]
+        } else {
+            values[r * cols + c]
+        }
+    };
+    let mut problem = CapacitatedProblem::<i128>::new(vec![1; c_n]);
+    for r in 0..r_n {
+        let arcs = (0..c_n).filter_map(|c| at(r, c).map(|v| (c, sign * i128::from(v))));
+        let u = unassigned.map(|u| sign * i128::from(u[r]));
+        problem.add_row(u, arcs)?;
+    }
+    let solution = sparse::solve(&problem, |_, _| 0)?;
+    // Reduced cost c + π(r) − π(c) ≥ 0  ⇔  (π_t − π(r)) + (π(c) − π_t) ≤ c.
+    let t = solution.duals.sink;
+    let mut alpha: Vec<i128> = solution.duals.row.iter().map(|&p| t - p).collect();
+    let mut beta: Vec<i128> = solution.duals.col.iter().map(|&p| p - t).collect();
+    let mut used = vec![false; c_n];
+    for c in solution.row_to_col.iter().flatten() {
+        used[*c] = true;
+    }
+    // An unused column's slot arc only bounds its dual from below; zero is feasible
+    // and is what complementary slackness asks for.
+    for (b, &u) in beta.iter_mut().zip(&used) {
+        if !u {
+            *b = 0;
+        }
+    }
+    for a in alpha.iter_mut() {
+        *a *= sign;
+    }
+    for b in beta.iter_mut() {
+        *b *= sign;
+    }
+    if transposed {
+        let row_to_col = col_to_row(rows, &solution.row_to_col);
+        Ok((row_to_col, beta, alpha))
+    } else {
+        Ok((solution.row_to_col, alpha, beta))
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// f64.
+
+impl DenseValue for f64 {
+    type Wide = f64;
+
+    fn solve<E: DenseEntry<Value = f64>>(
+        m: &Matrix<E>,
+        sense: Sense,
+        unassigned: Option<&[f64]>,
+    ) -> Result<DenseSolution<f64>> {
+        if unassigned.is_none()
+            && sense == Sense::Minimize
+            && m.rows <= m.cols
+            && let Some(plain) = E::plain_f64(&m.data)
+            && plain.iter().all(|x| x.is_finite())
+        {
+            // The fast path: the caller's own complete matrix, no copy.
+            let o = jv_oriented(m.rows, m.cols, plain);
+            let objective = o
+                .row_to_col
+                .iter()
+                .enumerate()
+                .filter_map(|(r, c)| c.map(|c| plain[r * m.cols + c]))
+                .sum();
+            return Ok(DenseSolution {
+                col_to_row: col_to_row(m.cols, &o.row_to_col),
+                row_to_col: o.row_to_col,
+                objective,
+                row_duals: o.row_duals,
+                col_duals: o.col_duals,
+            });
+        }
+        let (values, _) = classify(m, sense)?;
+        if let Some((r, &x)) = unassigned
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find(|(_, x)| !x.is_finite())
+        {
+            return Err(Error::InvalidCost {
+                row: r,
+                col: m.cols,
+                value: x,
+            });
+        }
+        let (rows, cols) = (m.rows, m.cols);
+        let sign = if sense == Sense::Minimize { 1.0 } else { -1.0 };
+        // A forbidden entry costs more than any assignment of allowed ones.
+        let max_abs = values
+            .iter()
+            .flatten()
+            .chain(unassigned.into_iter().flatten())
+            .fold(0.0f64, |a, &x| a.max(x.abs()));
+        let big = (max_abs + 1.0) * (2.0 * (rows + cols) as f64 + 2.0);
+        let width = cols + unassigned.map_or(0, |_| rows);
+        let mut c = Vec::with_capacity(rows * width);
+        for r in 0..rows {
+            c.extend(
+                values[r * cols..(r + 1) * cols]
+                    .iter()
+                    .map(|v| v.map_or(big, |x| sign * x)),
+            );
+            if let Some(u) = unassigned {
+                c.extend((0..rows).map(|k| if k == r { sign * u[r] } else { big }));
+            }
+        }
+        let o = jv_oriented(rows, width, &c);
+        let mut row_to_col = o.row_to_col;
+        let mut row_duals = o.row_duals;
+        let mut objective = 0.0;
+        for r in 0..rows {
+            match row_to_col[r] {
+                Some(j) if j < cols => match values[r * cols + j] {
+                    Some(x) => objective += x,
+                    None => return Err(Error::Infeasible { row: r }),
+                },
+                Some(j) => {
+                    if j != cols + r {
+                        return Err(Error::Infeasible { row: r });
+                    }
+                    objective += unassigned.expect("widened")[r];
+                    row_to_col[r] = None;
+                }
+                None => {}
+            }
+            if unassigned.is_some() {
+                // Fold row r's private column into its dual (see the module docs of
+                // `certificate`): α'_r = α_r + β_dummy.
+                row_duals[r] += o.col_duals[cols + r];
+            }
+        }
+        let col_duals: Vec<f64> = o.col_duals[..cols].iter().map(|&v| sign * v).collect();
+        Ok(DenseSolution {
+            col_to_row: col_to_row(cols, &row_to_col),
+            row_to_col,
+            objective,
+            row_duals: row_duals.iter().map(|&u| sign * u).collect(),
+            col_duals,
+        })
+    }
+
+    fn verify<E: DenseEntry<Value = f64>>(
+        m: &Matrix<E>,
+        sense: Sense,
+        unassigned: Option<&[f64]>,
+        solution: &DenseSolution<f64>,
+    ) -> Result<f64> {
+        let (values, _) = classify(m, sense)?;
+        certificate::check_dense(
+            m.rows,
+            m.cols,
+            &values,
+            sense,
+            unassigned,
+            solution,
+            |a, b, c| {
+                let tolerance = 1e-9 * (1.0 + c.abs() + a.abs() + b.abs());
+                let lhs = a + b;
+                if (lhs - c).abs() <= tolerance {
+                    std::cmp::Ordering::Equal
+                } else {
+                    lhs.partial_cmp(&c).unwrap_or(std::cmp::Ordering::Greater)
+                }
+            },
+            |a, b| a + b,
+            0.0,
+            |total: f64, stated: f64| (total - stated).abs() <= 1e-9 * (1.0 + total.abs()),
+        )
+    }
+}

@@ -1,0 +1,126 @@
+//! Exact assignment solvers, usable without cohorts.
+//!
+//! Two problem shapes, one algorithmic family — shortest augmenting paths with dual
+//! potentials (R. Jonker and A. Volgenant, *A shortest augmenting path algorithm for
+//! dense and sparse linear assignment problems*, Computing 38, 1987):
+//!
+//! - **dense** ([`solve_dense`]): a full `rows × cols` cost matrix of `i64` or `f64`,
+//!   minimised or maximised, rectangular either way, with optional forbidden entries
+//!   and an optional per-row cost of staying unassigned. Complete integer and float
+//!   matrices run the Jonker–Volgenant algorithm proper (column reduction, reduction
+//!   transfer, augmenting row reduction, then shortest augmenting paths that scan all
+//!   columns at the current minimum distance together);
+//! - **sparse capacitated** ([`CapacitatedProblem`], [`solve`], [`min_cost_max_flow`]):
+//!   rows with lists of `(column, cost)` arcs, columns with capacities and convex
+//!   per-slot costs handled natively in the augmenting paths — a column of capacity
+//!   10⁹ is one node, never 10⁹ copies. This is what the cohort matcher uses.
+//!
+//! # Exactness
+//! Integer costs are solved in integer arithmetic. The sparse solver checks every
+//! addition and subtraction and returns [`Error::CostOverflow`] instead of a wrapped
+//! number; the dense solver proves from the input's magnitude that `i64` cannot
+//! overflow, and otherwise solves in `i128`, so every `i64` matrix is solved exactly.
+//! Float matrices are solved in `f64`, exactly as far as `f64` addition is.
+//!
+//! # Certificates
+//! Every solution carries dual potentials, and [`verify`] / [`verify_dense`] check a
+//! (primal, dual) pair independently of the solver: feasibility of the assignment,
+//! non-negative reduced costs everywhere, and the objective. Anyone can check
+//! optimality without trusting this code.
+//!
+//! # Determinism
+//! No randomness, no hash maps, no threads whose scheduling could leak into the
+//! result: the same input gives the same assignment, bit for bit.
+
+mod certificate;
+mod dense;
+mod sparse;
+
+use std::fmt::Debug;
+
+pub use certificate::{verify, verify_dense, verify_max_flow};
+pub use dense::{
+    DenseEntry, DenseSolution, DenseSolutionOf, DenseValue, Matrix, Sense, solve_dense,
+    solve_dense_with_unassigned,
+};
+pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for i64 {}
+    impl Sealed for i128 {}
+    impl<C: Sealed> Sealed for super::Lexicographic<C> {}
+}
+pub(crate) use sealed::Sealed;
+
+/// An exact integer cost the sparse solver can add, subtract and compare.
+///
+/// Implemented for `i64`, `i128` and [`Lexicographic`] pairs of them; sealed, so the
+/// solver's overflow checks cover every implementation.
+pub trait Cost: Copy + Ord + Debug + Sealed {
+    /// The cost of nothing.
+    const ZERO: Self;
+    /// A unit cost (for a pair, a unit in the major component).
+    const ONE: Self;
+    /// `self + rhs`, or `None` on overflow.
+    fn checked_add(self, rhs: Self) -> Option<Self>;
+    /// `self - rhs`, or `None` on overflow.
+    fn checked_sub(self, rhs: Self) -> Option<Self>;
+}
+
+macro_rules! int_cost {
+    ($($t:ty),*) => {$(
+        impl Cost for $t {
+            const ZERO: Self = 0;
+            const ONE: Self = 1;
+            fn checked_add(self, rhs: Self) -> Option<Self> {
+                <$t>::checked_add(self, rhs)
+            }
+            fn checked_sub(self, rhs: Self) -> Option<Self> {
+                <$t>::checked_sub(self, rhs)
+            }
+        }
+    )*};
+}
+int_cost!(i64, i128);
+
+/// Two costs compared lexicographically: `major` first, `minor` to break ties.
+///
+/// Adds component-wise, so it is a cost in its own right: the solvers optimise a
+/// lexicographic objective exactly, with no big-M constant to overflow.
+/// [`min_cost_max_flow`] uses it for (unassigned rows, cost).
+///
+/// ```
+/// use peermatch::assign::Lexicographic;
+/// assert!(Lexicographic { major: 0, minor: 100 } < Lexicographic { major: 1, minor: -5 });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Lexicographic<C> {
+    /// The more significant cost.
+    pub major: C,
+    /// The less significant cost.
+    pub minor: C,
+}
+
+impl<C: Cost> Cost for Lexicographic<C> {
+    const ZERO: Self = Lexicographic {
+        major: C::ZERO,
+        minor: C::ZERO,
+    };
+    const ONE: Self = Lexicographic {
+        major: C::ONE,
+        minor: C::ZERO,
+    };
+    fn checked_add(self, rhs: Self) -> Option<Self> {
+        Some(Lexicographic {
+            major: self.major.checked_add(rhs.major)?,
+            minor: self.minor.checked_add(rhs.minor)?,
+        })
+    }
+    fn checked_sub(self, rhs: Self) -> Option<Self> {
+        Some(Lexicographic {
+            major: self.major.checked_sub(rhs.major)?,
+            minor: self.minor.checked_sub(rhs.minor)?,
+        })
+    }
+}
