@@ -418,8 +418,11 @@ fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u32>, Vec<T>)
         free.extend(0..rows as u32);
     }
 
-    // Augmenting row reduction, twice.
+    // Augmenting row reduction, twice. It is a heuristic (the augmentation phase below
+    // is what guarantees optimality), so its chains of displaced rows get a work budget:
+    // with wide cost ranges, rows can otherwise outbid each other for a long time.
     for _ in 0..2 {
+        let mut budget = 8 * cols + 64;
         let mut k = 0;
         let previous = std::mem::take(&mut free);
         let mut queue = previous;
@@ -457,8 +460,9 @@ fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u32>, Vec<T>)
             y[j1] = i as u32;
             if i0 != FREE {
                 x[i0 as usize] = FREE;
-                if strict {
+                if strict && budget > 0 {
                     // Continue the augmenting path with the row just displaced.
+                    budget -= 1;
                     k -= 1;
                     queue[k] = i0;
                 } else {

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Side-by-side comparison of peermatch's assignment solvers with lap, scipy and OR-tools.
+
+    python3 benches/compare.py [--reps 5] [--sizes 1000,2000,4000] [--sparse 20000,100000]
+                               [--families uniform,lowrange,geometric,offsets,machol_wien]
+
+Installs numpy, scipy, lap and ortools with pip into its own virtual environment
+(target/compare-venv), writes seeded instance files (target/compare/), builds the
+peermatch example `solve_instance` in release mode, then for every instance runs every
+solver on the same instance, interleaved (peermatch, lap, scipy, OR-tools, then again),
+`--reps` times. Only the solve is timed: peermatch reports its own solve time (file
+parsing excluded); the Python solvers are timed around the call alone, with their
+input already built. Prints, per instance, the median time of each solver, the median
+and range of the per-repetition ratio peermatch / other, and whether the objectives
+agree (they must). Not part of CI: it needs minutes and a quiet machine.
+
+Instance families (dense, n × n, integer costs):
+  uniform    costs uniform in [0, 1000)
+  lowrange   costs uniform in [0, 10): many ties
+  geometric  rounded Euclidean distances between random points in a 1000 × 1000 square
+  offsets    strong row and column offsets: a_i + b_j + noise, a, b in [0, 10^5), noise in [0, 100)
+  machol_wien  c_ij = i × j, the Machol–Wien family, a classic worst case for
+             shortest-augmenting-path solvers
+Sparse capacitated (min-cost maximum flow): R rows, K = 10 random candidate columns
+each, capacities 1–5 with total ≈ 1.25 R, costs in [0, 1000).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "target"
+VENV = TARGET / "compare-venv"
+DATA = TARGET / "compare"
+PACKAGES = ["numpy", "scipy", "lap", "ortools"]
+
+
+def ensure_venv():
+    """Re-runs this script inside its own virtual environment with the solvers installed."""
+    python = VENV / "bin" / "python"
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *PACKAGES], check=True)
+    os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
+
+
+def dense_instance(family, n, rng):
+    import numpy as np
+
+    if family == "uniform":
+        return rng.integers(0, 1000, size=(n, n), dtype=np.int64)
+    if family == "lowrange":
+        return rng.integers(0, 10, size=(n, n), dtype=np.int64)
+    if family == "geometric":
+        a = rng.uniform(0, 1000, size=(n, 2))
+        b = rng.uniform(0, 1000, size=(n, 2))
+        d = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
+        return np.rint(d).astype(np.int64)
+    if family == "offsets":
+        rows = rng.integers(0, 100_000, size=(n, 1), dtype=np.int64)
+        cols = rng.integers(0, 100_000, size=(1, n), dtype=np.int64)
+        return rows + cols + rng.integers(0, 100, size=(n, n), dtype=np.int64)
+    if family == "machol_wien":
+        i = np.arange(1, n + 1, dtype=np.int64)
+        return np.outer(i, i)
+    raise ValueError(family)
+
+
+def write_dense(path, m):
+    import numpy as np
+
+    n_rows, n_cols = m.shape
+    with open(path, "w") as f:
+        f.write(f"peermatch-instance 1 dense {n_rows} {n_cols}\n")
+        np.savetxt(f, m, fmt="%d")
+
+
+def sparse_instance(r, rng):
+    import numpy as np
+
+    caps = rng.integers(1, 6, size=max(1, round(1.25 * r / 3)))
+    cols = len(caps)
+    k = 10
+    arc_cols = np.stack([rng.choice(cols, size=k, replace=False) for _ in range(r)])
+    arc_costs = rng.integers(0, 1000, size=(r, k), dtype=np.int64)
+    return caps, arc_cols, arc_costs
+
+
+def write_sparse(path, caps, arc_cols, arc_costs):
+    r, k = arc_cols.shape
+    with open(path, "w") as f:
+        f.write(f"peermatch-instance 1 sparse {r} {len(caps)}\n")
+        f.write(" ".join(map(str, caps)) + "\n")
+        for i in range(r):
+            pairs = " ".join(f"{c} {w}" for c, w in zip(arc_cols[i], arc_costs[i]))
+            f.write(f"{k} {pairs}\n")
+
+
+def run_peermatch(path):
+    exe = TARGET / "release" / "examples" / "solve_instance"
+    out = subprocess.run([str(exe), str(path)], check=True, capture_output=True, text=True)
+    line = json.loads(out.stdout.strip().splitlines()[-1])
+    return line["solve_seconds"], int(line["objective"])
+
+
+def dense_solvers(m):
+    import lap
+    import numpy as np
+    from ortools.graph.python import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment as scipy_lsa
+
+    as_float = m.astype(np.float64)
+    n = m.shape[0]
+
+    def run_lap():
+        t = time.perf_counter()
+        cost, _, _ = lap.lapjv(as_float, extend_cost=False)
+        return time.perf_counter() - t, int(round(cost))
+
+    def run_scipy():
+        t = time.perf_counter()
+        r, c = scipy_lsa(m)
+        elapsed = time.perf_counter() - t
+        return elapsed, int(m[r, c].sum())
+
+    starts = np.repeat(np.arange(n), n)
+    ends = np.tile(np.arange(n), n)
+    costs = m.ravel()
+
+    def run_ortools():
+        a = linear_sum_assignment.SimpleLinearSumAssignment()
+        a.add_arcs_with_cost(starts, ends, costs)
+        t = time.perf_counter()
+        status = a.solve()
+        elapsed = time.perf_counter() - t
+        if status != a.OPTIMAL:
+            return elapsed, None
+        return elapsed, int(a.optimal_cost())
+
+    return {"lap": run_lap, "scipy": run_scipy, "ortools": run_ortools}
+
+
+def sparse_solvers(caps, arc_cols, arc_costs):
+    import numpy as np
+    from ortools.graph.python import min_cost_flow
+
+    r, k = arc_cols.shape
+    cols = len(caps)
+    source, sink = 0, r + cols + 1
+    tails = np.concatenate([
+        np.zeros(r, dtype=np.int64),
+        np.repeat(np.arange(1, r + 1), k),
+        np.arange(r + 1, r + cols + 1),
+    ])
+    heads = np.concatenate([
+        np.arange(1, r + 1),
+        arc_cols.ravel() + r + 1,
+        np.full(cols, sink),
+    ])
+    capacities = np.concatenate([np.ones(r + r * k, dtype=np.int64), caps.astype(np.int64)])
+    costs = np.concatenate([
+        np.zeros(r, dtype=np.int64), arc_costs.ravel(), np.zeros(cols, dtype=np.int64)
+    ])
+
+    def run_ortools():
+        f = min_cost_flow.SimpleMinCostFlow()
+        f.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+        f.set_node_supply(source, r)
+        f.set_node_supply(sink, -r)
+        t = time.perf_counter()
+        status = f.solve_max_flow_with_min_cost()
+        elapsed = time.perf_counter() - t
+        if status != f.OPTIMAL:
+            return elapsed, None
+        return elapsed, int(f.optimal_cost())
+
+    return {"ortools": run_ortools}
+
+
+def summarize(name, times, objectives):
+    pm = times["peermatch"]
+    cells = [name]
+    for solver, ts in times.items():
+        cells.append(f"{solver} {statistics.median(ts) * 1e3:.1f} ms")
+    ratios = []
+    for solver, ts in times.items():
+        if solver == "peermatch":
+            continue
+        rs = [a / b for a, b in zip(pm, ts)]
+        ratios.append(
+            f"pm/{solver} {statistics.median(rs):.2f} [{min(rs):.2f}–{max(rs):.2f}]"
+        )
+    agree = len({o for o in objectives.values()}) == 1
+    status = "objectives agree" if agree else f"OBJECTIVES DIFFER {objectives}"
+    print(" | ".join(cells + ratios + [status]), flush=True)
+    return agree
+
+
+def measure(name, path, solvers, reps):
+    times = {"peermatch": [], **{s: [] for s in solvers}}
+    objectives = {}
+    for _ in range(reps):
+        t, obj = run_peermatch(path)
+        times["peermatch"].append(t)
+        objectives["peermatch"] = obj
+        for solver, run in solvers.items():
+            t, obj = run()
+            times[solver].append(t)
+            objectives[solver] = obj
+    return summarize(name, times, objectives)
+
+
+def main():
+    ensure_venv()
+    import numpy as np
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--sizes", default="1000,2000,4000")
+    parser.add_argument("--families", default="uniform,lowrange,geometric,offsets,machol_wien")
+    parser.add_argument("--sparse", default="20000,100000")
+    parser.add_argument("--skip", default="", help="solvers to leave out, e.g. scipy")
+    args = parser.parse_args()
+
+    subprocess.run(
+        ["cargo", "build", "--release", "--quiet", "--example", "solve_instance"],
+        cwd=ROOT,
+        check=True,
+    )
+    DATA.mkdir(parents=True, exist_ok=True)
+    skip = set(filter(None, args.skip.split(",")))
+    print(f"machine: {os.cpu_count()} cores; {args.reps} interleaved repetitions per instance")
+    ok = True
+    for family in filter(None, args.families.split(",")):
+        for n in map(int, filter(None, args.sizes.split(","))):
+            rng = np.random.default_rng(12345 + n)
+            m = dense_instance(family, n, rng)
+            path = DATA / f"dense-{family}-{n}.txt"
+            write_dense(path, m)
+            solvers = {k: v for k, v in dense_solvers(m).items() if k not in skip}
+            ok &= measure(f"dense {family} n={n}", path, solvers, args.reps)
+    for r in map(int, filter(None, args.sparse.split(","))):
+        rng = np.random.default_rng(777 + r)
+        caps, arc_cols, arc_costs = sparse_instance(r, rng)
+        path = DATA / f"sparse-{r}.txt"
+        write_sparse(path, caps, arc_cols, arc_costs)
+        ok &= measure(f"sparse capacitated R={r}", path, sparse_solvers(caps, arc_cols, arc_costs), args.reps)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
