@@ -1,46 +1,148 @@
-//! Baseline for the exact capacitated assignment solver (`peermatch::assign`).
+//! Criterion benchmarks of `peermatch::assign`: dense and sparse, several sizes and cost
+//! families, and the Rust crates a user might pick instead, on the same instances.
 //!
-//! Instances follow the shape of national cohorts: `R` recipients (rows), each with
-//! `K = 10` random candidate mentors; mentor capacities 1–5 with total capacity about
-//! 1.25 R; pair weights uniform in [0, 1000) (maximised, so costs are negated) and a
-//! convex slot cost of 50 per recipient a mentor already has. Seeded, so every run
-//! solves the same instances.
+//! - `assign/dense_uniform`, `assign/dense_lowrange`: n × n integer costs uniform in
+//!   [0, 1000) and [0, 10) (many ties), n = 1000, 2000, 4000;
+//! - `assign/dense_structured`: n = 1000 rounded Euclidean distances (`geometric`), strong
+//!   row/column offsets (`offsets`) and the Machol–Wien matrix `c_ij = i·j`, families on
+//!   which shortest-augmenting-path solvers are known to slow down;
+//! - `assign/dense_f64`: uniform float costs, n = 1000;
+//! - `assign/crates_n1000`: peermatch, `pathfinding::kuhn_munkres` and `lsap::solve` on one
+//!   uniform 1000 × 1000 matrix;
+//! - `assign/sparse_capacitated_k10`: min-cost maximum flow with `R` rows, 10 random
+//!   candidate columns each, capacities 1–5 (total ≈ 1.25 R), costs in [0, 1000),
+//!   R = 1000, 20 000, 100 000.
+//!
+//! Every instance is seeded, so every run solves the same problems. The side-by-side
+//! comparison with lap, scipy and OR-tools is `benches/compare.py`.
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use peermatch::assign::{CapacitatedProblem, solve};
+use peermatch::assign::{CapacitatedProblem, Matrix, Sense, min_cost_max_flow, solve_dense};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-fn instance(rows: usize, seed: u64) -> CapacitatedProblem<i64> {
+fn uniform(n: usize, high: i64, seed: u64) -> Matrix<i64> {
     let mut rng = StdRng::seed_from_u64(seed);
-    // Capacities 1–5 average 3, so R × 1.25 / 3 mentors give total capacity ≈ 1.25 R.
+    Matrix::from_fn(n, n, |_, _| rng.random_range(0..high))
+}
+
+fn geometric(n: usize, seed: u64) -> Matrix<i64> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut point = || (rng.random_range(0.0..1000.0f64), rng.random_range(0.0..1000.0f64));
+    let a: Vec<(f64, f64)> = (0..n).map(|_| point()).collect();
+    let b: Vec<(f64, f64)> = (0..n).map(|_| point()).collect();
+    Matrix::from_fn(n, n, |r, c| (a[r].0 - b[c].0).hypot(a[r].1 - b[c].1).round() as i64)
+}
+
+fn offsets(n: usize, seed: u64) -> Matrix<i64> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let rows: Vec<i64> = (0..n).map(|_| rng.random_range(0..100_000)).collect();
+    let cols: Vec<i64> = (0..n).map(|_| rng.random_range(0..100_000)).collect();
+    Matrix::from_fn(n, n, |r, c| rows[r] + cols[c] + rng.random_range(0..100))
+}
+
+fn machol_wien(n: usize) -> Matrix<i64> {
+    Matrix::from_fn(n, n, |r, c| ((r + 1) * (c + 1)) as i64)
+}
+
+fn sparse(rows: usize, seed: u64) -> CapacitatedProblem<i64> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    // Capacities 1–5 average 3, so R × 1.25 / 3 columns give total capacity ≈ 1.25 R.
     let cols = (rows * 5 / 12).max(1);
     let capacity: Vec<u32> = (0..cols).map(|_| rng.random_range(1..=5)).collect();
     let mut problem = CapacitatedProblem::new(capacity);
     for _ in 0..rows {
         let arcs: Vec<(usize, i64)> = (0..10)
-            .map(|_| (rng.random_range(0..cols), -rng.random_range(0..1000i64)))
+            .map(|_| (rng.random_range(0..cols), rng.random_range(0..1000i64)))
             .collect();
-        problem
-            .add_row(Some(0), arcs)
-            .expect("columns are in range");
+        problem.add_row(Some(0), arcs).expect("columns are in range");
     }
     problem
 }
 
-fn sparse_capacitated(c: &mut Criterion) {
-    let mut group = c.benchmark_group("assign/sparse_capacitated_k10");
+fn dense_sizes(c: &mut Criterion) {
+    for (name, high) in [("dense_uniform", 1000), ("dense_lowrange", 10)] {
+        let mut group = c.benchmark_group(format!("assign/{name}"));
+        group.sample_size(10);
+        for n in [1000usize, 2000, 4000] {
+            let m = uniform(n, high, n as u64);
+            group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| {
+                b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete"))
+            });
+        }
+        group.finish();
+    }
+}
+
+fn dense_structured(c: &mut Criterion) {
+    let mut group = c.benchmark_group("assign/dense_structured");
     group.sample_size(10);
-    for rows in [1_000usize, 5_000, 20_000] {
-        let problem = instance(rows, 42);
-        group.bench_with_input(BenchmarkId::from_parameter(rows), &problem, |b, p| {
-            b.iter(|| solve(black_box(p), |_, k| 50 * i64::from(k)).expect("no overflow"))
+    let n = 1000;
+    for (family, m) in [
+        ("geometric", geometric(n, 1)),
+        ("offsets", offsets(n, 2)),
+        ("machol_wien", machol_wien(n)),
+    ] {
+        group.bench_with_input(BenchmarkId::from_parameter(family), &m, |b, m| {
+            b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete"))
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, sparse_capacitated);
+fn dense_f64(c: &mut Criterion) {
+    let mut group = c.benchmark_group("assign/dense_f64");
+    group.sample_size(10);
+    let mut rng = StdRng::seed_from_u64(7);
+    let m = Matrix::from_fn(1000, 1000, |_, _| rng.random_range(0.0..1000.0f64));
+    group.bench_with_input(BenchmarkId::from_parameter(1000), &m, |b, m| {
+        b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete"))
+    });
+    group.finish();
+}
+
+fn crates(c: &mut Criterion) {
+    let n = 1000;
+    let m = uniform(n, 1000, 99);
+    let mut group = c.benchmark_group("assign/crates_n1000");
+    group.sample_size(10);
+    group.bench_function("peermatch", |b| {
+        b.iter(|| solve_dense(black_box(&m), Sense::Minimize).expect("complete"))
+    });
+    // pathfinding maximises; negate for a minimum.
+    let weights =
+        pathfinding::matrix::Matrix::from_vec(n, n, m.as_slice().iter().map(|&x| -x).collect())
+            .expect("square");
+    group.bench_function("pathfinding_kuhn_munkres", |b| {
+        b.iter(|| pathfinding::kuhn_munkres::kuhn_munkres(black_box(&weights)))
+    });
+    let floats: Vec<f64> = m.as_slice().iter().map(|&x| x as f64).collect();
+    group.bench_function("lsap", |b| {
+        b.iter(|| lsap::solve(n, n, black_box(&floats), false).expect("complete"))
+    });
+    group.finish();
+}
+
+fn sparse_capacitated(c: &mut Criterion) {
+    let mut group = c.benchmark_group("assign/sparse_capacitated_k10");
+    group.sample_size(10);
+    for rows in [1_000usize, 20_000, 100_000] {
+        let problem = sparse(rows, 42);
+        group.bench_with_input(BenchmarkId::from_parameter(rows), &problem, |b, p| {
+            b.iter(|| min_cost_max_flow(black_box(p), |_, _| 0).expect("no overflow"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    dense_sizes,
+    dense_structured,
+    dense_f64,
+    crates,
+    sparse_capacitated
+);
 criterion_main!(benches);

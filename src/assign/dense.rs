@@ -337,6 +337,11 @@ trait Num: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Debug {
     const HUGE: Self;
 }
 
+impl Num for i32 {
+    const ZERO: Self = 0;
+    const HUGE: Self = i32::MAX / 2;
+}
+
 impl Num for i64 {
     const ZERO: Self = 0;
     const HUGE: Self = i64::MAX / 2;
@@ -631,12 +636,6 @@ fn col_to_row(cols: usize, row_to_col: &[Option<usize>]) -> Vec<Option<usize>> {
 // ---------------------------------------------------------------------------------
 // i64: exact.
 
-/// Largest magnitude for which `jv::<i64>` cannot overflow on an `n`-sided problem.
-fn fits_i64(max_abs: u64, n: usize) -> bool {
-    let factor = (n as u128) * 4 + 8;
-    u128::from(max_abs) * factor < (1u128 << 62)
-}
-
 impl DenseValue for i64 {
     type Wide = i128;
 
@@ -695,41 +694,68 @@ impl DenseValue for i64 {
     }
 }
 
-/// A complete integer matrix: JV in `i64` when the bound allows, else in `i128`.
+/// Whether JV on an `n`-sided problem with costs in `[0, range]` (or `|c| ≤ range`)
+/// stays below `2^(bits − 2)`: every price, distance and dual is bounded by a few times
+/// `n × range`, and `4n + 8` covers them with room to spare.
+fn fits(range: u64, n: usize, bits: u32) -> bool {
+    let factor = (n as u128) * 4 + 8;
+    u128::from(range) * factor < (1u128 << (bits - 2))
+}
+
+/// A complete integer matrix. JV runs in the narrowest type the bound allows: `i32` on
+/// costs shifted to start at 0 (half the memory traffic of `i64`, the main cost on large
+/// matrices), the caller's own `i64` slice when it can be used as it is, shifted `i64`,
+/// or `i128`. Shifting every cost by the minimum changes no assignment; it is added
+/// back to the duals of the side that is always fully assigned.
 fn complete_i64(rows: usize, cols: usize, c: &[i64], sense: Sense) -> Result<DenseSolution<i128>> {
-    let max_abs = c.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
     let n = rows.max(cols);
     let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
-    let signed = |d: Vec<i128>| d.into_iter().map(|x| sign * x).collect::<Vec<_>>();
-    let o = if fits_i64(max_abs, n) {
-        let o = if sense == Sense::Minimize {
-            jv_oriented(rows, cols, c)
-        } else {
-            let negated: Vec<i64> = c.iter().map(|&x| -x).collect();
-            jv_oriented(rows, cols, &negated)
-        };
-        Oriented {
+    // In min-form: m = sign · c, shifted by `low` = min(m).
+    let (low, high) = c.iter().fold((i128::MAX, i128::MIN), |(lo, hi), &x| {
+        let m = sign * i128::from(x);
+        (lo.min(m), hi.max(m))
+    });
+    let (low, range) = if c.is_empty() { (0, 0) } else { (low, (high - low) as u128) };
+    let range64 = u64::try_from(range).unwrap_or(u64::MAX);
+    let max_abs = c.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
+    let widen = |o: Oriented<i64>| Oriented {
+        row_to_col: o.row_to_col,
+        row_duals: o.row_duals.into_iter().map(i128::from).collect(),
+        col_duals: o.col_duals.into_iter().map(i128::from).collect(),
+    };
+    let (o, shift) = if fits(range64, n, 32) {
+        let narrow: Vec<i32> = c.iter().map(|&x| (sign * i128::from(x) - low) as i32).collect();
+        let o = jv_oriented(rows, cols, &narrow);
+        let o = Oriented {
             row_to_col: o.row_to_col,
             row_duals: o.row_duals.into_iter().map(i128::from).collect(),
             col_duals: o.col_duals.into_iter().map(i128::from).collect(),
-        }
+        };
+        (o, low)
+    } else if sense == Sense::Minimize && fits(max_abs, n, 64) {
+        (widen(jv_oriented(rows, cols, c)), 0)
+    } else if fits(range64, n, 64) {
+        let shifted: Vec<i64> = c.iter().map(|&x| (sign * i128::from(x) - low) as i64).collect();
+        (widen(jv_oriented(rows, cols, &shifted)), low)
     } else {
         let wide: Vec<i128> = c.iter().map(|&x| sign * i128::from(x)).collect();
-        jv_oriented(rows, cols, &wide)
+        (jv_oriented(rows, cols, &wide), 0)
     };
+    let mut o = o;
+    // The shift belongs to the duals of the fully assigned side.
+    if rows <= cols {
+        o.row_duals.iter_mut().for_each(|u| *u += shift);
+    } else {
+        o.col_duals.iter_mut().for_each(|v| *v += shift);
+    }
     let objective: i128 = o
         .row_to_col
         .iter()
         .enumerate()
         .filter_map(|(r, col)| col.map(|col| i128::from(c[r * cols + col])))
         .sum();
-    finish_i64(
-        cols,
-        o.row_to_col,
-        objective,
-        signed(o.row_duals),
-        signed(o.col_duals),
-    )
+    let signed = |d: Vec<i128>| d.into_iter().map(|x| sign * x).collect::<Vec<_>>();
+    finish_i64(cols, o.row_to_col, objective, signed(o.row_duals), signed(o.col_duals))
 }
 
 fn finish_i64(
