@@ -30,10 +30,17 @@ fn uniform(n: usize, high: i64, seed: u64) -> Matrix<i64> {
 
 fn geometric(n: usize, seed: u64) -> Matrix<i64> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut point = || (rng.random_range(0.0..1000.0f64), rng.random_range(0.0..1000.0f64));
+    let mut point = || {
+        (
+            rng.random_range(0.0..1000.0f64),
+            rng.random_range(0.0..1000.0f64),
+        )
+    };
     let a: Vec<(f64, f64)> = (0..n).map(|_| point()).collect();
     let b: Vec<(f64, f64)> = (0..n).map(|_| point()).collect();
-    Matrix::from_fn(n, n, |r, c| (a[r].0 - b[c].0).hypot(a[r].1 - b[c].1).round() as i64)
+    Matrix::from_fn(n, n, |r, c| {
+        (a[r].0 - b[c].0).hypot(a[r].1 - b[c].1).round() as i64
+    })
 }
 
 fn offsets(n: usize, seed: u64) -> Matrix<i64> {
@@ -57,7 +64,9 @@ fn sparse(rows: usize, seed: u64) -> CapacitatedProblem<i64> {
         let arcs: Vec<(usize, i64)> = (0..10)
             .map(|_| (rng.random_range(0..cols), rng.random_range(0..1000i64)))
             .collect();
-        problem.add_row(Some(0), arcs).expect("columns are in range");
+        problem
+            .add_row(Some(0), arcs)
+            .expect("columns are in range");
     }
     problem
 }
