@@ -383,14 +383,42 @@ fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u32>, Vec<T>)
         // Column reduction: each column's price is its minimum; the row holding the
         // minimum takes the column if it has none yet (scanning columns from the last,
         // as in the original, so ties go to the lower row and later columns yield).
-        let mut argmin = vec![0u32; cols];
-        v.copy_from_slice(row(0));
-        for i in 1..rows {
-            for (j, &cij) in row(i).iter().enumerate() {
-                if cij < v[j] {
-                    v[j] = cij;
-                    argmin[j] = i as u32;
+        let column_minima = |v: &mut [T], argmin: &mut [u32], offset: Option<&[T]>| {
+            let shift = |i: usize| offset.map_or(T::ZERO, |o| o[i]);
+            for (j, vj) in v.iter_mut().enumerate() {
+                *vj = row(0)[j] - shift(0);
+            }
+            argmin.fill(0);
+            for i in 1..rows {
+                let s = shift(i);
+                for ((vj, aj), &cij) in v.iter_mut().zip(argmin.iter_mut()).zip(row(i)) {
+                    let reduced = cij - s;
+                    if reduced < *vj {
+                        *vj = reduced;
+                        *aj = i as u32;
+                    }
                 }
+            }
+        };
+        let mut argmin = vec![0u32; cols];
+        column_minima(&mut v, &mut argmin, None);
+        // Strong row effects (one row cheapest everywhere) leave most rows without a
+        // column; then reduce rows first. Every later step compares costs within a row
+        // only, so a per-row offset changes nothing else.
+        let mut seen = vec![false; rows];
+        argmin.iter().for_each(|&i| seen[i as usize] = true);
+        if seen.iter().filter(|&&s| s).count() * 2 < rows {
+            let offset: Vec<T> = (0..rows)
+                .map(|i| {
+                    row(i)
+                        .iter()
+                        .copied()
+                        .fold(row(i)[0], |m, c| if c < m { c } else { m })
+                })
+                .collect();
+            // Equal row minima (typical of many ties) would change nothing.
+            if offset.iter().any(|&o| o != offset[0]) {
+                column_minima(&mut v, &mut argmin, Some(&offset));
             }
         }
         let mut matches = vec![0u32; rows];
@@ -414,7 +442,9 @@ fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u32>, Vec<T>)
                         min = cij - v[j];
                     }
                 }
-                v[j1] = v[j1] - min;
+                // Lower the column's price until its reduced cost in row i equals the
+                // row's second best.
+                v[j1] = row(i)[j1] - min;
             }
         }
         // Rows the column reduction assigned more than once keep one column; the
@@ -423,10 +453,16 @@ fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u32>, Vec<T>)
         free.extend(0..rows as u32);
     }
 
+    let free_before = free.len();
     // Augmenting row reduction, twice. It is a heuristic (the augmentation phase below
     // is what guarantees optimality), so its chains of displaced rows get a work budget:
     // with wide cost ranges, rows can otherwise outbid each other for a long time.
-    for _ in 0..2 {
+    for pass in 0..2 {
+        // When the first pass frees almost nobody (typical of heavy ties, where rows
+        // only trade columns), a second pass would not either.
+        if pass == 1 && free.len() * 10 > free_before * 9 {
+            break;
+        }
         let mut budget = 8 * cols + 64;
         let mut k = 0;
         let previous = std::mem::take(&mut free);
@@ -714,11 +750,45 @@ const I32_MIN_ENTRIES: usize = 3000 * 3000;
 /// is added back to the duals of the side that is always fully assigned.
 fn complete_i64(rows: usize, cols: usize, c: &[i64], sense: Sense) -> Result<DenseSolution<i128>> {
     let n = rows.max(cols);
+    let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
+    if c.len() >= I32_MIN_ENTRIES {
+        // One pass: copy to i32 while checking the bound on the raw magnitudes, which
+        // holds for typical cost ranges and saves a separate min/max pass.
+        let limit = (1u64 << 30) / (4 * n as u64 + 8);
+        let mut narrow = vec![0i32; c.len()];
+        let mut out_of_range = false;
+        for (d, &x) in narrow.iter_mut().zip(c) {
+            let y = if sense == Sense::Minimize {
+                x
+            } else {
+                x.wrapping_neg()
+            };
+            out_of_range |= y.unsigned_abs() >= limit;
+            *d = y as i32;
+        }
+        if !out_of_range {
+            let o = jv_oriented(rows, cols, &narrow);
+            drop(narrow);
+            let objective: i128 = o
+                .row_to_col
+                .iter()
+                .enumerate()
+                .filter_map(|(r, col)| col.map(|col| i128::from(c[r * cols + col])))
+                .sum();
+            let signed = |d: Vec<i32>| d.into_iter().map(|x| sign * i128::from(x)).collect();
+            return finish_i64(
+                cols,
+                o.row_to_col,
+                objective,
+                signed(o.row_duals),
+                signed(o.col_duals),
+            );
+        }
+    }
     let (lo, hi) = c
         .iter()
         .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let (lo, hi) = if c.is_empty() { (0, 0) } else { (lo, hi) };
-    let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
     // In min-form (sign · c) the costs span [low, low + range].
     let low: i128 = if sense == Sense::Minimize {
         i128::from(lo)
