@@ -507,3 +507,32 @@ fn exact_at_n_2000_with_costs_up_to_two_to_the_forty() {
         s.objective
     );
 }
+
+#[test]
+fn machol_wien_takes_the_auction_route_and_stays_exact() {
+    // c_ij = i·j (from 1): every augmenting path of plain JV is long, so the solver
+    // switches to auction prices before the exact augmentation. The optimum pairs
+    // i with n + 1 − i (the rearrangement inequality), and the certificate proves it.
+    for n in [300usize, 400] {
+        let m = Matrix::from_fn(n, n, |r, c| ((r + 1) * (c + 1)) as i64);
+        let s = solve_dense(&m, Sense::Minimize).unwrap();
+        let expected: i128 = (1..=n as i128).map(|i| i * (n as i128 + 1 - i)).sum();
+        assert_eq!(s.objective, expected);
+        assert_eq!(
+            verify_dense(&m, Sense::Minimize, None, &s).unwrap(),
+            expected
+        );
+        // With noise the optimum is no longer known in closed form; the certificate
+        // still proves whatever the solver returns.
+        let mut state = 7u64 + n as u64;
+        let noisy = Matrix::from_fn(n, n, |r, c| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            ((r + 1) * (c + 1)) as i64 * 16 + (state >> 60) as i64
+        });
+        let s = solve_dense(&noisy, Sense::Minimize).unwrap();
+        assert_eq!(
+            verify_dense(&noisy, Sense::Minimize, None, &s).unwrap(),
+            s.objective
+        );
+    }
+}
