@@ -17,10 +17,12 @@
 //!
 //! # Exactness
 //! Integer costs are solved in integer arithmetic. The sparse solver checks every
-//! addition and subtraction and returns [`Error::CostOverflow`] instead of a wrapped
-//! number; the dense solver proves from the input's magnitude that `i64` cannot
-//! overflow, and otherwise solves in `i128`, so every `i64` matrix is solved exactly.
-//! Float matrices are solved in `f64`, exactly as far as `f64` addition is.
+//! addition and subtraction and returns
+//! [`Error::CostOverflow`](crate::Error::CostOverflow) instead of a wrapped number. The
+//! dense solver proves from the input's range which of `i32`, `i64` or `i128` cannot
+//! overflow and solves in that, so every `i64` matrix is solved exactly, with `i128`
+//! objectives and duals. Float matrices are solved in `f64`, exactly as far as `f64`
+//! addition is.
 //!
 //! # Certificates
 //! Every solution carries dual potentials, and [`verify`] / [`verify_dense`] check a
