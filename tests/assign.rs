@@ -536,3 +536,12 @@ fn machol_wien_takes_the_auction_route_and_stays_exact() {
         );
     }
 }
+
+#[test]
+fn float_costs_too_large_for_finite_sums_are_an_error_not_a_panic() {
+    let m = Matrix::new(2, 2, vec![f64::MAX, 0.0, 0.0, f64::MAX]).unwrap();
+    assert_eq!(solve_dense(&m, Sense::Minimize), Err(Error::CostOverflow));
+    assert_eq!(solve_dense(&m, Sense::Maximize), Err(Error::CostOverflow));
+    let m = Matrix::new(2, 2, vec![1e300, 0.0, 0.0, 1e300]).unwrap();
+    assert!(solve_dense(&m, Sense::Minimize).is_ok());
+}

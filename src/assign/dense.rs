@@ -262,8 +262,8 @@ pub type DenseSolutionOf<E> = DenseSolution<<<E as DenseEntry>::Value as DenseVa
 ///
 /// # Errors
 /// [`Error::Infeasible`] when forbidden entries leave no full assignment;
-/// [`Error::InvalidCost`] for NaN or the wrong infinity; [`Error::CostOverflow`] when an
-/// `i64` objective or dual does not fit in `i64`.
+/// [`Error::InvalidCost`] for NaN or the wrong infinity; [`Error::CostOverflow`] for
+/// float costs so large (near `f64::MAX`) that their sums would not be finite.
 ///
 /// ```
 /// use peermatch::assign::{solve_dense, Matrix, Sense};
@@ -1106,6 +1106,12 @@ fn sparse_dense(
 // ---------------------------------------------------------------------------------
 // f64.
 
+/// Whether sums of a few times `n × max_abs` stay finite, so no infinity or NaN can
+/// arise inside JV (costs near `f64::MAX` would overflow).
+fn float_in_range(max_abs: f64, n: usize) -> bool {
+    (max_abs * (4.0 * n as f64 + 8.0)).is_finite()
+}
+
 impl DenseValue for f64 {
     type Wide = f64;
 
@@ -1119,6 +1125,10 @@ impl DenseValue for f64 {
             && m.rows <= m.cols
             && let Some(plain) = E::plain_f64(&m.data)
             && plain.iter().all(|x| x.is_finite())
+            && float_in_range(
+                plain.iter().fold(0.0f64, |a, &x| a.max(x.abs())),
+                m.rows.max(m.cols),
+            )
         {
             // The fast path: the caller's own complete matrix, no copy.
             let o = jv_oriented(m.rows, m.cols, plain);
@@ -1158,6 +1168,9 @@ impl DenseValue for f64 {
             .chain(unassigned.into_iter().flatten())
             .fold(0.0f64, |a, &x| a.max(x.abs()));
         let big = (max_abs + 1.0) * (2.0 * (rows + cols) as f64 + 2.0);
+        if !float_in_range(big, rows + cols) {
+            return Err(Error::CostOverflow);
+        }
         let width = cols + unassigned.map_or(0, |_| rows);
         let mut c = Vec::with_capacity(rows * width);
         for r in 0..rows {
