@@ -20,16 +20,16 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use peermatch::assign::{CapacitatedProblem, Matrix, Sense, min_cost_max_flow, solve_dense};
-use rand::rngs::StdRng;
+use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
 fn uniform(n: usize, high: i64, seed: u64) -> Matrix<i64> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     Matrix::from_fn(n, n, |_, _| rng.random_range(0..high))
 }
 
 fn geometric(n: usize, seed: u64) -> Matrix<i64> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut point = || {
         (
             rng.random_range(0.0..1000.0f64),
@@ -44,7 +44,7 @@ fn geometric(n: usize, seed: u64) -> Matrix<i64> {
 }
 
 fn offsets(n: usize, seed: u64) -> Matrix<i64> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let rows: Vec<i64> = (0..n).map(|_| rng.random_range(0..100_000)).collect();
     let cols: Vec<i64> = (0..n).map(|_| rng.random_range(0..100_000)).collect();
     Matrix::from_fn(n, n, |r, c| rows[r] + cols[c] + rng.random_range(0..100))
@@ -55,7 +55,7 @@ fn machol_wien(n: usize) -> Matrix<i64> {
 }
 
 fn sparse(rows: usize, seed: u64) -> CapacitatedProblem<i64> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     // Capacities 1–5 average 3, so R × 1.25 / 3 columns give total capacity ≈ 1.25 R.
     let cols = (rows * 5 / 12).max(1);
     let capacity: Vec<u32> = (0..cols).map(|_| rng.random_range(1..=5)).collect();
@@ -104,7 +104,7 @@ fn dense_structured(c: &mut Criterion) {
 fn dense_f64(c: &mut Criterion) {
     let mut group = c.benchmark_group("assign/dense_f64");
     group.sample_size(10);
-    let mut rng = StdRng::seed_from_u64(7);
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
     let m = Matrix::from_fn(1000, 1000, |_, _| rng.random_range(0.0..1000.0f64));
     group.bench_with_input(BenchmarkId::from_parameter(1000), &m, |b, m| {
         b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete"))

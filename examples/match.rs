@@ -9,20 +9,26 @@
 
 use std::process::ExitCode;
 
+use std::time::Instant;
+
+use peermatch::synth::{self, SynthOptions};
 use peermatch::{Cohort, HardRule, MatchReport, Matcher, Reason};
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
-usage: match [FILE] [--json] [--candidates] [--help]
+usage: match [FILE] [--json] [--candidates] [--synthetic RxM [--seed N]] [--help]
 
 Matches peer-support mentors to recipients exactly and explains the plan.
 
-  FILE          a cohort in the peermatch JSON format, version 1
-                (default: the bundled sample cohort, examples/data/cohort.json)
-  --json        print the match report as pretty JSON on stdout, nothing else
-  --candidates  include every eligible pair in the JSON report (implies --json)
-  --help        print this help
+  FILE            a cohort in the peermatch JSON format, version 1
+                  (default: the bundled sample cohort, examples/data/cohort.json)
+  --json          print the match report as pretty JSON on stdout, nothing else
+  --candidates    include every eligible pair in the JSON report (implies --json)
+  --synthetic RxM match a seeded synthetic cohort of R recipients and M mentors
+                  instead of a file, and print its summary with the time of each stage
+  --seed N        the synthetic cohort's seed (default 1)
+  --help          print this help
 
 exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
 
@@ -30,6 +36,19 @@ struct Args {
     file: Option<String>,
     json: bool,
     candidates: bool,
+    synthetic: Option<(usize, usize)>,
+    seed: u64,
+}
+
+fn parse_size(text: &str) -> Result<(usize, usize), String> {
+    let (r, m) = text
+        .split_once('x')
+        .ok_or_else(|| format!("--synthetic takes RxM, e.g. 2000x400, got `{text}`"))?;
+    let number = |t: &str| {
+        t.parse::<usize>()
+            .map_err(|_| format!("--synthetic takes RxM, e.g. 2000x400, got `{text}`"))
+    };
+    Ok((number(r)?, number(m)?))
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -37,9 +56,22 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         file: None,
         json: false,
         candidates: false,
+        synthetic: None,
+        seed: 1,
     };
-    for arg in args {
+    let mut args = args;
+    while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--synthetic" => {
+                let size = args.next().ok_or("--synthetic takes RxM, e.g. 2000x400")?;
+                out.synthetic = Some(parse_size(&size)?);
+            }
+            "--seed" => {
+                let seed = args.next().ok_or("--seed takes a number")?;
+                out.seed = seed
+                    .parse()
+                    .map_err(|_| format!("--seed takes a number, got `{seed}`"))?;
+            }
             "--help" | "-h" => return Ok(None),
             "--json" => out.json = true,
             "--candidates" => {
@@ -57,6 +89,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             }
         }
     }
+    if out.synthetic.is_some() && out.file.is_some() {
+        return Err("give a FILE or --synthetic, not both".into());
+    }
     Ok(Some(out))
 }
 
@@ -73,6 +108,9 @@ fn main() -> ExitCode {
         }
     };
 
+    if let Some((recipients, mentors)) = args.synthetic {
+        return run_synthetic(&args, recipients, mentors);
+    }
     let (source, text) = match &args.file {
         None => ("the bundled sample cohort".to_owned(), SAMPLE.to_owned()),
         Some(path) => match std::fs::read_to_string(path) {
@@ -97,6 +135,48 @@ fn main() -> ExitCode {
     } else {
         print_plan(&source, &cohort, &report);
     }
+    ExitCode::SUCCESS
+}
+
+/// Generates, matches and summarises a synthetic cohort, timing each stage.
+fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
+    let options = SynthOptions {
+        recipients,
+        mentors,
+        seed: args.seed,
+        ..SynthOptions::default()
+    };
+    let start = Instant::now();
+    let cohort = match synth::generate(&options) {
+        Ok(cohort) => cohort,
+        Err(e) => {
+            eprintln!("match: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let generated = start.elapsed();
+    let start = Instant::now();
+    let report = Matcher::new().candidates(args.candidates).run(&cohort);
+    let matched = start.elapsed();
+    if args.json {
+        println!("{}", report.to_json());
+        return ExitCode::SUCCESS;
+    }
+    let s = &report.summary;
+    println!(
+        "synthetic cohort {recipients} x {mentors} (seed {}): matched {} of {}, mean score {}, {} idle mentor(s), largest load {}",
+        args.seed,
+        s.matched,
+        s.recipients,
+        s.mean_score.map_or("-".to_owned(), |v| format!("{v:.3}")),
+        s.idle_mentors,
+        s.max_load
+    );
+    println!(
+        "generate {:.3} s, match (candidates, solve, report) {:.3} s",
+        generated.as_secs_f64(),
+        matched.as_secs_f64()
+    );
     ExitCode::SUCCESS
 }
 

@@ -65,6 +65,7 @@
 //! | matcher | `matcher` | the objective's integer encoding; [`match_cohort`] |
 //! | report | `report` | the [`MatchReport`]: pairs, unmatched reasons, loads |
 //! | explain | `explain` | [`explain`]: any single pair, on demand |
+//! | synthetic cohorts | [`synth`] | seeded, realistic cohorts for benches, tests, demos |
 //!
 //! # The objective
 //! A plan's *quality* is Σ over its pairs of (score − slot cost), where a mentor's
@@ -98,6 +99,7 @@ mod policy;
 mod report;
 mod rules;
 mod scoring;
+pub mod synth;
 mod tags;
 
 pub use cohort::{Cohort, MAX_PEOPLE};
