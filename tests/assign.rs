@@ -254,12 +254,17 @@ proptest! {
             (Ok(s), Some((_, best))) => {
                 prop_assert_eq!(i128::from(s.cost), best);
                 prop_assert_eq!(verify(&p, slot, &s).unwrap(), s.cost);
-                // Tampering with any dual breaks the certificate (or leaves it valid only
-                // if that dual was slack in every constraint; shifting all of them with
-                // the sink keeps it valid, which is the only free direction).
+                // A wrong stated cost is rejected.
                 let mut bad = s.clone();
                 bad.cost += 1;
                 prop_assert!(verify(&p, slot, &bad).is_err());
+                // Every row's potential is pinned by a tight arc (its used arc, or its
+                // unassigned option), so raising any one of them breaks the certificate.
+                for r in 0..p.rows() {
+                    let mut bad = s.clone();
+                    bad.duals.row[r] += 1;
+                    prop_assert!(verify(&p, slot, &bad).is_err(), "row {r}");
+                }
             }
             (Err(Error::Infeasible { .. }), None) => {}
             (got, best) => prop_assert!(false, "solver {got:?}, brute force {best:?}"),
