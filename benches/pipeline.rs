@@ -1,0 +1,55 @@
+//! End to end, from an in-memory cohort to a `MatchReport`: candidate generation,
+//! the exact solve and the report, on seeded synthetic cohorts (`peermatch::synth`).
+//!
+//! - `pipeline/synthetic`: R recipients × M mentors at 1:5 (2 000 × 400, 10 000 × 2 000);
+//! - `pipeline/homogeneous`: one condition and one language for everybody (nothing for
+//!   candidate generation to block on), 2 000 × 500.
+//!
+//! The baseline for the national-scale work (100 000 × 10 000 and beyond).
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use peermatch::match_cohort;
+use peermatch::synth::{self, SynthOptions};
+
+fn synthetic(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pipeline/synthetic");
+    group.sample_size(10);
+    for (recipients, mentors) in [(2_000usize, 400usize), (10_000, 2_000)] {
+        let cohort = synth::generate(&SynthOptions {
+            recipients,
+            mentors,
+            seed: 1,
+            homogeneous: false,
+        })
+        .expect("valid sizes");
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{recipients}x{mentors}")),
+            &cohort,
+            |b, cohort| b.iter(|| match_cohort(black_box(cohort))),
+        );
+    }
+    group.finish();
+}
+
+fn homogeneous(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pipeline/homogeneous");
+    group.sample_size(10);
+    let cohort = synth::generate(&SynthOptions {
+        recipients: 2_000,
+        mentors: 500,
+        seed: 1,
+        homogeneous: true,
+    })
+    .expect("valid sizes");
+    group.bench_with_input(
+        BenchmarkId::from_parameter("2000x500"),
+        &cohort,
+        |b, cohort| b.iter(|| match_cohort(black_box(cohort))),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, synthetic, homogeneous);
+criterion_main!(benches);
