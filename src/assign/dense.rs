@@ -462,7 +462,10 @@ fn jv_tuned<T: Num>(
         // only, so a per-row offset changes nothing else.
         let mut seen = vec![false; rows];
         argmin.iter().for_each(|&i| seen[i as usize] = true);
-        if seen.iter().filter(|&&s| s).count() * 2 < rows {
+        // With every column minimum equal, the crowding comes from ties (the first row
+        // reaching the minimum wins it), which row reduction does not undo.
+        let all_equal = v.iter().all(|&p| p == v[0]);
+        if !all_equal && seen.iter().filter(|&&s| s).count() * 2 < rows {
             let offset: Vec<T> = (0..rows)
                 .map(|i| {
                     row(i)
