@@ -105,7 +105,7 @@ fn a_synthetic_cohort_matches_and_explains_everyone() {
     let c = synth::generate(&options(600, 120, 9)).unwrap();
     let report = match_cohort(&c);
     assert_eq!(report.matches.len() + report.unmatched.len(), 600);
-    // Places are the limit here (about 2.2 open per mentor): most of them are used, and
+    // Places are the limit here (about 2.6 open per mentor): most of them are used, and
     // both kinds of unmatched reason occur.
     let open: u32 = c
         .mentors()
