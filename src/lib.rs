@@ -105,7 +105,7 @@ mod tags;
 pub use cohort::{Cohort, MAX_PEOPLE};
 pub use error::{Error, Record, Result};
 pub use explain::{Explanation, explain};
-pub use matcher::{Matcher, match_cohort};
+pub use matcher::{MatchStats, Matcher, match_cohort};
 pub use model::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
 pub use policy::{Objective, Policy};
 pub use report::{

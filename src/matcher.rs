@@ -22,6 +22,8 @@
 //! Shuffling the input can therefore change *which* optimal plan is returned, never its
 //! objective value.
 
+use std::time::{Duration, Instant};
+
 use crate::assign::{self, CapacitatedProblem, Cost, Lexicographic};
 use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
@@ -65,13 +67,57 @@ impl Matcher {
     /// Matches `cohort` optimally under its policy's objective and explains the result.
     ///
     /// # Complexity
-    /// Candidate generation checks all `R × M` pairs; the solve is
-    /// `O(R (E + V) log V)` for `E` eligible pairs (see [`assign::solve`]).
+    /// Candidate generation checks the pairs within each language (and condition)
+    /// block; the solve is `O(R (E + V) log V)` for `E` eligible pairs (see
+    /// [`assign::solve`]).
     pub fn run(&self, cohort: &Cohort) -> MatchReport {
-        let candidates = candidates::generate(cohort);
-        let plan = solve(cohort, &candidates, false);
-        report(cohort, &candidates, &plan, self.candidates)
+        self.run_with_stats(cohort).0
     }
+
+    /// Like [`Matcher::run`], and also reports how long each stage took. The report is
+    /// the same as `run`'s; only the timings vary between runs.
+    ///
+    /// ```
+    /// use peermatch::Matcher;
+    /// use peermatch::synth::{self, SynthOptions};
+    ///
+    /// let cohort = synth::generate(&SynthOptions { recipients: 100, mentors: 20, ..SynthOptions::default() })?;
+    /// let (report, stats) = Matcher::new().run_with_stats(&cohort);
+    /// assert_eq!(report, Matcher::new().run(&cohort));
+    /// assert!(stats.candidate_pairs >= report.summary.matched);
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn run_with_stats(&self, cohort: &Cohort) -> (MatchReport, MatchStats) {
+        let start = Instant::now();
+        let candidates = candidates::generate(cohort);
+        let candidates_time = start.elapsed();
+        let start = Instant::now();
+        let plan = solve(cohort, &candidates, false);
+        let solve_time = start.elapsed();
+        let start = Instant::now();
+        let report = report(cohort, &candidates, &plan, self.candidates);
+        let stats = MatchStats {
+            candidate_pairs: candidates.mentor.len(),
+            candidates: candidates_time,
+            solve: solve_time,
+            report: start.elapsed(),
+        };
+        (report, stats)
+    }
+}
+
+/// How a [`Matcher::run_with_stats`] call spent its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MatchStats {
+    /// Number of eligible pairs found.
+    pub candidate_pairs: usize,
+    /// Time finding and scoring the eligible pairs.
+    pub candidates: Duration,
+    /// Time solving the assignment exactly.
+    pub solve: Duration,
+    /// Time writing the report (breakdowns, reasons, loads).
+    pub report: Duration,
 }
 
 /// Matches `cohort` optimally and explains every decision.
