@@ -170,7 +170,7 @@ struct Weights {
 }
 
 /// The packing radices for a cohort of `rows` recipients whose worst slot costs
-/// `max_slot` micro-units: `(tier radix, count radix, quality radix)`.
+/// `max_slot` micro-units.
 struct Radix {
     /// Tier weights for urgency 1, 2, 3 (urgency 0 has none).
     tier: [i128; 4],

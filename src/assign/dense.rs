@@ -919,6 +919,77 @@ fn fits(range: u64, n: usize, bits: u32) -> bool {
     u128::from(range) * factor < (1u128 << (bits - 2))
 }
 
+/// A JV result with its duals widened to `i128`.
+fn widen<T: Copy + Into<i128>>(o: Oriented<T>) -> Oriented<i128> {
+    Oriented {
+        row_to_col: o.row_to_col,
+        row_duals: o.row_duals.into_iter().map(Into::into).collect(),
+        col_duals: o.col_duals.into_iter().map(Into::into).collect(),
+    }
+}
+
+/// For large matrices, the min-form costs as `i32` in one pass that checks the bound
+/// on the raw magnitudes (typical cost ranges pass, and no separate min/max pass is
+/// needed); `None` when the matrix is small or the bound fails.
+fn narrow_unshifted(c: &[i64], sense: Sense, n: usize) -> Option<Vec<i32>> {
+    if c.len() < I32_MIN_ENTRIES {
+        return None;
+    }
+    let limit = (1u64 << 30) / (4 * n as u64 + 8);
+    let mut narrow = vec![0i32; c.len()];
+    let mut out_of_range = false;
+    for (d, &x) in narrow.iter_mut().zip(c) {
+        let y = if sense == Sense::Minimize {
+            x
+        } else {
+            x.wrapping_neg()
+        };
+        out_of_range |= y.unsigned_abs() >= limit;
+        *d = y as i32;
+    }
+    (!out_of_range).then_some(narrow)
+}
+
+/// JV in the narrowest type the cost range allows, on min-form costs shifted to start
+/// at 0 where a copy is made anyway. Returns the result and the shift.
+fn solve_by_range(rows: usize, cols: usize, c: &[i64], sense: Sense) -> (Oriented<i128>, i128) {
+    let n = rows.max(cols);
+    let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
+    let (lo, hi) = c
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    let (lo, hi) = if c.is_empty() { (0, 0) } else { (lo, hi) };
+    // In min-form (sign · c) the costs span [low, low + range].
+    let low: i128 = if sense == Sense::Minimize {
+        i128::from(lo)
+    } else {
+        -i128::from(hi)
+    };
+    let range = u64::try_from(i128::from(hi) - i128::from(lo)).unwrap_or(u64::MAX);
+    let max_abs = lo.unsigned_abs().max(hi.unsigned_abs());
+    let plain = sense == Sense::Minimize && fits(max_abs, n, 64);
+    if fits(range, n, 32) && (c.len() >= I32_MIN_ENTRIES || !plain) {
+        // The range fits in i32, so these i64 differences cannot overflow.
+        let narrow: Vec<i32> = if sense == Sense::Minimize {
+            c.iter().map(|&x| (x - lo) as i32).collect()
+        } else {
+            c.iter().map(|&x| (hi - x) as i32).collect()
+        };
+        (widen(jv_oriented(rows, cols, &narrow)), low)
+    } else if plain {
+        (widen(jv_oriented(rows, cols, c)), 0)
+    } else if fits(range, n, 64) {
+        let shifted: Vec<i64> = c
+            .iter()
+            .map(|&x| (sign * i128::from(x) - low) as i64)
+            .collect();
+        (widen(jv_oriented(rows, cols, &shifted)), low)
+    } else {
+        let wide: Vec<i128> = c.iter().map(|&x| sign * i128::from(x)).collect();
+        (jv_oriented(rows, cols, &wide), 0)
+    }
+}
+
 /// Matrices with at least this many entries are copied to `i32` when the bound allows:
 /// measured on this project's machine, the copy pays for itself from about 3000 × 3000
 /// (memory traffic dominates) and costs a little below that.
@@ -932,81 +1003,9 @@ const I32_MIN_ENTRIES: usize = 3000 * 3000;
 fn complete_i64(rows: usize, cols: usize, c: &[i64], sense: Sense) -> Result<DenseSolution<i128>> {
     let n = rows.max(cols);
     let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
-    if c.len() >= I32_MIN_ENTRIES {
-        // One pass: copy to i32 while checking the bound on the raw magnitudes, which
-        // holds for typical cost ranges and saves a separate min/max pass.
-        let limit = (1u64 << 30) / (4 * n as u64 + 8);
-        let mut narrow = vec![0i32; c.len()];
-        let mut out_of_range = false;
-        for (d, &x) in narrow.iter_mut().zip(c) {
-            let y = if sense == Sense::Minimize {
-                x
-            } else {
-                x.wrapping_neg()
-            };
-            out_of_range |= y.unsigned_abs() >= limit;
-            *d = y as i32;
-        }
-        if !out_of_range {
-            let o = jv_oriented(rows, cols, &narrow);
-            drop(narrow);
-            let objective: i128 = o
-                .row_to_col
-                .iter()
-                .enumerate()
-                .filter_map(|(r, col)| col.map(|col| i128::from(c[r * cols + col])))
-                .sum();
-            let signed = |d: Vec<i32>| d.into_iter().map(|x| sign * i128::from(x)).collect();
-            return finish_i64(
-                cols,
-                o.row_to_col,
-                objective,
-                signed(o.row_duals),
-                signed(o.col_duals),
-            );
-        }
-    }
-    let (lo, hi) = c
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    let (lo, hi) = if c.is_empty() { (0, 0) } else { (lo, hi) };
-    // In min-form (sign · c) the costs span [low, low + range].
-    let low: i128 = if sense == Sense::Minimize {
-        i128::from(lo)
-    } else {
-        -i128::from(hi)
-    };
-    let range = u64::try_from(i128::from(hi) - i128::from(lo)).unwrap_or(u64::MAX);
-    let max_abs = lo.unsigned_abs().max(hi.unsigned_abs());
-    let widen = |o: Oriented<i64>| Oriented {
-        row_to_col: o.row_to_col,
-        row_duals: o.row_duals.into_iter().map(i128::from).collect(),
-        col_duals: o.col_duals.into_iter().map(i128::from).collect(),
-    };
-    let plain = sense == Sense::Minimize && fits(max_abs, n, 64);
-    let (mut o, shift) = if fits(range, n, 32) && (c.len() >= I32_MIN_ENTRIES || !plain) {
-        let narrow: Vec<i32> = c
-            .iter()
-            .map(|&x| (sign * i128::from(x) - low) as i32)
-            .collect();
-        let o = jv_oriented(rows, cols, &narrow);
-        let o = Oriented {
-            row_to_col: o.row_to_col,
-            row_duals: o.row_duals.into_iter().map(i128::from).collect(),
-            col_duals: o.col_duals.into_iter().map(i128::from).collect(),
-        };
-        (o, low)
-    } else if plain {
-        (widen(jv_oriented(rows, cols, c)), 0)
-    } else if fits(range, n, 64) {
-        let shifted: Vec<i64> = c
-            .iter()
-            .map(|&x| (sign * i128::from(x) - low) as i64)
-            .collect();
-        (widen(jv_oriented(rows, cols, &shifted)), low)
-    } else {
-        let wide: Vec<i128> = c.iter().map(|&x| sign * i128::from(x)).collect();
-        (jv_oriented(rows, cols, &wide), 0)
+    let (mut o, shift) = match narrow_unshifted(c, sense, n) {
+        Some(narrow) => (widen(jv_oriented(rows, cols, &narrow)), 0),
+        None => solve_by_range(rows, cols, c, sense),
     };
     // The shift belongs to the duals of the fully assigned side.
     if rows <= cols {
