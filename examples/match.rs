@@ -12,22 +12,28 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use peermatch::synth::{self, SynthOptions};
-use peermatch::{Cohort, HardRule, MatchReport, Matcher, Reason};
+use peermatch::{Cohort, HardRule, MatchReport, Matcher, Pruning, Reason};
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
-usage: match [FILE] [--json] [--candidates] [--synthetic RxM [--seed N]] [--help]
+usage: match [FILE] [--json] [--candidates] [--prune auto|off|K]
+             [--synthetic RxM [--seed N] [--homogeneous]] [--help]
 
 Matches peer-support mentors to recipients exactly and explains the plan.
 
   FILE            a cohort in the peermatch JSON format, version 1
                   (default: the bundled sample cohort, examples/data/cohort.json)
   --json          print the match report as pretty JSON on stdout, nothing else
-  --candidates    include every eligible pair in the JSON report (implies --json)
+  --candidates    include the pairs the solver considered in the JSON report
+                  (every eligible pair unless pruned; implies --json)
+  --prune P       auto (default: prune above 1 000 000 eligible pairs), off, or K:
+                  solve first over each recipient's best K pairs; the plan is then
+                  certified against every pruned pair, so it is optimal either way
   --synthetic RxM match a seeded synthetic cohort of R recipients and M mentors
                   instead of a file, and print its summary with the time of each stage
   --seed N        the synthetic cohort's seed (default 1)
+  --homogeneous   the synthetic cohort shares one condition and one language
   --help          print this help
 
 exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
@@ -38,6 +44,8 @@ struct Args {
     candidates: bool,
     synthetic: Option<(usize, usize)>,
     seed: u64,
+    homogeneous: bool,
+    pruning: Pruning,
 }
 
 fn parse_size(text: &str) -> Result<(usize, usize), String> {
@@ -58,6 +66,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         candidates: false,
         synthetic: None,
         seed: 1,
+        homogeneous: false,
+        pruning: Pruning::Auto,
     };
     let mut args = args;
     while let Some(arg) = args.next() {
@@ -72,6 +82,17 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                     .parse()
                     .map_err(|_| format!("--seed takes a number, got `{seed}`"))?;
             }
+            "--prune" => {
+                let p = args.next().ok_or("--prune takes auto, off or a number K")?;
+                out.pruning = match p.as_str() {
+                    "auto" => Pruning::Auto,
+                    "off" => Pruning::Off,
+                    k => Pruning::TopK(k.parse().map_err(|_| {
+                        format!("--prune takes auto, off or a number K, got `{k}`")
+                    })?),
+                };
+            }
+            "--homogeneous" => out.homogeneous = true,
             "--help" | "-h" => return Ok(None),
             "--json" => out.json = true,
             "--candidates" => {
@@ -129,7 +150,10 @@ fn main() -> ExitCode {
         }
     };
 
-    let report = Matcher::new().candidates(args.candidates).run(&cohort);
+    let report = Matcher::new()
+        .candidates(args.candidates)
+        .pruning(args.pruning)
+        .run(&cohort);
     if args.json {
         println!("{}", report.to_json());
     } else {
@@ -144,7 +168,7 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
         recipients,
         mentors,
         seed: args.seed,
-        ..SynthOptions::default()
+        homogeneous: args.homogeneous,
     };
     let start = Instant::now();
     let cohort = match synth::generate(&options) {
@@ -157,6 +181,7 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
     let generated = start.elapsed();
     let (report, stats) = Matcher::new()
         .candidates(args.candidates)
+        .pruning(args.pruning)
         .run_with_stats(&cohort);
     if args.json {
         println!("{}", report.to_json());
@@ -179,6 +204,17 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
         stats.candidate_pairs,
         stats.solve.as_secs_f64(),
         stats.report.as_secs_f64()
+    );
+    let solve = &report.solve;
+    println!(
+        "solver: {} of {} pairs considered{}, {} round(s), certified optimal: {}",
+        solve.considered_pairs,
+        solve.eligible_pairs,
+        solve
+            .top_k
+            .map_or(String::new(), |k| format!(" (pruned to the best {k})")),
+        solve.rounds,
+        if solve.certified { "yes" } else { "NO" }
     );
     ExitCode::SUCCESS
 }

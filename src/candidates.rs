@@ -43,6 +43,21 @@ impl Candidates {
     pub(crate) fn count(&self, r: usize) -> usize {
         self.start[r + 1] - self.start[r]
     }
+
+    /// The indices of recipient `r`'s candidates.
+    pub(crate) fn range(&self, r: usize) -> std::ops::Range<usize> {
+        self.start[r]..self.start[r + 1]
+    }
+
+    /// Number of recipients.
+    pub(crate) fn rows(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// Number of eligible pairs.
+    pub(crate) fn len(&self) -> usize {
+        self.mentor.len()
+    }
 }
 
 /// Mentors grouped by a tag: for each tag, the sorted indices of the mentors having it.

@@ -99,6 +99,7 @@ mod policy;
 mod report;
 mod rules;
 mod scoring;
+mod solve;
 pub mod synth;
 mod tags;
 
@@ -109,10 +110,12 @@ pub use matcher::{MatchStats, Matcher, match_cohort};
 pub use model::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
 pub use policy::{Objective, Policy};
 pub use report::{
-    Candidate, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, Summary, Unmatched,
+    Candidate, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, SolveInfo, Summary,
+    Unmatched,
 };
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Criterion, Part};
+pub use solve::{AUTO_PRUNE_PAIRS, AUTO_TOP_K, MAX_ROUNDS, Pruning};
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

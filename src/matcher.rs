@@ -4,33 +4,24 @@
 //! this module turns the policy's lexicographic objective into integer costs and solves
 //! the whole assignment exactly with [`assign::solve`]; then it writes the report.
 //!
-//! # Encoding the objective
-//! Everything is in micro-units (10⁻⁶ of a score point). A pair contributes its score, a
-//! mentor's `k`-th new slot costs `round(load_penalty × (current_load + k − 1) × 10⁶)`
-//! (computed in `f64`, exact here because every value stays below 2⁵³), and the plan's
-//! quality is Σ score − Σ slot cost. The objective tuple — (matched, urgency 3, 2, 1,
-//! quality) or (quality, matched, urgency 3, 2, 1) — is packed into one `i128` with
-//! radices proven large enough by the cohort's own bounds (each radix exceeds the widest
-//! possible swing of everything below it), computed with checked arithmetic. When the
-//! packing would not fit (only with loads near `u32::MAX` on very large cohorts), the
-//! solver runs instead on a pair of `i128`s compared lexicographically, which
-//! [`MAX_PEOPLE`](crate::MAX_PEOPLE) keeps in range. Either way the optimum is exact.
+//! How the objective becomes integer costs, which way round the network is solved, and
+//! how pruning stays exact are described in the `solve` module's design notes, summed
+//! up in the README ("Objective", "Performance").
 //!
 //! # Ties
 //! Among plans with equal objective tuples the solver's deterministic choice stands:
-//! recipients are added in input order and shortest-path ties go to the lower index.
+//! rows are added in input order and shortest-path ties go to the lower index.
 //! Shuffling the input can therefore change *which* optimal plan is returned, never its
 //! objective value.
 
 use std::time::{Duration, Instant};
 
-use crate::assign::{self, CapacitatedProblem, Cost, Lexicographic};
 use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
-use crate::error::Error;
 use crate::policy::Objective;
 use crate::report::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
 use crate::scoring::{self, MICRO};
+use crate::solve::{self, Outcome, Pruning, slot_micro};
 
 /// Matches cohorts, with options. [`match_cohort`] is `Matcher::new().run(cohort)`.
 ///
@@ -50,6 +41,7 @@ use crate::scoring::{self, MICRO};
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     candidates: bool,
+    pruning: Pruning,
 }
 
 impl Matcher {
@@ -61,6 +53,14 @@ impl Matcher {
     /// Whether the report lists every eligible pair in `candidates` (default: no).
     pub fn candidates(mut self, yes: bool) -> Self {
         self.candidates = yes;
+        self
+    }
+
+    /// How many pairs the solver sees first (default [`Pruning::Auto`]). Pruning never
+    /// changes the optimum: the plan is certified against every pruned pair, and
+    /// pairs that could improve it are added back (see [`SolveInfo`](crate::SolveInfo)).
+    pub fn pruning(mut self, pruning: Pruning) -> Self {
+        self.pruning = pruning;
         self
     }
 
@@ -92,10 +92,10 @@ impl Matcher {
         let candidates = candidates::generate(cohort);
         let candidates_time = start.elapsed();
         let start = Instant::now();
-        let plan = solve(cohort, &candidates, false);
+        let outcome = solve::solve(cohort, &candidates, self.pruning, false);
         let solve_time = start.elapsed();
         let start = Instant::now();
-        let report = report(cohort, &candidates, &plan, self.candidates);
+        let report = report(cohort, &candidates, &outcome, self.candidates);
         let stats = MatchStats {
             candidate_pairs: candidates.mentor.len(),
             candidates: candidates_time,
@@ -150,193 +150,13 @@ pub fn match_cohort(cohort: &Cohort) -> MatchReport {
     Matcher::new().run(cohort)
 }
 
-/// The fallback cost when one `i128` cannot hold the packed objective.
-type Lex = Lexicographic<i128>;
-
-/// A mentor's slot cost in micro-units for its `k`-th new recipient (from 0).
-pub(crate) fn slot_micro(load_penalty: f64, current_load: u32, k: u32) -> i64 {
-    let before = f64::from(current_load) + f64::from(k);
-    (load_penalty * before * MICRO).round() as i64
-}
-
-/// The objective's pieces for one pair or slot, before packing.
-struct Weights {
-    /// 1 for a pair (it adds one to `matched`), 0 for a slot.
-    count: i128,
-    /// The urgency tier's weight among (urgency 3, 2, 1) for a pair, 0 for a slot.
-    tier: i128,
-    /// Quality in micro-units: the score for a pair, minus the slot cost for a slot.
-    quality: i128,
-}
-
-/// The packing radices for a cohort of `rows` recipients whose worst slot costs
-/// `max_slot` micro-units.
-struct Radix {
-    /// Tier weights for urgency 1, 2, 3 (urgency 0 has none).
-    tier: [i128; 4],
-    /// Weight of one more match, above every tier combination.
-    count: i128,
-    /// Quality's radix when quality is most significant.
-    quality_over_counts: i128,
-    /// Counts' radix when counts are most significant (= the widest quality swing + 1).
-    counts_over_quality: i128,
-}
-
-impl Radix {
-    fn new(rows: usize, max_slot: i64) -> Option<Radix> {
-        let n = rows as i128;
-        let base = n.checked_add(1)?;
-        // Tiers: u1 weighs 1, u2 weighs (R + 1), u3 weighs (R + 1)²; one match weighs
-        // (R + 1)³, more than every urgency combination of R matches.
-        let t2 = base;
-        let t3 = base.checked_mul(base)?;
-        let count = t3.checked_mul(base)?;
-        // Counts of a whole plan stay below (R + 1)⁴.
-        let quality_over_counts = count.checked_mul(base)?;
-        // Quality of a whole plan lies within ±R × (10⁶ + max slot).
-        let per_pair = 1_000_000i128.checked_add(i128::from(max_slot))?;
-        let counts_over_quality = n.checked_mul(per_pair)?.checked_mul(2)?.checked_add(1)?;
-        Some(Radix {
-            tier: [0, 1, t2, t3],
-            count,
-            quality_over_counts,
-            counts_over_quality,
-        })
-    }
-
-    fn counts(&self, w: &Weights) -> Option<i128> {
-        w.count.checked_mul(self.count)?.checked_add(w.tier)
-    }
-
-    /// One `i128` to minimise: the negated packed objective.
-    fn pack(&self, objective: Objective, w: &Weights) -> Option<i128> {
-        let counts = self.counts(w)?;
-        let packed = match objective {
-            Objective::Participation => counts
-                .checked_mul(self.counts_over_quality)?
-                .checked_add(w.quality)?,
-            Objective::Quality => w
-                .quality
-                .checked_mul(self.quality_over_counts)?
-                .checked_add(counts)?,
-        };
-        packed.checked_neg()
-    }
-
-    /// The lexicographic pair to minimise.
-    fn lex(&self, objective: Objective, w: &Weights) -> Option<Lex> {
-        let counts = self.counts(w)?;
-        Some(match objective {
-            Objective::Participation => Lex {
-                major: counts.checked_neg()?,
-                minor: w.quality.checked_neg()?,
-            },
-            Objective::Quality => Lex {
-                major: w.quality.checked_neg()?,
-                minor: counts.checked_neg()?,
-            },
-        })
-    }
-}
-
-/// The plan: for each recipient, the mentor index or `None`.
-pub(crate) fn solve(
-    cohort: &Cohort,
-    candidates: &Candidates,
-    force_lex: bool,
-) -> Vec<Option<usize>> {
-    let rows = cohort.recipients().len();
-    let policy = cohort.policy();
-    let room: Vec<u32> = cohort
-        .mentors()
-        .iter()
-        .map(|m| (m.capacity - m.current_load).min(rows.min(u32::MAX as usize) as u32))
-        .collect();
-    let slot =
-        |m: usize, k: u32| slot_micro(policy.load_penalty, cohort.mentors()[m].current_load, k);
-    let max_slot = room
-        .iter()
-        .enumerate()
-        .filter(|&(_, &n)| n > 0)
-        .map(|(m, &n)| slot(m, n - 1))
-        .max()
-        .unwrap_or(0);
-    let radix = Radix::new(rows, max_slot).expect("MAX_PEOPLE keeps the radices in i128");
-    let pair = |r: usize, score: u32| Weights {
-        count: 1,
-        tier: radix.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
-        quality: i128::from(score),
-    };
-    let slot_weights = |m: usize, k: u32| Weights {
-        count: 0,
-        tier: 0,
-        quality: -i128::from(slot(m, k)),
-    };
-
-    if !force_lex {
-        let packed = build(rows, &room, candidates, |r, s| {
-            radix.pack(policy.objective, &pair(r, s))
-        })
-        .and_then(|problem| {
-            // A slot's packed cost is checked once per column here; inside the solver
-            // it is only ever called with the same or a smaller `k`.
-            for (m, &n) in room.iter().enumerate() {
-                if n > 0 {
-                    radix.pack(policy.objective, &slot_weights(m, n - 1))?;
-                }
-            }
-            let slot_cost = |m: usize, k: u32| {
-                radix
-                    .pack(policy.objective, &slot_weights(m, k))
-                    .unwrap_or(i128::MAX)
-            };
-            assign::solve(&problem, slot_cost).ok()
-        });
-        if let Some(solution) = packed {
-            return solution.row_to_col;
-        }
-    }
-    let problem = build(rows, &room, candidates, |r, s| {
-        radix.lex(policy.objective, &pair(r, s))
-    })
-    .expect("MAX_PEOPLE keeps every lexicographic weight in i128");
-    let slot_cost = |m: usize, k: u32| {
-        radix
-            .lex(policy.objective, &slot_weights(m, k))
-            .expect("MAX_PEOPLE keeps every lexicographic weight in i128")
-    };
-    match assign::solve(&problem, slot_cost) {
-        Ok(solution) => solution.row_to_col,
-        Err(Error::CostOverflow) => {
-            unreachable!("MAX_PEOPLE keeps the lexicographic solve in i128")
-        }
-        Err(other) => unreachable!("the matcher builds only valid problems: {other}"),
-    }
-}
-
-fn build<C: Cost>(
-    rows: usize,
-    room: &[u32],
-    candidates: &Candidates,
-    cost: impl Fn(usize, u32) -> Option<C>,
-) -> Option<CapacitatedProblem<C>> {
-    let mut problem = CapacitatedProblem::new(room.to_vec());
-    for r in 0..rows {
-        let arcs: Option<Vec<(usize, C)>> = candidates
-            .of(r)
-            .map(|(m, s)| Some((m, cost(r, s)?)))
-            .collect();
-        problem.add_row(Some(C::ZERO), arcs?).ok()?;
-    }
-    Some(problem)
-}
-
 fn report(
     cohort: &Cohort,
     candidates: &Candidates,
-    plan: &[Option<usize>],
+    outcome: &Outcome,
     list_candidates: bool,
 ) -> MatchReport {
+    let plan = &outcome.mentor_of;
     let policy = cohort.policy();
     let mentors = cohort.mentors();
     let mut assigned = vec![0u32; mentors.len()];
@@ -435,13 +255,13 @@ fn report(
     };
 
     let candidates = list_candidates.then(|| {
-        let mut out = Vec::with_capacity(candidates.mentor.len());
+        let mut out = Vec::with_capacity(outcome.info.considered_pairs);
         for (r, recipient) in cohort.recipients().iter().enumerate() {
-            for (m, s) in candidates.of(r) {
+            for i in candidates.range(r).filter(|&i| outcome.considered[i]) {
                 out.push(Candidate {
-                    mentor: mentors[m].id.clone(),
+                    mentor: mentors[candidates.mentor[i] as usize].id.clone(),
                     recipient: recipient.id.clone(),
-                    score: f64::from(s) / MICRO,
+                    score: f64::from(candidates.score[i]) / MICRO,
                 });
             }
         }
@@ -453,6 +273,7 @@ fn report(
         unmatched,
         mentors: loads,
         summary,
+        solve: outcome.info,
         candidates,
     }
 }
@@ -520,13 +341,13 @@ mod tests {
             let packed = report(
                 &cohort,
                 &candidates,
-                &solve(&cohort, &candidates, false),
+                &solve::solve(&cohort, &candidates, Pruning::Off, false),
                 false,
             );
             let lex = report(
                 &cohort,
                 &candidates,
-                &solve(&cohort, &candidates, true),
+                &solve::solve(&cohort, &candidates, Pruning::Off, true),
                 false,
             );
             let objective = cohort.policy().objective;

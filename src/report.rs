@@ -110,6 +110,28 @@ pub struct Summary {
     pub objective: Objective,
 }
 
+/// How the plan was solved, and whether its optimality was proven.
+///
+/// Without pruning the solver sees every eligible pair in one round. With
+/// [`Pruning`](crate::Pruning) it first sees each recipient's best `top_k`, and each
+/// further round adds back the pruned pairs the dual certificate rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SolveInfo {
+    /// Pairs that pass every hard rule.
+    pub eligible_pairs: usize,
+    /// Pairs the solver saw in its last round.
+    pub considered_pairs: usize,
+    /// The `k` pruning started from, `null` without pruning.
+    pub top_k: Option<u32>,
+    /// Rounds of solving: 1, plus one per round of adding back pruned pairs.
+    pub rounds: u32,
+    /// Whether the plan was proven optimal over every eligible pair at run time: its
+    /// dual potentials passed the independent [`verify`](crate::assign::verify) on the
+    /// network solved and left no pruned pair with a negative reduced cost.
+    pub certified: bool,
+}
+
 /// An eligible pair, listed when candidates are asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -134,7 +156,10 @@ pub struct MatchReport {
     pub mentors: Vec<MentorLoad>,
     /// Totals.
     pub summary: Summary,
-    /// Every eligible pair, when asked for with [`Matcher::candidates`](crate::Matcher::candidates).
+    /// How the plan was solved and certified.
+    pub solve: SolveInfo,
+    /// The pairs the solver considered (every eligible pair unless pruned), when asked
+    /// for with [`Matcher::candidates`](crate::Matcher::candidates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<Vec<Candidate>>,
 }

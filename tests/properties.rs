@@ -18,7 +18,7 @@ use proptest::prelude::*;
 
 use peermatch::{
     Cohort, ContactMode, Criterion, HardRule, MatchReport, Matcher, Mentor, Objective, Policy,
-    Reason, Recipient, TrainingLevel, explain, match_cohort,
+    Pruning, Reason, Recipient, TrainingLevel, explain, match_cohort,
 };
 
 const TAGS: [&str; 5] = ["carer", "walking", "shift work", "parent", "rural"];
@@ -433,6 +433,29 @@ proptest! {
 
         let other = shuffled(&cohort, &keys);
         prop_assert_eq!(match_cohort(&other).objective_value().key(objective), key);
+    }
+
+    #[test]
+    fn pruning_keeps_the_optimum_and_is_certified(cohort in cohort(), k in 0u32..3) {
+        let objective = cohort.policy().objective;
+        let full = Matcher::new().pruning(Pruning::Off).run(&cohort);
+        let pruned = Matcher::new().pruning(Pruning::TopK(k)).candidates(true).run(&cohort);
+        prop_assert_eq!(pruned.objective_value().key(objective), brute_force(&cohort));
+        prop_assert_eq!(pruned.objective_value().key(objective), full.objective_value().key(objective));
+        check_validity(&cohort, &pruned);
+        prop_assert!(pruned.solve.certified);
+        prop_assert!(full.solve.certified);
+        prop_assert_eq!(full.solve.rounds, 1);
+        prop_assert_eq!(full.solve.considered_pairs, full.solve.eligible_pairs);
+        prop_assert_eq!(pruned.solve.top_k, Some(k));
+        prop_assert_eq!(pruned.solve.eligible_pairs, full.solve.eligible_pairs);
+        prop_assert!(pruned.solve.considered_pairs <= pruned.solve.eligible_pairs);
+        prop_assert_eq!(pruned.candidates.as_ref().map(Vec::len), Some(pruned.solve.considered_pairs));
+        // Every pair of the plan is one the solver considered.
+        let listed = pruned.candidates.as_ref().unwrap();
+        for m in &pruned.matches {
+            prop_assert!(listed.iter().any(|c| c.mentor == m.mentor && c.recipient == m.recipient));
+        }
     }
 
     #[test]

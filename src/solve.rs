@@ -1,0 +1,525 @@
+//! The cohort solve: the objective as integer costs, the orientation of the network,
+//! and pruning that keeps the optimum exact.
+//!
+//! # Encoding the objective
+//! Everything is in micro-units (10⁻⁶ of a score point). A pair contributes its score, a
+//! mentor's `k`-th new slot costs `round(load_penalty × (current_load + k − 1) × 10⁶)`
+//! (computed in `f64`, exact here because every value stays below 2⁵³), and the plan's
+//! quality is Σ score − Σ slot cost. The objective tuple — (matched, urgency 3, 2, 1,
+//! quality) or (quality, matched, urgency 3, 2, 1) — is packed into one `i128` with
+//! radices proven large enough by the cohort's own bounds (each radix exceeds the widest
+//! possible swing of everything below it), computed with checked arithmetic. When the
+//! packing would not fit (only with loads near `u32::MAX` on very large cohorts), the
+//! solver runs instead on a pair of `i128`s compared lexicographically, which
+//! [`MAX_PEOPLE`](crate::MAX_PEOPLE) keeps in range. Either way the optimum is exact.
+//!
+//! # Orientation
+//! [`assign::solve`] adds its rows one at a time, each by a shortest augmenting path that
+//! ends at a free slot or at a row left unassigned. When places are scarce — fewer open
+//! places than recipients who could take one, the usual state of a programme — most
+//! recipients end unmatched, and each of them would first search every alternating path
+//! for a free place that is not there. So the network is turned around: each open place
+//! of a mentor (its `k`-th new slot, up to its number of eligible recipients) is a row
+//! whose arcs carry the pair cost plus that slot's cost, and each recipient is a column
+//! of capacity one. Free recipients are then plentiful and most searches end in a step
+//! or two. Convex slot costs make a mentor's cheaper places fill first, so the two
+//! networks have the same optimum; which one is solved depends only on the counts, so
+//! the result stays deterministic.
+//!
+//! # Pruning, certified
+//! A recipient with hundreds of eligible mentors will not be given their 200th best. With
+//! [`Pruning::TopK`] (and by default for large cohorts) the solver first sees only each
+//! recipient's best `k` pairs. The solution's dual potentials then certify it against
+//! every pruned pair: a pruned arc is harmless when its reduced cost
+//! `cost + π(recipient side) − π(mentor side)` is non-negative, because then the duals are
+//! feasible for the whole network and no improving cycle exists. Each recipient is first
+//! tested with one lower bound — the cost of their best pruned pair plus the most
+//! favourable mentor potential in the cohort (a mentor with no pairs in the pruned
+//! network, or with places to spare, takes the lowest potential its unused places allow)
+//! — and only when that bound is negative are their pruned pairs checked one by one.
+//! Pairs that fail are added back and the network re-solved, until the certificate holds
+//! (after [`MAX_ROUNDS`] rounds every pair is added back, which certifies trivially).
+//! A pruned pair that could raise the number matched always fails the check, because
+//! the count dominates its cost. Finally the plan and its duals are checked by the
+//! independent [`assign::verify`]; the report says whether all of this held.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::assign::{self, CapacitatedProblem, Cost, Lexicographic, Solution};
+use crate::candidates::Candidates;
+use crate::cohort::Cohort;
+use crate::policy::Objective;
+use crate::report::SolveInfo;
+use crate::scoring::MICRO;
+
+/// How many candidate pairs the solver sees.
+///
+/// ```
+/// use peermatch::{Matcher, Pruning};
+/// use peermatch::synth::{self, SynthOptions};
+///
+/// let cohort = synth::generate(&SynthOptions { recipients: 300, mentors: 60, ..SynthOptions::default() })?;
+/// let full = Matcher::new().pruning(Pruning::Off).run(&cohort);
+/// let pruned = Matcher::new().pruning(Pruning::TopK(2)).run(&cohort);
+/// // Same optimum, proven by the dual certificate.
+/// assert!(pruned.solve.certified);
+/// let objective = cohort.policy().objective;
+/// assert_eq!(pruned.objective_value().key(objective), full.objective_value().key(objective));
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Pruning {
+    /// [`Pruning::TopK`] with `k =` [`AUTO_TOP_K`] when the cohort has more than
+    /// [`AUTO_PRUNE_PAIRS`] eligible pairs, otherwise [`Pruning::Off`].
+    #[default]
+    Auto,
+    /// The solver sees every eligible pair.
+    Off,
+    /// The solver first sees each recipient's best `k` pairs (by score; ties to the
+    /// mentor earlier in the input); the dual certificate adds back any pruned pair
+    /// that could improve the plan.
+    TopK(u32),
+}
+
+/// Eligible pairs above which [`Pruning::Auto`] prunes.
+pub const AUTO_PRUNE_PAIRS: usize = 1_000_000;
+
+/// The `k` of [`Pruning::Auto`].
+pub const AUTO_TOP_K: u32 = 16;
+
+/// With pruning, each mentor also keeps its best `MENTOR_FACTOR × min(room, k)`
+/// recipients.
+const MENTOR_FACTOR: usize = 2;
+
+/// Rounds of adding back pruned pairs before every pair is added back at once.
+pub const MAX_ROUNDS: u32 = 8;
+
+impl Pruning {
+    /// The `k` this setting prunes to for a cohort with `eligible_pairs` pairs.
+    fn top_k(self, eligible_pairs: usize) -> Option<u32> {
+        match self {
+            Pruning::Off => None,
+            Pruning::TopK(k) => Some(k),
+            Pruning::Auto => (eligible_pairs > AUTO_PRUNE_PAIRS).then_some(AUTO_TOP_K),
+        }
+    }
+}
+
+/// A candidate in a mentor's min-heap of best recipients: (value, earlier index first).
+type Ranked = Reverse<(u64, Reverse<usize>)>;
+
+/// The fallback cost when one `i128` cannot hold the packed objective.
+type Lex = Lexicographic<i128>;
+
+/// A mentor's slot cost in micro-units for its `k`-th new recipient (from 0).
+pub(crate) fn slot_micro(load_penalty: f64, current_load: u32, k: u32) -> i64 {
+    let before = f64::from(current_load) + f64::from(k);
+    (load_penalty * before * MICRO).round() as i64
+}
+
+/// The objective's pieces for one pair or slot, before packing.
+struct Weights {
+    /// 1 for a pair (it adds one to `matched`), 0 for a slot.
+    count: i128,
+    /// The urgency tier's weight among (urgency 3, 2, 1) for a pair, 0 for a slot.
+    tier: i128,
+    /// Quality in micro-units: the score for a pair, minus the slot cost for a slot.
+    quality: i128,
+}
+
+/// The packing radices for a cohort of `rows` recipients whose worst slot costs
+/// `max_slot` micro-units.
+struct Radix {
+    /// Tier weights for urgency 1, 2, 3 (urgency 0 has none).
+    tier: [i128; 4],
+    /// Weight of one more match, above every tier combination.
+    count: i128,
+    /// Quality's radix when quality is most significant.
+    quality_over_counts: i128,
+    /// Counts' radix when counts are most significant (= the widest quality swing + 1).
+    counts_over_quality: i128,
+}
+
+impl Radix {
+    fn new(rows: usize, max_slot: i64) -> Option<Radix> {
+        let n = rows as i128;
+        let base = n.checked_add(1)?;
+        // Tiers: u1 weighs 1, u2 weighs (R + 1), u3 weighs (R + 1)²; one match weighs
+        // (R + 1)³, more than every urgency combination of R matches.
+        let t2 = base;
+        let t3 = base.checked_mul(base)?;
+        let count = t3.checked_mul(base)?;
+        // Counts of a whole plan stay below (R + 1)⁴.
+        let quality_over_counts = count.checked_mul(base)?;
+        // Quality of a whole plan lies within ±R × (10⁶ + max slot).
+        let per_pair = 1_000_000i128.checked_add(i128::from(max_slot))?;
+        let counts_over_quality = n.checked_mul(per_pair)?.checked_mul(2)?.checked_add(1)?;
+        Some(Radix {
+            tier: [0, 1, t2, t3],
+            count,
+            quality_over_counts,
+            counts_over_quality,
+        })
+    }
+
+    fn counts(&self, w: &Weights) -> Option<i128> {
+        w.count.checked_mul(self.count)?.checked_add(w.tier)
+    }
+
+    /// One `i128` to minimise: the negated packed objective.
+    fn pack(&self, objective: Objective, w: &Weights) -> Option<i128> {
+        let counts = self.counts(w)?;
+        let packed = match objective {
+            Objective::Participation => counts
+                .checked_mul(self.counts_over_quality)?
+                .checked_add(w.quality)?,
+            Objective::Quality => w
+                .quality
+                .checked_mul(self.quality_over_counts)?
+                .checked_add(counts)?,
+        };
+        packed.checked_neg()
+    }
+
+    /// The lexicographic pair to minimise.
+    fn lex(&self, objective: Objective, w: &Weights) -> Option<Lex> {
+        let counts = self.counts(w)?;
+        Some(match objective {
+            Objective::Participation => Lex {
+                major: counts.checked_neg()?,
+                minor: w.quality.checked_neg()?,
+            },
+            Objective::Quality => Lex {
+                major: w.quality.checked_neg()?,
+                minor: counts.checked_neg()?,
+            },
+        })
+    }
+}
+
+/// The solved plan and how it was obtained.
+pub(crate) struct Outcome {
+    /// For each recipient, the mentor index or `None`.
+    pub(crate) mentor_of: Vec<Option<usize>>,
+    /// Which candidate pairs (by index into [`Candidates`]) the last round considered.
+    pub(crate) considered: Vec<bool>,
+    /// For the report.
+    pub(crate) info: SolveInfo,
+}
+
+/// Solves the cohort exactly over `candidates`, pruning as asked.
+pub(crate) fn solve(
+    cohort: &Cohort,
+    candidates: &Candidates,
+    pruning: Pruning,
+    force_lex: bool,
+) -> Outcome {
+    let rows = cohort.recipients().len();
+    let policy = cohort.policy();
+    let room: Vec<u32> = cohort
+        .mentors()
+        .iter()
+        .map(|m| (m.capacity - m.current_load).min(rows.min(u32::MAX as usize) as u32))
+        .collect();
+    let slot =
+        |m: usize, k: u32| slot_micro(policy.load_penalty, cohort.mentors()[m].current_load, k);
+    let max_slot = room
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .map(|(m, &n)| slot(m, n - 1))
+        .max()
+        .unwrap_or(0);
+    let radix = Radix::new(rows, max_slot).expect("MAX_PEOPLE keeps the radices in i128");
+    let pair = |r: usize, score: u32| Weights {
+        count: 1,
+        tier: radix.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
+        quality: i128::from(score),
+    };
+    let slot_weights = |m: usize, k: u32| Weights {
+        count: 0,
+        tier: 0,
+        quality: -i128::from(slot(m, k)),
+    };
+    let top_k = pruning.top_k(candidates.len());
+    let network = || {
+        Network::new(
+            candidates,
+            &room,
+            top_k,
+            |r| cohort.recipients()[r].urgency,
+            policy.objective,
+        )
+    };
+
+    if !force_lex {
+        let packed = network().run(
+            |r, s| radix.pack(policy.objective, &pair(r, s)),
+            |m, k| radix.pack(policy.objective, &slot_weights(m, k)),
+        );
+        if let Some(outcome) = packed {
+            return outcome;
+        }
+    }
+    network()
+        .run(
+            |r, s| radix.lex(policy.objective, &pair(r, s)),
+            |m, k| radix.lex(policy.objective, &slot_weights(m, k)),
+        )
+        .expect("MAX_PEOPLE keeps every lexicographic weight and sum in i128")
+}
+
+/// The candidate graph, the order its recipients are added in, and the pruning.
+struct Network<'a> {
+    candidates: &'a Candidates,
+    room: &'a [u32],
+    top_k: Option<u32>,
+    /// Recipients in the order they are added to the solver.
+    order: Vec<u32>,
+    /// A pair's place in the objective, from its recipient and score, for ranking.
+    value: Box<dyn Fn(usize, u32) -> u64 + 'a>,
+}
+
+/// What one round's duals say about a pruned pair `(r, m)` of cost `c`: its reduced
+/// cost is `c + mentor[m] + recipient[r]`.
+struct Reduced<C> {
+    /// Per mentor, minus its potential (the lowest its free places allow when it was
+    /// given nobody); `None` when it can take nobody.
+    mentor: Vec<Option<C>>,
+    /// Per recipient.
+    recipient: Vec<C>,
+}
+
+impl<'a> Network<'a> {
+    fn new(
+        candidates: &'a Candidates,
+        room: &'a [u32],
+        top_k: Option<u32>,
+        urgency: impl Fn(usize) -> u8 + Copy + 'a,
+        objective: Objective,
+    ) -> Self {
+        // Recipients are added most valuable first: by their best pair's place in the
+        // objective (urgency, then score, or score, then urgency), ties in input order.
+        // Later, less valuable recipients then mostly meet places held by people they
+        // cannot displace, and their searches end sooner. The order changes which of
+        // several optimal plans is found, never the optimum.
+        let key = |r: usize| {
+            let best = candidates.range(r).map(|i| candidates.score[i]).max();
+            let urgency = urgency(r).min(3);
+            let first = match objective {
+                Objective::Participation => (best.is_some(), urgency, best.unwrap_or(0)),
+                Objective::Quality => (best.is_some(), 0, best.unwrap_or(0)),
+            };
+            let second = match objective {
+                Objective::Participation => 0,
+                Objective::Quality => urgency,
+            };
+            std::cmp::Reverse((first, second))
+        };
+        let mut order: Vec<u32> = (0..candidates.rows() as u32).collect();
+        order.sort_by_key(|&r| key(r as usize));
+        let value = move |r: usize, score: u32| {
+            let u = u64::from(urgency(r).min(3));
+            match objective {
+                Objective::Participation => (u << 32) | u64::from(score),
+                Objective::Quality => (u64::from(score) << 2) | u,
+            }
+        };
+        Network {
+            candidates,
+            room,
+            top_k,
+            order,
+            value: Box::new(value),
+        }
+    }
+
+    /// The first round's considered pairs: everything, or each recipient's best `k`
+    /// together with each mentor's best `MENTOR_FACTOR × min(room, k)` recipients by
+    /// the objective (urgency and score) — the ones most likely to displace whoever
+    /// holds its places, which keeps the rounds few.
+    fn initial(&self) -> Vec<bool> {
+        let cands = self.candidates;
+        let Some(k) = self.top_k else {
+            return vec![true; cands.len()];
+        };
+        let k = k as usize;
+        let mut keep = vec![false; cands.len()];
+        let mut order: Vec<usize> = Vec::new();
+        // Per mentor, a min-heap of its best recipients so far.
+        let mut best: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); self.room.len()];
+        let limit = |m: usize| (self.room[m] as usize).min(k) * MENTOR_FACTOR;
+        for r in 0..cands.rows() {
+            let range = cands.range(r);
+            for i in range.clone() {
+                let m = cands.mentor[i] as usize;
+                let heap = &mut best[m];
+                heap.push(Reverse(((self.value)(r, cands.score[i]), Reverse(i))));
+                if heap.len() > limit(m) {
+                    heap.pop();
+                }
+            }
+            if range.len() <= k {
+                keep[range].fill(true);
+                continue;
+            }
+            order.clear();
+            order.extend(range);
+            let better = |&a: &usize, &b: &usize| {
+                cands.score[b]
+                    .cmp(&cands.score[a])
+                    .then(cands.mentor[a].cmp(&cands.mentor[b]))
+            };
+            if k > 0 {
+                order.select_nth_unstable_by(k - 1, better);
+            }
+            for &i in &order[..k] {
+                keep[i] = true;
+            }
+        }
+        for heap in best {
+            for Reverse((_, Reverse(i))) in heap {
+                keep[i] = true;
+            }
+        }
+        keep
+    }
+
+    /// Solves, certifies against the pruned pairs, and adds back until certified.
+    fn run<C: Cost>(
+        self,
+        pair: impl Fn(usize, u32) -> Option<C>,
+        slot: impl Fn(usize, u32) -> Option<C>,
+    ) -> Option<Outcome> {
+        // Every slot cost the solver can ask for is checked up front.
+        for (m, &n) in self.room.iter().enumerate() {
+            if n > 0 {
+                slot(m, n - 1)?;
+            }
+        }
+        let slot = |m: usize, k: u32| slot(m, k).expect("checked above");
+        let mut considered = self.initial();
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            let (mentor_of, reduced, verified) = self.solve_round(&considered, &pair, &slot)?;
+            let failing = self.failing(&considered, &reduced, &pair);
+            if failing.is_empty() {
+                let info = SolveInfo {
+                    eligible_pairs: self.candidates.len(),
+                    considered_pairs: considered.iter().filter(|&&k| k).count(),
+                    top_k: self.top_k,
+                    rounds,
+                    certified: verified,
+                };
+                return Some(Outcome {
+                    mentor_of,
+                    considered,
+                    info,
+                });
+            }
+            if rounds >= MAX_ROUNDS {
+                considered.fill(true);
+            } else {
+                for i in failing {
+                    considered[i] = true;
+                }
+            }
+        }
+    }
+
+    /// The pruned pairs whose reduced cost is negative (or cannot be computed).
+    fn failing<C: Cost>(
+        &self,
+        considered: &[bool],
+        reduced: &Reduced<C>,
+        pair: &impl Fn(usize, u32) -> Option<C>,
+    ) -> Vec<usize> {
+        let cands = self.candidates;
+        let favourable = reduced.mentor.iter().flatten().copied().min();
+        let mut failing = Vec::new();
+        for r in 0..cands.rows() {
+            let range = cands.range(r);
+            let best_pruned = range
+                .clone()
+                .filter(|&i| !considered[i])
+                .map(|i| cands.score[i])
+                .max();
+            let (Some(best), Some(favourable)) = (best_pruned, favourable) else {
+                continue;
+            };
+            let bound = pair(r, best)
+                .and_then(|c| c.checked_add(favourable))
+                .and_then(|c| c.checked_add(reduced.recipient[r]));
+            if bound.is_some_and(|b| b >= C::ZERO) {
+                continue;
+            }
+            for i in range.filter(|&i| !considered[i]) {
+                let Some(mentor) = reduced.mentor[cands.mentor[i] as usize] else {
+                    continue;
+                };
+                let rc = pair(r, cands.score[i])
+                    .and_then(|c| c.checked_add(mentor))
+                    .and_then(|c| c.checked_add(reduced.recipient[r]));
+                if rc.is_none_or(|rc| rc < C::ZERO) {
+                    failing.push(i);
+                }
+            }
+        }
+        failing
+    }
+
+    /// One exact solve over the considered pairs: recipients are rows, mentors columns
+    /// with native capacities. Returns the plan in recipient order, the reduced-cost
+    /// terms, and whether [`assign::verify`] accepted the solution.
+    #[allow(clippy::type_complexity)]
+    fn solve_round<C: Cost>(
+        &self,
+        considered: &[bool],
+        pair: &impl Fn(usize, u32) -> Option<C>,
+        slot: &impl Fn(usize, u32) -> C,
+    ) -> Option<(Vec<Option<usize>>, Reduced<C>, bool)> {
+        let cands = self.candidates;
+        let mut problem = CapacitatedProblem::new(self.room.to_vec());
+        let mut arcs = Vec::new();
+        for &r in &self.order {
+            arcs.clear();
+            for i in cands.range(r as usize).filter(|&i| considered[i]) {
+                arcs.push((cands.mentor[i] as usize, pair(r as usize, cands.score[i])?));
+            }
+            problem.add_row(Some(C::ZERO), arcs.iter().copied()).ok()?;
+        }
+        let mut solution = assign::solve(&problem, slot).ok()?;
+        // A mentor given nobody takes the lowest potential its first free place allows.
+        let mut given = vec![false; self.room.len()];
+        for &m in solution.row_to_col.iter().flatten() {
+            given[m] = true;
+        }
+        for (m, &room) in self.room.iter().enumerate() {
+            if room > 0 && !given[m] {
+                solution.duals.col[m] = solution.duals.sink.checked_sub(slot(m, 0))?;
+            }
+        }
+        let verified = assign::verify(&problem, slot, &solution).is_ok();
+        let Solution {
+            row_to_col, duals, ..
+        } = solution;
+        let rows = self.order.len();
+        let (mut mentor_of, mut recipient) = (vec![None; rows], vec![C::ZERO; rows]);
+        for (i, &r) in self.order.iter().enumerate() {
+            mentor_of[r as usize] = row_to_col[i];
+            recipient[r as usize] = duals.row[i];
+        }
+        let mentor = duals
+            .col
+            .iter()
+            .map(|&p| C::ZERO.checked_sub(p))
+            .collect::<Option<Vec<C>>>()?
+            .into_iter()
+            .map(Some)
+            .collect();
+        Some((mentor_of, Reduced { mentor, recipient }, verified))
+    }
+}
