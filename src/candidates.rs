@@ -8,13 +8,17 @@
 //!
 //! Mentors are blocked by language and (when required) condition, the rules that
 //! partition a cohort, so pairs that cannot be eligible are never checked; the other
-//! rules and the score are evaluated pair by pair on the remaining ones. Interning
-//! tags into bitsets and spreading the work over cores are the next steps for national
-//! cohorts.
+//! rules and the score are evaluated pair by pair on the remaining ones, on the
+//! interned tag bitsets of [`interned`](crate::interned). Recipients are split into
+//! chunks handed to all cores; chunks are put back in order, so the output is the same
+//! at any thread count.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cohort::Cohort;
+use crate::interned::Interned;
+use crate::model::Mentor;
 use crate::rules::{self, HardRule};
 use crate::scoring;
 
@@ -60,87 +64,167 @@ impl Candidates {
     }
 }
 
-/// Mentors grouped by a tag: for each tag, the sorted indices of the mentors having it.
+/// Mentors with room grouped by a tag: for each tag, the sorted indices of the mentors
+/// having it.
 struct Block<'a> {
     by_tag: BTreeMap<&'a str, Vec<u32>>,
 }
 
 impl<'a> Block<'a> {
-    fn new(tags_of: impl Iterator<Item = &'a [String]>) -> Self {
+    fn new(cohort: &'a Cohort, tags_of: impl Fn(&'a Mentor) -> &'a [String]) -> Self {
         let mut by_tag: BTreeMap<&'a str, Vec<u32>> = BTreeMap::new();
-        for (m, tags) in tags_of.enumerate() {
-            for tag in tags {
+        for (m, mentor) in cohort.mentors().iter().enumerate() {
+            // A full mentor fails the capacity rule for everybody.
+            if mentor.current_load >= mentor.capacity {
+                continue;
+            }
+            for tag in tags_of(mentor) {
                 by_tag.entry(tag.as_str()).or_default().push(m as u32);
             }
         }
         Block { by_tag }
     }
 
+    /// How many mentors the lists of `tags` hold together (with repeats).
+    fn size(&self, tags: &[String]) -> usize {
+        tags.iter()
+            .filter_map(|t| self.by_tag.get(t.as_str()))
+            .map(Vec::len)
+            .sum()
+    }
+
     /// The sorted, deduplicated mentors having any of `tags`.
     fn any_of(&self, tags: &[String], out: &mut Vec<u32>) {
         out.clear();
-        for tag in tags {
-            if let Some(list) = self.by_tag.get(tag.as_str()) {
-                out.extend_from_slice(list);
+        let mut lists = tags.iter().filter_map(|t| self.by_tag.get(t.as_str()));
+        match (lists.next(), lists.next()) {
+            (None, _) => {}
+            (Some(only), None) => out.extend_from_slice(only),
+            (Some(a), Some(b)) => {
+                out.extend_from_slice(a);
+                out.extend_from_slice(b);
+                for list in lists {
+                    out.extend_from_slice(list);
+                }
+                out.sort_unstable();
+                out.dedup();
             }
         }
-        out.sort_unstable();
-        out.dedup();
     }
 }
 
-/// Keeps the elements of sorted `a` that are also in sorted `b`.
-fn retain_sorted(a: &mut Vec<u32>, b: &[u32]) {
-    let mut j = 0;
-    a.retain(|&x| {
-        while j < b.len() && b[j] < x {
-            j += 1;
-        }
-        j < b.len() && b[j] == x
-    });
-}
+/// Recipients per unit of work handed to a thread.
+const CHUNK: usize = 256;
 
-/// Every eligible pair of the cohort.
+/// Every eligible pair of the cohort, found on `threads` threads (0 = one per core).
+/// The result does not depend on the number of threads.
 ///
 /// Mentors are blocked by the two rules that partition a cohort: a recipient is only
-/// checked against mentors sharing a language with them and, when the policy requires
-/// a shared condition, a condition too. Every other mentor fails one of those rules,
-/// so blocking removes no eligible pair; it only skips pairs that cannot be eligible.
-pub(crate) fn generate(cohort: &Cohort) -> Candidates {
-    let policy = cohort.policy();
-    let min_score = cohort.min_score_micro();
-    let mentors = cohort.mentors();
-    let by_language = Block::new(mentors.iter().map(|m| m.languages.as_slice()));
-    let by_condition = policy
+/// checked against the mentors sharing a language with them or, when the policy
+/// requires a shared condition and that list is shorter, a condition; the other rules
+/// (the partitioning one included) are then evaluated on interned bitsets. Every mentor
+/// outside the block fails a rule, so blocking removes no eligible pair.
+pub(crate) fn generate(cohort: &Cohort, threads: usize) -> Candidates {
+    let index = Interned::new(cohort);
+    let by_language = Block::new(cohort, |m| m.languages.as_slice());
+    let by_condition = cohort
+        .policy()
         .require_shared_condition
-        .then(|| Block::new(mentors.iter().map(|m| m.conditions.as_slice())));
+        .then(|| Block::new(cohort, |m| m.conditions.as_slice()));
+    let rows = cohort.recipients().len();
+    let chunks = rows.div_ceil(CHUNK);
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(chunks.max(1));
+
+    let work = |chunk: usize, part: &mut Part| {
+        let mut block = Vec::new();
+        for r in chunk * CHUNK..((chunk + 1) * CHUNK).min(rows) {
+            let recipient = &cohort.recipients()[r];
+            match &by_condition {
+                Some(by_condition)
+                    if by_condition.size(&recipient.conditions)
+                        < by_language.size(&recipient.languages) =>
+                {
+                    by_condition.any_of(&recipient.conditions, &mut block)
+                }
+                _ => by_language.any_of(&recipient.languages, &mut block),
+            }
+            for &m in &block {
+                let m = m as usize;
+                if !index.check_static(m, r, true).is_empty() {
+                    continue;
+                }
+                let score = index.score_micro(m, r);
+                if score >= cohort.min_score_micro() {
+                    part.mentor.push(m as u32);
+                    part.score.push(score);
+                }
+            }
+            part.count.push(part.mentor.len());
+        }
+    };
+
+    let mut parts: Vec<(usize, Part)> = if threads <= 1 {
+        (0..chunks)
+            .map(|c| {
+                let mut part = Part::default();
+                work(c, &mut part);
+                (c, part)
+            })
+            .collect()
+    } else {
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let c = next.fetch_add(1, Ordering::Relaxed);
+                            if c >= chunks {
+                                break done;
+                            }
+                            let mut part = Part::default();
+                            work(c, &mut part);
+                            done.push((c, part));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("candidate workers do not panic"))
+                .collect()
+        })
+    };
+    parts.sort_unstable_by_key(|&(c, _)| c);
+
+    let total: usize = parts.iter().map(|(_, p)| p.mentor.len()).sum();
     let mut out = Candidates {
-        start: Vec::with_capacity(cohort.recipients().len() + 1),
-        mentor: Vec::new(),
-        score: Vec::new(),
+        start: Vec::with_capacity(rows + 1),
+        mentor: Vec::with_capacity(total),
+        score: Vec::with_capacity(total),
     };
     out.start.push(0);
-    let (mut block, mut sharing_condition) = (Vec::new(), Vec::new());
-    for (r, recipient) in cohort.recipients().iter().enumerate() {
-        by_language.any_of(&recipient.languages, &mut block);
-        if let Some(by_condition) = &by_condition {
-            by_condition.any_of(&recipient.conditions, &mut sharing_condition);
-            retain_sorted(&mut block, &sharing_condition);
-        }
-        for &m in &block {
-            let m = m as usize;
-            if !rules::check_static(cohort, m, r).is_empty() {
-                continue;
-            }
-            let score = scoring::score_micro(policy, &mentors[m], recipient);
-            if score >= min_score {
-                out.mentor.push(m as u32);
-                out.score.push(score);
-            }
-        }
-        out.start.push(out.mentor.len());
+    for (_, part) in parts {
+        let base = out.mentor.len();
+        out.start.extend(part.count.iter().map(|&n| base + n));
+        out.mentor.extend_from_slice(&part.mentor);
+        out.score.extend_from_slice(&part.score);
     }
     out
+}
+
+/// The candidates of one chunk of recipients.
+#[derive(Default)]
+struct Part {
+    mentor: Vec<u32>,
+    score: Vec<u32>,
+    /// After each recipient, the number of candidates so far in this chunk.
+    count: Vec<usize>,
 }
 
 /// For recipient `r`, how many mentors fail each rule (every rule listed, a mentor

@@ -93,6 +93,7 @@ mod candidates;
 mod cohort;
 mod error;
 mod explain;
+mod interned;
 mod matcher;
 mod model;
 mod policy;

@@ -42,6 +42,7 @@ use crate::solve::{self, Outcome, Pruning, slot_micro};
 pub struct Matcher {
     candidates: bool,
     pruning: Pruning,
+    threads: usize,
 }
 
 impl Matcher {
@@ -61,6 +62,13 @@ impl Matcher {
     /// pairs that could improve it are added back (see [`SolveInfo`](crate::SolveInfo)).
     pub fn pruning(mut self, pruning: Pruning) -> Self {
         self.pruning = pruning;
+        self
+    }
+
+    /// How many threads find and score the candidate pairs (default 0: one per core).
+    /// The report is the same at any number.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
         self
     }
 
@@ -89,7 +97,7 @@ impl Matcher {
     /// ```
     pub fn run_with_stats(&self, cohort: &Cohort) -> (MatchReport, MatchStats) {
         let start = Instant::now();
-        let candidates = candidates::generate(cohort);
+        let candidates = candidates::generate(cohort, self.threads);
         let candidates_time = start.elapsed();
         let start = Instant::now();
         let outcome = solve::solve(cohort, &candidates, self.pruning, false);
@@ -337,7 +345,7 @@ mod tests {
                 ..Policy::default()
             };
             let cohort = Cohort::new(mentors, recipients, policy).unwrap();
-            let candidates = candidates::generate(&cohort);
+            let candidates = candidates::generate(&cohort, 1);
             let packed = report(
                 &cohort,
                 &candidates,

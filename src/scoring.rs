@@ -179,58 +179,85 @@ struct Raw {
     total_weight: f64,
 }
 
-fn overlap<S: AsRef<str>>(a: &[S], b: &[S]) -> Option<f64> {
-    if a.is_empty() || b.is_empty() {
+/// `shared / of`, unknown when `of` is 0: the ratio every set criterion uses.
+pub(crate) fn ratio(shared: usize, of: usize) -> Option<f64> {
+    (of > 0).then(|| shared as f64 / of as f64)
+}
+
+/// Overlap coefficient of two sets of sizes `a` and `b` sharing `shared`; unknown when
+/// either is empty.
+pub(crate) fn overlap_of(shared: usize, a: usize, b: usize) -> Option<f64> {
+    if a == 0 || b == 0 {
         return None;
     }
-    Some(tags::shared(a, b) as f64 / a.len().min(b.len()) as f64)
+    ratio(shared, a.min(b))
+}
+
+/// [`Criterion::Age`] from the two ages.
+pub(crate) fn age_similarity(mentor: u32, recipient: u32) -> f64 {
+    let gap = (i64::from(mentor) - i64::from(recipient)).unsigned_abs() as f64;
+    (1.0 - gap / 30.0).max(0.0)
+}
+
+/// [`Criterion::Journey`] from the two months since diagnosis.
+pub(crate) fn journey_similarity(mentor: u32, recipient: u32) -> f64 {
+    let ahead = (i64::from(mentor) - i64::from(recipient)) as f64;
+    if ahead < 0.0 {
+        0.0
+    } else if ahead < 12.0 {
+        0.5 + ahead / 24.0
+    } else if ahead <= 120.0 {
+        1.0
+    } else {
+        (1.0 - (ahead - 120.0) / 240.0).max(0.0)
+    }
+}
+
+/// [`Criterion::TrainingFit`] from the two training ranks.
+pub(crate) fn training_similarity(mentor: u8, required: u8) -> f64 {
+    match i16::from(mentor) - i16::from(required) {
+        0 => 1.0,
+        1 => 0.8,
+        2 => 0.5,
+        3 => 0.2,
+        _ => 0.0,
+    }
+}
+
+fn overlap<S: AsRef<str>>(a: &[S], b: &[S]) -> Option<f64> {
+    overlap_of(tags::shared(a, b), a.len(), b.len())
 }
 
 fn similarity(criterion: Criterion, m: &Mentor, r: &Recipient) -> Option<f64> {
     match criterion {
         Criterion::Condition => {
-            if m.conditions.is_empty() || r.conditions.is_empty() {
+            if m.conditions.is_empty() {
                 None
             } else {
-                Some(tags::shared(&r.conditions, &m.conditions) as f64 / r.conditions.len() as f64)
+                ratio(
+                    tags::shared(&r.conditions, &m.conditions),
+                    r.conditions.len(),
+                )
             }
         }
         Criterion::Experiences => overlap(&r.experiences, &m.experiences),
         Criterion::Needs => {
-            if r.needs.is_empty() || m.experiences.is_empty() {
+            if m.experiences.is_empty() {
                 None
             } else {
-                Some(tags::shared(&r.needs, &m.experiences) as f64 / r.needs.len() as f64)
+                ratio(tags::shared(&r.needs, &m.experiences), r.needs.len())
             }
         }
         Criterion::Interests => overlap(&r.interests, &m.interests),
-        Criterion::Age => {
-            let gap = (i64::from(m.age?) - i64::from(r.age?)).unsigned_abs() as f64;
-            Some((1.0 - gap / 30.0).max(0.0))
-        }
-        Criterion::Journey => {
-            let ahead = i64::from(m.months_since_diagnosis?) - i64::from(r.months_since_diagnosis?);
-            let ahead = ahead as f64;
-            Some(if ahead < 0.0 {
-                0.0
-            } else if ahead < 12.0 {
-                0.5 + ahead / 24.0
-            } else if ahead <= 120.0 {
-                1.0
-            } else {
-                (1.0 - (ahead - 120.0) / 240.0).max(0.0)
-            })
-        }
-        Criterion::TrainingFit => {
-            let gap = i16::from(m.training.rank()) - i16::from(r.required_training.rank());
-            Some(match gap {
-                0 => 1.0,
-                1 => 0.8,
-                2 => 0.5,
-                3 => 0.2,
-                _ => 0.0,
-            })
-        }
+        Criterion::Age => Some(age_similarity(m.age?, r.age?)),
+        Criterion::Journey => Some(journey_similarity(
+            m.months_since_diagnosis?,
+            r.months_since_diagnosis?,
+        )),
+        Criterion::TrainingFit => Some(training_similarity(
+            m.training.rank(),
+            r.required_training.rank(),
+        )),
         Criterion::Availability => overlap(&r.availability, &m.availability),
         Criterion::Region => match (&m.region, &r.region) {
             (Some(a), Some(b)) => Some(if a == b { 1.0 } else { 0.0 }),
@@ -239,22 +266,44 @@ fn similarity(criterion: Criterion, m: &Mentor, r: &Recipient) -> Option<f64> {
     }
 }
 
-fn raw(policy: &Policy, m: &Mentor, r: &Recipient) -> Raw {
+/// The recipient's effective weight for each criterion when it is known: the policy
+/// weight times the recipient's multiplier.
+pub(crate) fn recipient_weights(policy: &Policy, r: &Recipient) -> [f64; 9] {
+    Criterion::ALL.map(|criterion| {
+        let multiplier = r.priorities.get(&criterion).copied().unwrap_or(1.0);
+        policy.weight(criterion) * multiplier
+    })
+}
+
+/// The raw ingredients from the nine similarities (`None` = unknown) and weights.
+fn raw_from(similarity: [Option<f64>; 9], weight: &[f64; 9]) -> Raw {
     let mut out = Raw {
         similarity: [0.0; 9],
         weight: [0.0; 9],
         total_weight: 0.0,
     };
-    for (i, criterion) in Criterion::ALL.into_iter().enumerate() {
-        if let Some(s) = similarity(criterion, m, r) {
-            let multiplier = r.priorities.get(&criterion).copied().unwrap_or(1.0);
-            let w = policy.weight(criterion) * multiplier;
+    for (i, s) in similarity.into_iter().enumerate() {
+        if let Some(s) = s {
             out.similarity[i] = s;
-            out.weight[i] = w;
-            out.total_weight += w;
+            out.weight[i] = weight[i];
+            out.total_weight += weight[i];
         }
     }
     out
+}
+
+fn raw(policy: &Policy, m: &Mentor, r: &Recipient) -> Raw {
+    raw_from(
+        Criterion::ALL.map(|c| similarity(c, m, r)),
+        &recipient_weights(policy, r),
+    )
+}
+
+/// The score in micro-units from the nine similarities and the recipient's weights:
+/// the same arithmetic as [`score_micro`], for callers that computed the similarities
+/// another way (interned tags).
+pub(crate) fn combine(similarity: [Option<f64>; 9], weight: &[f64; 9]) -> u32 {
+    exact_contributions(&raw_from(similarity, weight)).1
 }
 
 /// Contributions in micro-units before rounding, and the rounded score.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use peermatch::synth::{self, SynthOptions};
-use peermatch::{Reason, match_cohort};
+use peermatch::{Matcher, Reason, match_cohort};
 
 fn options(recipients: usize, mentors: usize, seed: u64) -> SynthOptions {
     SynthOptions {
@@ -129,4 +129,23 @@ fn a_synthetic_cohort_matches_and_explains_everyone() {
             .iter()
             .any(|u| matches!(u.reason, Reason::MentorsFull { .. }))
     );
+}
+
+#[test]
+fn the_report_is_the_same_at_any_thread_count() {
+    // 1 100 recipients: several chunks of work, so threads really interleave.
+    let cohort = synth::generate(&options(1100, 150, 5)).unwrap();
+    let one = Matcher::new()
+        .threads(1)
+        .candidates(true)
+        .run(&cohort)
+        .to_json();
+    for threads in [0, 2, 3, 8] {
+        let other = Matcher::new()
+            .threads(threads)
+            .candidates(true)
+            .run(&cohort)
+            .to_json();
+        assert!(one == other, "{threads} threads gave another report");
+    }
 }

@@ -1,0 +1,602 @@
+//! The cohort with its tags interned: dense ids, per-person tag sets as bitsets.
+//!
+//! Candidate generation evaluates the hard rules and the score on every pair that
+//! survives blocking — tens of millions for a national programme. On strings, each set
+//! operation is a merge of sorted `String`s; here each tag family (languages,
+//! conditions, topics — experiences, interests, needs and boundaries share one
+//! vocabulary so they can be compared with each other —, availability, groups,
+//! genders, regions) is interned once into dense ids, and each person's set becomes a
+//! few `u64` words, so "do they share one?" is an `and` and "how many?" a
+//! `popcount`. A family whose vocabulary is too large for small bitsets (more than
+//! [`MAX_BITSET_TAGS`] distinct tags, e.g. free-text tags) keeps sorted `u32` id lists
+//! instead, merged like the strings were but on integers; memory stays proportional
+//! to the tags either way.
+//!
+//! Everything computed here must equal the string path ([`rules::check_static`],
+//! [`scoring::score_micro`]) exactly — the same counts feed the same `f64`
+//! arithmetic — and the tests hold it to that on random and synthetic cohorts.
+
+use std::collections::BTreeMap;
+
+use crate::cohort::Cohort;
+use crate::model::ContactMode;
+use crate::rules::{HardRule, RuleSet};
+use crate::scoring;
+
+/// Largest vocabulary a family stores as bitsets (8 words per person).
+pub(crate) const MAX_BITSET_TAGS: usize = 512;
+
+/// Interns strings to dense ids in sorted order (so ids are deterministic).
+struct Dictionary<'a> {
+    ids: BTreeMap<&'a str, u32>,
+}
+
+impl<'a> Dictionary<'a> {
+    fn new(all: impl Iterator<Item = &'a str>) -> Self {
+        let mut ids: BTreeMap<&'a str, u32> = all.map(|t| (t, 0)).collect();
+        for (i, id) in ids.values_mut().enumerate() {
+            *id = i as u32;
+        }
+        Dictionary { ids }
+    }
+
+    fn id(&self, tag: &str) -> u32 {
+        self.ids[tag]
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// One family's sets for a list of people, all over the same dictionary.
+#[derive(Debug)]
+enum TagSets {
+    /// `width` words per person.
+    Bits { width: usize, words: Vec<u64> },
+    /// Sorted ids; person `i` has `ids[start[i]..start[i + 1]]`.
+    Ids { start: Vec<usize>, ids: Vec<u32> },
+}
+
+impl TagSets {
+    fn build<'a, T: AsRef<str> + 'a, L: AsRef<[T]> + ?Sized + 'a>(
+        dict: &Dictionary<'_>,
+        lists: impl Iterator<Item = &'a L>,
+        bitset_limit: usize,
+    ) -> TagSets {
+        if dict.len() <= bitset_limit {
+            let width = dict.len().div_ceil(64).max(1);
+            let mut words = Vec::new();
+            for list in lists {
+                let at = words.len();
+                words.resize(at + width, 0u64);
+                for tag in list.as_ref() {
+                    let id = dict.id(tag.as_ref()) as usize;
+                    words[at + id / 64] |= 1 << (id % 64);
+                }
+            }
+            TagSets::Bits { width, words }
+        } else {
+            let mut start = vec![0];
+            let mut ids = Vec::new();
+            for list in lists {
+                let mut own: Vec<u32> = list.as_ref().iter().map(|t| dict.id(t.as_ref())).collect();
+                own.sort_unstable();
+                own.dedup();
+                ids.extend_from_slice(&own);
+                start.push(ids.len());
+            }
+            TagSets::Ids { start, ids }
+        }
+    }
+
+    /// How many tags person `i` of `self` and person `j` of `other` share. Both must
+    /// come from the same dictionary.
+    fn shared(&self, i: usize, other: &TagSets, j: usize) -> usize {
+        match (self, other) {
+            (TagSets::Bits { width, words }, TagSets::Bits { words: theirs, .. }) => {
+                let a = &words[i * width..(i + 1) * width];
+                let b = &theirs[j * width..(j + 1) * width];
+                a.iter()
+                    .zip(b)
+                    .map(|(x, y)| (x & y).count_ones() as usize)
+                    .sum()
+            }
+            (TagSets::Ids { start, ids }, TagSets::Ids { start: s2, ids: i2 }) => {
+                merge_count(&ids[start[i]..start[i + 1]], &i2[s2[j]..s2[j + 1]], false)
+            }
+            _ => unreachable!("one dictionary gives one representation"),
+        }
+    }
+
+    fn intersects(&self, i: usize, other: &TagSets, j: usize) -> bool {
+        match (self, other) {
+            (TagSets::Bits { width, words }, TagSets::Bits { words: theirs, .. }) => {
+                let a = &words[i * width..(i + 1) * width];
+                let b = &theirs[j * width..(j + 1) * width];
+                a.iter().zip(b).any(|(x, y)| x & y != 0)
+            }
+            (TagSets::Ids { start, ids }, TagSets::Ids { start: s2, ids: i2 }) => {
+                merge_count(&ids[start[i]..start[i + 1]], &i2[s2[j]..s2[j + 1]], true) > 0
+            }
+            _ => unreachable!("one dictionary gives one representation"),
+        }
+    }
+
+    fn contains(&self, i: usize, id: u32) -> bool {
+        match self {
+            TagSets::Bits { width, words } => {
+                let id = id as usize;
+                words[i * width + id / 64] & (1 << (id % 64)) != 0
+            }
+            TagSets::Ids { start, ids } => ids[start[i]..start[i + 1]].binary_search(&id).is_ok(),
+        }
+    }
+}
+
+/// Shared elements of two sorted id lists (stopping at the first when `any`).
+fn merge_count(a: &[u32], b: &[u32], any: bool) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                if any {
+                    return n;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// A family's sets on both sides of the cohort.
+#[derive(Debug)]
+struct Family {
+    mentor: TagSets,
+    recipient: TagSets,
+}
+
+/// A single optional tag (gender, region) as an id; `u32::MAX` when unknown.
+const UNKNOWN: u32 = u32::MAX;
+
+fn mode_mask(modes: &[ContactMode]) -> u8 {
+    if modes.is_empty() {
+        ContactMode::ALL.iter().fold(0, |m, mode| m | mode.bit())
+    } else {
+        modes.iter().fold(0, |m, mode| m | mode.bit())
+    }
+}
+
+/// The interned cohort.
+#[derive(Debug)]
+pub(crate) struct Interned<'c> {
+    cohort: &'c Cohort,
+    languages: Family,
+    conditions: Family,
+    /// Experiences of both sides.
+    experiences: Family,
+    interests: Family,
+    /// Recipients' needs against mentors' experiences (needs criterion).
+    needs_vs_experiences: Family,
+    /// Recipients' needs against mentors' boundaries (boundaries rule).
+    needs_vs_boundaries: Family,
+    beyond: Family,
+    availability: Family,
+    groups: Family,
+    /// Recipients' acceptable mentor genders; mentors' gender ids.
+    mentor_gender: TagSets,
+    gender: Vec<u32>,
+    mentor_region: Vec<u32>,
+    recipient_region: Vec<u32>,
+    mentor_modes: Vec<u8>,
+    recipient_modes: Vec<u8>,
+    /// For each recipient, the mentor with the same id, if any.
+    same_person: Vec<u32>,
+    /// Per recipient, the effective weight of each criterion.
+    weights: Vec<[f64; 9]>,
+}
+
+impl<'c> Interned<'c> {
+    pub(crate) fn new(cohort: &'c Cohort) -> Self {
+        Interned::with_bitset_limit(cohort, MAX_BITSET_TAGS)
+    }
+
+    /// Like [`Interned::new`], with bitsets only for vocabularies of at most `limit` tags.
+    fn with_bitset_limit(cohort: &'c Cohort, limit: usize) -> Self {
+        let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
+        let family = |dict: &Dictionary<'_>,
+                      m: &dyn Fn(usize) -> &'c [String],
+                      r: &dyn Fn(usize) -> &'c [String]| Family {
+            mentor: TagSets::build(dict, (0..mentors.len()).map(m), limit),
+            recipient: TagSets::build(dict, (0..recipients.len()).map(r), limit),
+        };
+        let strings = |m: &dyn Fn(usize) -> &'c [String], r: &dyn Fn(usize) -> &'c [String]| {
+            let from_m = (0..mentors.len()).flat_map(m).map(String::as_str);
+            let from_r = (0..recipients.len()).flat_map(r).map(String::as_str);
+            Dictionary::new(from_m.chain(from_r).collect::<Vec<_>>().into_iter())
+        };
+
+        let lang = strings(&|i| &mentors[i].languages, &|i| &recipients[i].languages);
+        let cond = strings(&|i| &mentors[i].conditions, &|i| &recipients[i].conditions);
+        let avail = strings(&|i| &mentors[i].availability, &|i| {
+            &recipients[i].availability
+        });
+        let grp = strings(&|i| &mentors[i].groups, &|i| &recipients[i].groups);
+        // Topics: every free-text topic of both sides, so any two lists compare.
+        let topic_strings: Vec<&str> = mentors
+            .iter()
+            .flat_map(|m| [&m.experiences, &m.interests, &m.boundaries])
+            .chain(
+                recipients
+                    .iter()
+                    .flat_map(|r| [&r.experiences, &r.interests, &r.needs]),
+            )
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let topics = Dictionary::new(topic_strings.into_iter());
+        let beyond = {
+            let m = TagSets::build(
+                &topics,
+                (0..mentors.len()).map(|i| cohort.mentor_beyond(i)),
+                limit,
+            );
+            let r = TagSets::build(
+                &topics,
+                (0..recipients.len()).map(|i| cohort.recipient_beyond(i)),
+                limit,
+            );
+            Family {
+                mentor: m,
+                recipient: r,
+            }
+        };
+        let genders = Dictionary::new(
+            mentors
+                .iter()
+                .filter_map(|m| m.gender.as_deref())
+                .chain(
+                    recipients
+                        .iter()
+                        .flat_map(|r| r.mentor_gender.iter().map(String::as_str)),
+                )
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        let regions = Dictionary::new(
+            mentors
+                .iter()
+                .filter_map(|m| m.region.as_deref())
+                .chain(recipients.iter().filter_map(|r| r.region.as_deref()))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        let by_id: BTreeMap<&str, u32> = mentors
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), i as u32))
+            .collect();
+
+        Interned {
+            cohort,
+            languages: family(&lang, &|i| &mentors[i].languages, &|i| {
+                &recipients[i].languages
+            }),
+            conditions: family(&cond, &|i| &mentors[i].conditions, &|i| {
+                &recipients[i].conditions
+            }),
+            experiences: family(&topics, &|i| &mentors[i].experiences, &|i| {
+                &recipients[i].experiences
+            }),
+            interests: family(&topics, &|i| &mentors[i].interests, &|i| {
+                &recipients[i].interests
+            }),
+            needs_vs_experiences: family(&topics, &|i| &mentors[i].experiences, &|i| {
+                &recipients[i].needs
+            }),
+            needs_vs_boundaries: family(&topics, &|i| &mentors[i].boundaries, &|i| {
+                &recipients[i].needs
+            }),
+            beyond,
+            availability: family(&avail, &|i| &mentors[i].availability, &|i| {
+                &recipients[i].availability
+            }),
+            groups: family(&grp, &|i| &mentors[i].groups, &|i| &recipients[i].groups),
+            mentor_gender: TagSets::build(
+                &genders,
+                recipients.iter().map(|r| &r.mentor_gender),
+                limit,
+            ),
+            gender: mentors
+                .iter()
+                .map(|m| m.gender.as_deref().map_or(UNKNOWN, |g| genders.id(g)))
+                .collect(),
+            mentor_region: mentors
+                .iter()
+                .map(|m| m.region.as_deref().map_or(UNKNOWN, |g| regions.id(g)))
+                .collect(),
+            recipient_region: recipients
+                .iter()
+                .map(|r| r.region.as_deref().map_or(UNKNOWN, |g| regions.id(g)))
+                .collect(),
+            mentor_modes: mentors.iter().map(|m| mode_mask(&m.modes)).collect(),
+            recipient_modes: recipients.iter().map(|r| mode_mask(&r.modes)).collect(),
+            same_person: recipients
+                .iter()
+                .map(|r| by_id.get(r.id.as_str()).copied().unwrap_or(UNKNOWN))
+                .collect(),
+            weights: recipients
+                .iter()
+                .map(|r| scoring::recipient_weights(cohort.policy(), r))
+                .collect(),
+        }
+    }
+
+    /// Whether mentor `m` and recipient `r` share a language.
+    pub(crate) fn share_language(&self, m: usize, r: usize) -> bool {
+        self.languages
+            .mentor
+            .intersects(m, &self.languages.recipient, r)
+    }
+
+    /// Whether mentor `m` and recipient `r` share a condition.
+    pub(crate) fn share_condition(&self, m: usize, r: usize) -> bool {
+        self.conditions
+            .mentor
+            .intersects(m, &self.conditions.recipient, r)
+    }
+
+    /// The rules other than `min_score` that the pair fails, as
+    /// [`rules::check_static`](crate::rules::check_static) finds them; with
+    /// `first_only`, stops at the first failure (enough to rule a pair out).
+    pub(crate) fn check_static(&self, m: usize, r: usize, first_only: bool) -> RuleSet {
+        let cohort = self.cohort;
+        let mentor = &cohort.mentors()[m];
+        let recipient = &cohort.recipients()[r];
+        let policy = cohort.policy();
+        let mut failed = RuleSet::default();
+        macro_rules! fail_if {
+            ($broken:expr, $rule:expr) => {
+                if $broken {
+                    failed.insert($rule);
+                    if first_only {
+                        return failed;
+                    }
+                }
+            };
+        }
+        fail_if!(self.same_person[r] == m as u32, HardRule::SelfPair);
+        fail_if!(!self.share_language(m, r), HardRule::Language);
+        fail_if!(
+            mentor.training < recipient.required_training,
+            HardRule::Training
+        );
+        fail_if!(
+            self.needs_vs_boundaries
+                .recipient
+                .intersects(r, &self.needs_vs_boundaries.mentor, m),
+            HardRule::Boundaries
+        );
+        fail_if!(cohort.is_excluded(m, r), HardRule::Excluded);
+        fail_if!(
+            !(recipient.mentor_gender.is_empty()
+                || (self.gender[m] != UNKNOWN && self.mentor_gender.contains(r, self.gender[m]))),
+            HardRule::Gender
+        );
+        fail_if!(
+            !mentor.availability.is_empty()
+                && !recipient.availability.is_empty()
+                && !self
+                    .availability
+                    .mentor
+                    .intersects(m, &self.availability.recipient, r),
+            HardRule::Availability
+        );
+        let shared_modes = self.mentor_modes[m] & self.recipient_modes[r];
+        let same_region =
+            self.mentor_region[m] != UNKNOWN && self.mentor_region[m] == self.recipient_region[r];
+        fail_if!(
+            shared_modes == 0 || (shared_modes == ContactMode::InPerson.bit() && !same_region),
+            HardRule::Contact
+        );
+        fail_if!(
+            policy.require_shared_condition && !self.share_condition(m, r),
+            HardRule::Condition
+        );
+        fail_if!(
+            (self.beyond.mentor.shared(m, &self.beyond.recipient, r) as u64)
+                < u64::from(policy.min_shared_beyond_diagnosis),
+            HardRule::BeyondDiagnosis
+        );
+        fail_if!(
+            self.groups.mentor.intersects(m, &self.groups.recipient, r),
+            HardRule::Confidentiality
+        );
+        fail_if!(
+            match (
+                mentor.months_since_diagnosis,
+                recipient.months_since_diagnosis,
+            ) {
+                (Some(mm), Some(rm)) => {
+                    u64::from(mm) < u64::from(rm) + u64::from(policy.min_months_ahead)
+                }
+                _ => false,
+            },
+            HardRule::Journey
+        );
+        fail_if!(mentor.current_load >= mentor.capacity, HardRule::Capacity);
+        failed
+    }
+
+    /// The pair's score in micro-units, equal to
+    /// [`scoring::score_micro`](crate::scoring::score_micro).
+    pub(crate) fn score_micro(&self, m: usize, r: usize) -> u32 {
+        let mentor = &self.cohort.mentors()[m];
+        let recipient = &self.cohort.recipients()[r];
+        let condition = if mentor.conditions.is_empty() {
+            None
+        } else {
+            scoring::ratio(
+                self.conditions
+                    .recipient
+                    .shared(r, &self.conditions.mentor, m),
+                recipient.conditions.len(),
+            )
+        };
+        let experiences = scoring::overlap_of(
+            self.experiences
+                .recipient
+                .shared(r, &self.experiences.mentor, m),
+            recipient.experiences.len(),
+            mentor.experiences.len(),
+        );
+        let needs = if mentor.experiences.is_empty() {
+            None
+        } else {
+            scoring::ratio(
+                self.needs_vs_experiences
+                    .recipient
+                    .shared(r, &self.needs_vs_experiences.mentor, m),
+                recipient.needs.len(),
+            )
+        };
+        let interests = scoring::overlap_of(
+            self.interests
+                .recipient
+                .shared(r, &self.interests.mentor, m),
+            recipient.interests.len(),
+            mentor.interests.len(),
+        );
+        let age = match (mentor.age, recipient.age) {
+            (Some(a), Some(b)) => Some(scoring::age_similarity(a, b)),
+            _ => None,
+        };
+        let journey = match (
+            mentor.months_since_diagnosis,
+            recipient.months_since_diagnosis,
+        ) {
+            (Some(a), Some(b)) => Some(scoring::journey_similarity(a, b)),
+            _ => None,
+        };
+        let training = Some(scoring::training_similarity(
+            mentor.training.rank(),
+            recipient.required_training.rank(),
+        ));
+        let availability = scoring::overlap_of(
+            self.availability
+                .recipient
+                .shared(r, &self.availability.mentor, m),
+            recipient.availability.len(),
+            mentor.availability.len(),
+        );
+        let region = match (self.mentor_region[m], self.recipient_region[r]) {
+            (UNKNOWN, _) | (_, UNKNOWN) => None,
+            (a, b) => Some(if a == b { 1.0 } else { 0.0 }),
+        };
+        scoring::combine(
+            [
+                condition,
+                experiences,
+                needs,
+                interests,
+                age,
+                journey,
+                training,
+                availability,
+                region,
+            ],
+            &self.weights[r],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+    use crate::synth::{self, SynthOptions};
+    use crate::{Cohort, Mentor, Recipient};
+
+    /// Every pair: the interned rules and score equal the string path's, with bitsets
+    /// and with sorted id lists.
+    fn agree(cohort: &Cohort) -> usize {
+        let mut eligible = 0;
+        for limit in [MAX_BITSET_TAGS, 0] {
+            let index = Interned::with_bitset_limit(cohort, limit);
+            for m in 0..cohort.mentors().len() {
+                for r in 0..cohort.recipients().len() {
+                    let expected = rules::check_static(cohort, m, r);
+                    assert_eq!(index.check_static(m, r, false), expected, "m {m} r {r}");
+                    let first = index.check_static(m, r, true);
+                    assert_eq!(first.is_empty(), expected.is_empty());
+                    assert_eq!(
+                        index.score_micro(m, r),
+                        scoring::score_micro(
+                            cohort.policy(),
+                            &cohort.mentors()[m],
+                            &cohort.recipients()[r]
+                        ),
+                        "m {m} r {r}"
+                    );
+                    eligible += usize::from(expected.is_empty());
+                }
+            }
+        }
+        eligible
+    }
+
+    #[test]
+    fn interned_rules_and_scores_equal_the_string_path_on_synthetic_cohorts() {
+        for seed in 1..=3 {
+            for homogeneous in [false, true] {
+                let cohort = synth::generate(&SynthOptions {
+                    recipients: 120,
+                    mentors: 40,
+                    seed,
+                    homogeneous,
+                })
+                .unwrap();
+                assert!(agree(&cohort) > 0);
+            }
+        }
+    }
+
+    #[test]
+    fn large_vocabularies_use_id_lists_and_still_agree() {
+        // 600 distinct topics: past the bitset limit, so topics are id lists.
+        let topic = |i: usize| format!("topic {i}");
+        let mentors: Vec<Mentor> = (0..30)
+            .map(|i| Mentor {
+                id: format!("m{i}").into(),
+                capacity: 2,
+                languages: vec!["en".into()],
+                conditions: vec!["copd".into()],
+                experiences: (0..20).map(|k| topic(i * 20 + k)).collect(),
+                interests: (0..5).map(|k| topic((i * 11 + k) % 600)).collect(),
+                boundaries: vec![topic(i * 19 % 600)],
+                ..Mentor::default()
+            })
+            .collect();
+        let recipients: Vec<Recipient> = (0..40)
+            .map(|i| Recipient {
+                id: format!("r{i}").into(),
+                languages: vec!["en".into()],
+                conditions: vec!["copd".into()],
+                experiences: (0..15).map(|k| topic((i * 37 + k * 2) % 600)).collect(),
+                needs: (0..3).map(|k| topic((i * 13 + k * 40) % 600)).collect(),
+                interests: (0..8).map(|k| topic((i * 3 + k * 17) % 600)).collect(),
+                ..Recipient::default()
+            })
+            .collect();
+        let cohort = Cohort::new(mentors, recipients, Default::default()).unwrap();
+        let index = Interned::new(&cohort);
+        assert!(matches!(index.experiences.mentor, TagSets::Ids { .. }));
+        assert!(matches!(index.languages.mentor, TagSets::Bits { .. }));
+        assert!(agree(&cohort) > 0);
+    }
+}
