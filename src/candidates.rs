@@ -64,6 +64,71 @@ impl Candidates {
     }
 }
 
+/// Every eligible pair of a cohort and its score, found exactly as the matcher finds
+/// them — without solving. For tools that ask "who could this person be matched
+/// with?", and for measuring candidate generation on its own.
+///
+/// Recipients and mentors are indices into [`Cohort::recipients`] and
+/// [`Cohort::mentors`]; each recipient's mentors come in input order.
+///
+/// ```
+/// use peermatch::{Cohort, EligiblePairs};
+///
+/// let cohort = Cohort::from_json(r#"{
+///   "mentors": [
+///     {"id": "ana", "capacity": 1, "languages": ["en"], "conditions": ["copd"], "experiences": ["oxygen"]},
+///     {"id": "bo", "capacity": 1, "languages": ["fr"], "conditions": ["copd"], "experiences": ["oxygen"]}
+///   ],
+///   "recipients": [{"id": "cy", "languages": ["en"], "conditions": ["copd"], "experiences": ["oxygen"]}]
+/// }"#)?;
+/// let pairs = EligiblePairs::new(&cohort);
+/// assert_eq!(pairs.len(), 1);
+/// let (mentor, score) = pairs.of(0).next().unwrap();
+/// assert_eq!(cohort.mentors()[mentor].id.as_str(), "ana"); // bo shares no language
+/// assert!(score > 0.5);
+/// # Ok::<(), peermatch::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct EligiblePairs {
+    inner: Candidates,
+}
+
+impl EligiblePairs {
+    /// Finds every eligible pair of `cohort`, on all cores.
+    pub fn new(cohort: &Cohort) -> Self {
+        EligiblePairs::with_threads(cohort, 0)
+    }
+
+    /// Like [`EligiblePairs::new`] on `threads` threads (0 = one per core); the result
+    /// is the same at any number.
+    pub fn with_threads(cohort: &Cohort, threads: usize) -> Self {
+        EligiblePairs {
+            inner: generate(cohort, threads),
+        }
+    }
+
+    /// Number of eligible pairs.
+    pub fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether no pair is eligible.
+    pub fn is_empty(&self) -> bool {
+        self.inner.len() == 0
+    }
+
+    /// Recipient `recipient`'s eligible mentors as `(mentor index, score)`, mentors
+    /// in input order.
+    ///
+    /// # Panics
+    /// When `recipient` is not an index into the cohort's recipients.
+    pub fn of(&self, recipient: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.inner
+            .of(recipient)
+            .map(|(m, s)| (m, f64::from(s) / scoring::MICRO))
+    }
+}
+
 /// Mentors with room grouped by a tag: for each tag, the sorted indices of the mentors
 /// having it.
 struct Block<'a> {

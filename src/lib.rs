@@ -104,6 +104,7 @@ mod solve;
 pub mod synth;
 mod tags;
 
+pub use candidates::EligiblePairs;
 pub use cohort::{Cohort, MAX_PEOPLE};
 pub use error::{Error, Record, Result};
 pub use explain::{Explanation, explain};
