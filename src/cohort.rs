@@ -173,6 +173,11 @@ impl Cohort {
         self.recipient_index.get(id).copied()
     }
 
+    /// Whether mentor `m` excludes, or is excluded by, anybody.
+    pub(crate) fn has_exclusions(&self, m: usize) -> bool {
+        !self.excluded[m].is_empty()
+    }
+
     pub(crate) fn is_excluded(&self, m: usize, r: usize) -> bool {
         self.excluded[m].binary_search(&(r as u32)).is_ok()
     }

@@ -92,8 +92,12 @@ impl TagSets {
 
     /// How many tags person `i` of `self` and person `j` of `other` share. Both must
     /// come from the same dictionary.
+    #[inline]
     fn shared(&self, i: usize, other: &TagSets, j: usize) -> usize {
         match (self, other) {
+            (TagSets::Bits { width: 1, words }, TagSets::Bits { words: theirs, .. }) => {
+                (words[i] & theirs[j]).count_ones() as usize
+            }
             (TagSets::Bits { width, words }, TagSets::Bits { words: theirs, .. }) => {
                 let a = &words[i * width..(i + 1) * width];
                 let b = &theirs[j * width..(j + 1) * width];
@@ -109,8 +113,12 @@ impl TagSets {
         }
     }
 
+    #[inline]
     fn intersects(&self, i: usize, other: &TagSets, j: usize) -> bool {
         match (self, other) {
+            (TagSets::Bits { width: 1, words }, TagSets::Bits { words: theirs, .. }) => {
+                words[i] & theirs[j] != 0
+            }
             (TagSets::Bits { width, words }, TagSets::Bits { words: theirs, .. }) => {
                 let a = &words[i * width..(i + 1) * width];
                 let b = &theirs[j * width..(j + 1) * width];
@@ -123,6 +131,7 @@ impl TagSets {
         }
     }
 
+    #[inline]
     fn contains(&self, i: usize, id: u32) -> bool {
         match self {
             TagSets::Bits { width, words } => {
@@ -172,6 +181,47 @@ fn mode_mask(modes: &[ContactMode]) -> u8 {
     }
 }
 
+/// A mentor's scalars and list sizes, packed so a pair check touches one small record
+/// per side instead of two large structs.
+#[derive(Debug, Clone, Copy)]
+struct MentorFacts {
+    training: u8,
+    modes: u8,
+    has_room: bool,
+    has_exclusions: bool,
+    months: Option<u32>,
+    age: Option<u32>,
+    region: u32,
+    gender: u32,
+    conditions: u32,
+    experiences: u32,
+    interests: u32,
+    availability: u32,
+}
+
+/// A recipient's scalars and list sizes (see [`MentorFacts`]).
+#[derive(Debug, Clone, Copy)]
+struct RecipientFacts {
+    required_training: u8,
+    modes: u8,
+    months: Option<u32>,
+    age: Option<u32>,
+    region: u32,
+    same_person: u32,
+    conditions: u32,
+    experiences: u32,
+    interests: u32,
+    availability: u32,
+    needs: u32,
+    mentor_gender: u32,
+}
+
+/// A list's length as a `u32` (lists longer than that cannot exist: `MAX_PEOPLE` and
+/// memory bound them far below).
+fn len32<T>(list: &[T]) -> u32 {
+    u32::try_from(list.len()).unwrap_or(u32::MAX)
+}
+
 /// The interned cohort.
 #[derive(Debug)]
 pub(crate) struct Interned<'c> {
@@ -188,15 +238,13 @@ pub(crate) struct Interned<'c> {
     beyond: Family,
     availability: Family,
     groups: Family,
-    /// Recipients' acceptable mentor genders; mentors' gender ids.
+    /// Recipients' acceptable mentor genders.
     mentor_gender: TagSets,
-    gender: Vec<u32>,
-    mentor_region: Vec<u32>,
-    recipient_region: Vec<u32>,
-    mentor_modes: Vec<u8>,
-    recipient_modes: Vec<u8>,
-    /// For each recipient, the mentor with the same id, if any.
-    same_person: Vec<u32>,
+    mentor: Vec<MentorFacts>,
+    recipient: Vec<RecipientFacts>,
+    min_months_ahead: u64,
+    min_shared_beyond: u64,
+    require_shared_condition: bool,
     /// Per recipient, the effective weight of each criterion.
     weights: Vec<[f64; 9]>,
 }
@@ -312,24 +360,44 @@ impl<'c> Interned<'c> {
                 recipients.iter().map(|r| &r.mentor_gender),
                 limit,
             ),
-            gender: mentors
+            mentor: mentors
                 .iter()
-                .map(|m| m.gender.as_deref().map_or(UNKNOWN, |g| genders.id(g)))
+                .enumerate()
+                .map(|(m, x)| MentorFacts {
+                    training: x.training.rank(),
+                    modes: mode_mask(&x.modes),
+                    has_room: x.current_load < x.capacity,
+                    has_exclusions: cohort.has_exclusions(m),
+                    months: x.months_since_diagnosis,
+                    age: x.age,
+                    region: x.region.as_deref().map_or(UNKNOWN, |g| regions.id(g)),
+                    gender: x.gender.as_deref().map_or(UNKNOWN, |g| genders.id(g)),
+                    conditions: len32(&x.conditions),
+                    experiences: len32(&x.experiences),
+                    interests: len32(&x.interests),
+                    availability: len32(&x.availability),
+                })
                 .collect(),
-            mentor_region: mentors
+            recipient: recipients
                 .iter()
-                .map(|m| m.region.as_deref().map_or(UNKNOWN, |g| regions.id(g)))
+                .map(|x| RecipientFacts {
+                    required_training: x.required_training.rank(),
+                    modes: mode_mask(&x.modes),
+                    months: x.months_since_diagnosis,
+                    age: x.age,
+                    region: x.region.as_deref().map_or(UNKNOWN, |g| regions.id(g)),
+                    same_person: by_id.get(x.id.as_str()).copied().unwrap_or(UNKNOWN),
+                    conditions: len32(&x.conditions),
+                    experiences: len32(&x.experiences),
+                    interests: len32(&x.interests),
+                    availability: len32(&x.availability),
+                    needs: len32(&x.needs),
+                    mentor_gender: len32(&x.mentor_gender),
+                })
                 .collect(),
-            recipient_region: recipients
-                .iter()
-                .map(|r| r.region.as_deref().map_or(UNKNOWN, |g| regions.id(g)))
-                .collect(),
-            mentor_modes: mentors.iter().map(|m| mode_mask(&m.modes)).collect(),
-            recipient_modes: recipients.iter().map(|r| mode_mask(&r.modes)).collect(),
-            same_person: recipients
-                .iter()
-                .map(|r| by_id.get(r.id.as_str()).copied().unwrap_or(UNKNOWN))
-                .collect(),
+            min_months_ahead: u64::from(cohort.policy().min_months_ahead),
+            min_shared_beyond: u64::from(cohort.policy().min_shared_beyond_diagnosis),
+            require_shared_condition: cohort.policy().require_shared_condition,
             weights: recipients
                 .iter()
                 .map(|r| scoring::recipient_weights(cohort.policy(), r))
@@ -355,10 +423,7 @@ impl<'c> Interned<'c> {
     /// [`rules::check_static`](crate::rules::check_static) finds them; with
     /// `first_only`, stops at the first failure (enough to rule a pair out).
     pub(crate) fn check_static(&self, m: usize, r: usize, first_only: bool) -> RuleSet {
-        let cohort = self.cohort;
-        let mentor = &cohort.mentors()[m];
-        let recipient = &cohort.recipients()[r];
-        let policy = cohort.policy();
+        let (mf, rf) = (&self.mentor[m], &self.recipient[r]);
         let mut failed = RuleSet::default();
         macro_rules! fail_if {
             ($broken:expr, $rule:expr) => {
@@ -370,11 +435,45 @@ impl<'c> Interned<'c> {
                 }
             };
         }
-        fail_if!(self.same_person[r] == m as u32, HardRule::SelfPair);
+        // Cheapest and most often failed first: with `first_only` most pairs stop early.
+        fail_if!(!mf.has_room, HardRule::Capacity);
         fail_if!(!self.share_language(m, r), HardRule::Language);
         fail_if!(
-            mentor.training < recipient.required_training,
-            HardRule::Training
+            self.require_shared_condition && !self.share_condition(m, r),
+            HardRule::Condition
+        );
+        fail_if!(mf.training < rf.required_training, HardRule::Training);
+        fail_if!(
+            match (mf.months, rf.months) {
+                (Some(mm), Some(rm)) => u64::from(mm) < u64::from(rm) + self.min_months_ahead,
+                _ => false,
+            },
+            HardRule::Journey
+        );
+        let shared_modes = mf.modes & rf.modes;
+        let same_region = mf.region != UNKNOWN && mf.region == rf.region;
+        fail_if!(
+            shared_modes == 0 || (shared_modes == ContactMode::InPerson.bit() && !same_region),
+            HardRule::Contact
+        );
+        fail_if!(
+            mf.availability > 0
+                && rf.availability > 0
+                && !self
+                    .availability
+                    .mentor
+                    .intersects(m, &self.availability.recipient, r),
+            HardRule::Availability
+        );
+        fail_if!(
+            (self.beyond.mentor.shared(m, &self.beyond.recipient, r) as u64)
+                < self.min_shared_beyond,
+            HardRule::BeyondDiagnosis
+        );
+        fail_if!(
+            !(rf.mentor_gender == 0
+                || (mf.gender != UNKNOWN && self.mentor_gender.contains(r, mf.gender))),
+            HardRule::Gender
         );
         fail_if!(
             self.needs_vs_boundaries
@@ -382,122 +481,78 @@ impl<'c> Interned<'c> {
                 .intersects(r, &self.needs_vs_boundaries.mentor, m),
             HardRule::Boundaries
         );
-        fail_if!(cohort.is_excluded(m, r), HardRule::Excluded);
-        fail_if!(
-            !(recipient.mentor_gender.is_empty()
-                || (self.gender[m] != UNKNOWN && self.mentor_gender.contains(r, self.gender[m]))),
-            HardRule::Gender
-        );
-        fail_if!(
-            !mentor.availability.is_empty()
-                && !recipient.availability.is_empty()
-                && !self
-                    .availability
-                    .mentor
-                    .intersects(m, &self.availability.recipient, r),
-            HardRule::Availability
-        );
-        let shared_modes = self.mentor_modes[m] & self.recipient_modes[r];
-        let same_region =
-            self.mentor_region[m] != UNKNOWN && self.mentor_region[m] == self.recipient_region[r];
-        fail_if!(
-            shared_modes == 0 || (shared_modes == ContactMode::InPerson.bit() && !same_region),
-            HardRule::Contact
-        );
-        fail_if!(
-            policy.require_shared_condition && !self.share_condition(m, r),
-            HardRule::Condition
-        );
-        fail_if!(
-            (self.beyond.mentor.shared(m, &self.beyond.recipient, r) as u64)
-                < u64::from(policy.min_shared_beyond_diagnosis),
-            HardRule::BeyondDiagnosis
-        );
         fail_if!(
             self.groups.mentor.intersects(m, &self.groups.recipient, r),
             HardRule::Confidentiality
         );
         fail_if!(
-            match (
-                mentor.months_since_diagnosis,
-                recipient.months_since_diagnosis,
-            ) {
-                (Some(mm), Some(rm)) => {
-                    u64::from(mm) < u64::from(rm) + u64::from(policy.min_months_ahead)
-                }
-                _ => false,
-            },
-            HardRule::Journey
+            mf.has_exclusions && self.cohort.is_excluded(m, r),
+            HardRule::Excluded
         );
-        fail_if!(mentor.current_load >= mentor.capacity, HardRule::Capacity);
+        fail_if!(rf.same_person == m as u32, HardRule::SelfPair);
         failed
     }
 
     /// The pair's score in micro-units, equal to
     /// [`scoring::score_micro`](crate::scoring::score_micro).
     pub(crate) fn score_micro(&self, m: usize, r: usize) -> u32 {
-        let mentor = &self.cohort.mentors()[m];
-        let recipient = &self.cohort.recipients()[r];
-        let condition = if mentor.conditions.is_empty() {
+        let (mf, rf) = (&self.mentor[m], &self.recipient[r]);
+        let n = |x: u32| x as usize;
+        let condition = if mf.conditions == 0 {
             None
         } else {
             scoring::ratio(
                 self.conditions
                     .recipient
                     .shared(r, &self.conditions.mentor, m),
-                recipient.conditions.len(),
+                n(rf.conditions),
             )
         };
         let experiences = scoring::overlap_of(
             self.experiences
                 .recipient
                 .shared(r, &self.experiences.mentor, m),
-            recipient.experiences.len(),
-            mentor.experiences.len(),
+            n(rf.experiences),
+            n(mf.experiences),
         );
-        let needs = if mentor.experiences.is_empty() {
+        let needs = if mf.experiences == 0 {
             None
         } else {
             scoring::ratio(
                 self.needs_vs_experiences
                     .recipient
                     .shared(r, &self.needs_vs_experiences.mentor, m),
-                recipient.needs.len(),
+                n(rf.needs),
             )
         };
         let interests = scoring::overlap_of(
             self.interests
                 .recipient
                 .shared(r, &self.interests.mentor, m),
-            recipient.interests.len(),
-            mentor.interests.len(),
+            n(rf.interests),
+            n(mf.interests),
         );
-        let age = match (mentor.age, recipient.age) {
+        let age = match (mf.age, rf.age) {
             (Some(a), Some(b)) => Some(scoring::age_similarity(a, b)),
             _ => None,
         };
-        let journey = match (
-            mentor.months_since_diagnosis,
-            recipient.months_since_diagnosis,
-        ) {
+        let journey = match (mf.months, rf.months) {
             (Some(a), Some(b)) => Some(scoring::journey_similarity(a, b)),
             _ => None,
         };
         let training = Some(scoring::training_similarity(
-            mentor.training.rank(),
-            recipient.required_training.rank(),
+            mf.training,
+            rf.required_training,
         ));
         let availability = scoring::overlap_of(
             self.availability
                 .recipient
                 .shared(r, &self.availability.mentor, m),
-            recipient.availability.len(),
-            mentor.availability.len(),
+            n(rf.availability),
+            n(mf.availability),
         );
-        let region = match (self.mentor_region[m], self.recipient_region[r]) {
-            (UNKNOWN, _) | (_, UNKNOWN) => None,
-            (a, b) => Some(if a == b { 1.0 } else { 0.0 }),
-        };
+        let region = (mf.region != UNKNOWN && rf.region != UNKNOWN)
+            .then(|| if mf.region == rf.region { 1.0 } else { 0.0 });
         scoring::combine(
             [
                 condition,
