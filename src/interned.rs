@@ -552,7 +552,7 @@ impl<'c> Interned<'c> {
             n(mf.availability),
         );
         let region = (mf.region != UNKNOWN && rf.region != UNKNOWN)
-            .then(|| if mf.region == rf.region { 1.0 } else { 0.0 });
+            .then_some(if mf.region == rf.region { 1.0 } else { 0.0 });
         scoring::combine(
             [
                 condition,
