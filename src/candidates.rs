@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::cohort::Cohort;
 use crate::interned::Interned;
 use crate::model::Mentor;
-use crate::rules::{self, HardRule};
+use crate::rules::HardRule;
 use crate::scoring;
 
 /// Eligible pairs grouped by recipient (CSR), mentors in input order within a recipient.
@@ -51,6 +51,11 @@ impl Candidates {
     /// The indices of recipient `r`'s candidates.
     pub(crate) fn range(&self, r: usize) -> std::ops::Range<usize> {
         self.start[r]..self.start[r + 1]
+    }
+
+    /// The recipient of candidate `i`.
+    pub(crate) fn recipient_of(&self, i: usize) -> usize {
+        self.start.partition_point(|&s| s <= i) - 1
     }
 
     /// Number of recipients.
@@ -103,7 +108,7 @@ impl EligiblePairs {
     /// is the same at any number.
     pub fn with_threads(cohort: &Cohort, threads: usize) -> Self {
         EligiblePairs {
-            inner: generate(cohort, threads),
+            inner: generate(&Interned::new(cohort), threads),
         }
     }
 
@@ -189,8 +194,8 @@ const CHUNK: usize = 256;
 /// requires a shared condition and that list is shorter, a condition; the other rules
 /// (the partitioning one included) are then evaluated on interned bitsets. Every mentor
 /// outside the block fails a rule, so blocking removes no eligible pair.
-pub(crate) fn generate(cohort: &Cohort, threads: usize) -> Candidates {
-    let index = Interned::new(cohort);
+pub(crate) fn generate(index: &Interned<'_>, threads: usize) -> Candidates {
+    let cohort = index.cohort();
     let by_language = Block::new(cohort, |m| m.languages.as_slice());
     let by_condition = cohort
         .policy()
@@ -294,14 +299,17 @@ struct Part {
 
 /// For recipient `r`, how many mentors fail each rule (every rule listed, a mentor
 /// counted under each rule it fails).
-pub(crate) fn failed_rule_counts(cohort: &Cohort, r: usize) -> BTreeMap<HardRule, u32> {
-    let mut counts: BTreeMap<HardRule, u32> = HardRule::ALL.iter().map(|&h| (h, 0)).collect();
-    let recipient = &cohort.recipients()[r];
-    for (m, mentor) in cohort.mentors().iter().enumerate() {
-        let score = scoring::score_micro(cohort.policy(), mentor, recipient);
-        for rule in rules::check(cohort, m, r, score).iter() {
-            *counts.entry(rule).or_insert(0) += 1;
+pub(crate) fn failed_rule_counts(index: &Interned<'_>, r: usize) -> BTreeMap<HardRule, u32> {
+    let cohort = index.cohort();
+    let mut counts = [0u32; HardRule::ALL.len()];
+    for m in 0..cohort.mentors().len() {
+        let mut failed = index.check_static(m, r, false);
+        if index.score_micro(m, r) < cohort.min_score_micro() {
+            failed.insert(HardRule::MinScore);
+        }
+        for (count, rule) in counts.iter_mut().zip(HardRule::ALL) {
+            *count += u32::from(failed.contains(rule));
         }
     }
-    counts
+    HardRule::ALL.into_iter().zip(counts).collect()
 }

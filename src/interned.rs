@@ -405,6 +405,11 @@ impl<'c> Interned<'c> {
         }
     }
 
+    /// The cohort this index was built from.
+    pub(crate) fn cohort(&self) -> &'c Cohort {
+        self.cohort
+    }
+
     /// Whether mentor `m` and recipient `r` share a language.
     pub(crate) fn share_language(&self, m: usize, r: usize) -> bool {
         self.languages

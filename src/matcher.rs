@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
+use crate::interned::Interned;
 use crate::policy::Objective;
 use crate::report::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
 use crate::scoring::{self, MICRO};
@@ -97,13 +98,14 @@ impl Matcher {
     /// ```
     pub fn run_with_stats(&self, cohort: &Cohort) -> (MatchReport, MatchStats) {
         let start = Instant::now();
-        let candidates = candidates::generate(cohort, self.threads);
+        let index = Interned::new(cohort);
+        let candidates = candidates::generate(&index, self.threads);
         let candidates_time = start.elapsed();
         let start = Instant::now();
         let outcome = solve::solve(cohort, &candidates, self.pruning, false);
         let solve_time = start.elapsed();
         let start = Instant::now();
-        let report = report(cohort, &candidates, &outcome, self.candidates);
+        let report = report(&index, &candidates, &outcome, self.candidates);
         let stats = MatchStats {
             candidate_pairs: candidates.mentor.len(),
             candidates: candidates_time,
@@ -159,12 +161,13 @@ pub fn match_cohort(cohort: &Cohort) -> MatchReport {
 }
 
 fn report(
-    cohort: &Cohort,
+    index: &Interned<'_>,
     candidates: &Candidates,
     outcome: &Outcome,
     list_candidates: bool,
 ) -> MatchReport {
     let plan = &outcome.mentor_of;
+    let cohort = index.cohort();
     let policy = cohort.policy();
     let mentors = cohort.mentors();
     let mut assigned = vec![0u32; mentors.len()];
@@ -205,7 +208,7 @@ fn report(
             let eligible = candidates.count(r) as u32;
             let reason = if eligible == 0 {
                 Reason::NoEligibleMentor {
-                    failed_rules: candidates::failed_rule_counts(cohort, r),
+                    failed_rules: candidates::failed_rule_counts(index, r),
                 }
             } else if policy.objective == Objective::Quality
                 && candidates
@@ -345,15 +348,16 @@ mod tests {
                 ..Policy::default()
             };
             let cohort = Cohort::new(mentors, recipients, policy).unwrap();
-            let candidates = candidates::generate(&cohort, 1);
+            let index = Interned::new(&cohort);
+            let candidates = candidates::generate(&index, 1);
             let packed = report(
-                &cohort,
+                &index,
                 &candidates,
                 &solve::solve(&cohort, &candidates, Pruning::Off, false),
                 false,
             );
             let lex = report(
-                &cohort,
+                &index,
                 &candidates,
                 &solve::solve(&cohort, &candidates, Pruning::Off, true),
                 false,

@@ -227,51 +227,403 @@ pub fn solve<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: impl Fn(usize, u32) -> C,
 ) -> Result<Solution<C>> {
+    let mut ssp = Ssp::new(problem, slot_cost);
+    for r0 in 0..problem.rows() {
+        ssp.insert(r0)?;
+    }
+    ssp.finish()
+}
+
+/// Re-solves `problem` from `previous`, an optimal solution of the same problem
+/// before the rows flagged in `changed` gained arcs (every other row's arcs, every
+/// capacity and every slot cost unchanged; `previous` may carry any feasible duals
+/// for it, such as [`solve`]'s, lowered where a column was given nobody).
+///
+/// Warm start, exact: the previous flow and potentials are kept, and each new arc
+/// whose reduced cost is negative is taken in turn. With `δ` = minus its reduced cost,
+/// a Dijkstra from the arc's column over the current residual network (the sink a
+/// node like any other) looks for a way back to the arc's row shorter than `δ`: a
+/// cycle of negative cost through the new arc. If there is one, one unit goes around
+/// it; either way the potentials of the nodes settled closer than the bound drop by
+/// their distance short of it, which keeps every residual arc's reduced cost
+/// non-negative and makes the new arc's non-negative too (a classic primal–dual step;
+/// see Ahuja, Magnanti and Orlin, *Network Flows*, 1993, §9.7). When no arc is left
+/// negative the flow is optimal. Only the region within `δ` of each new arc is
+/// touched, so a few added arcs cost far less than solving again.
+pub(crate) fn resolve<C: Cost>(
+    problem: &CapacitatedProblem<C>,
+    slot_cost: impl Fn(usize, u32) -> C,
+    previous: &Solution<C>,
+    changed: &[bool],
+) -> Result<Solution<C>> {
     let rows = problem.rows();
-    let cols = problem.cols();
-    let node_count = rows + cols;
-    let col_node = |c: usize| rows + c;
+    let mut ssp = Ssp::new(problem, slot_cost);
+    ssp.pi[..rows].copy_from_slice(&previous.duals.row);
+    ssp.pi[rows..].copy_from_slice(&previous.duals.col);
+    ssp.pi_t = previous.duals.sink;
+    for (r, &col) in previous.row_to_col.iter().enumerate() {
+        if let Some(c) = col {
+            ssp.attach(r, c, None);
+        }
+    }
+    // Arcs of changed rows start out pending when their reduced cost is negative;
+    // the cycle searches only walk accepted arcs, whose reduced costs are all
+    // non-negative.
+    let mut accepted = vec![true; problem.arc_col.len()];
+    let mut pending = Vec::new();
+    for r in (0..rows).filter(|&r| changed[r]) {
+        #[allow(clippy::needless_range_loop)] // `i` indexes three parallel arrays
+        for i in problem.row_start[r]..problem.row_start[r + 1] {
+            let c = problem.arc_col[i] as usize;
+            if ssp.row_col[r] == c as u32 {
+                continue;
+            }
+            if ssp.reduced(r, c, problem.arc_cost[i])? < C::ZERO {
+                accepted[i] = false;
+                pending.push(i);
+            }
+        }
+    }
+    let row_of_arc = |i: usize| problem.row_start.partition_point(|&s| s <= i) - 1;
+    let mut cycle = Cycle::new(ssp.pi.len() + 1);
+    for i in pending {
+        let r = row_of_arc(i);
+        let (c, cost) = (problem.arc_col[i] as usize, problem.arc_cost[i]);
+        if ssp.row_col[r] != c as u32 {
+            let rc = ssp.reduced(r, c, cost)?;
+            if rc < C::ZERO {
+                cycle.cancel(&mut ssp, &accepted, r, c, cost, sub(C::ZERO, rc)?)?;
+            }
+        }
+        accepted[i] = true;
+    }
+    ssp.finish()
+}
 
-    // Potentials: rows, then columns; `pi_t` is the sink's. It starts at or below every
-    // first slot's cost, so every slot arc starts with a non-negative reduced cost.
-    let mut pi = vec![C::ZERO; node_count];
-    let pi_t = (0..cols)
-        .filter(|&c| problem.capacity[c] > 0)
-        .map(|c| slot_cost(c, 0))
-        .min()
-        .unwrap_or(C::ZERO);
+/// How a node of a cycle search was reached.
+#[derive(Clone, Copy)]
+enum Step<C> {
+    /// Row → column by an unused arc of this cost.
+    Arc(u32, C),
+    /// Column → one of its rows (the row would leave it).
+    Leave,
+    /// Row → sink: the row would be left unassigned.
+    Drop,
+    /// Column → sink: the column would take one more row.
+    Grow,
+    /// Sink → column: the column would give up its last slot.
+    Shrink,
+    /// Sink → an unassigned row: the row would be assigned.
+    Revive,
+}
 
-    let mut given = vec![0u32; cols];
-    let mut row_col = vec![NONE; rows];
-    let mut row_cost = vec![C::ZERO; rows];
-    // Rows held by each column, and each row's position in its column's list.
-    let mut col_rows: Vec<Vec<u32>> = vec![Vec::new(); cols];
-    let mut position = vec![0u32; rows];
+/// Buffers of [`resolve`]'s cycle searches; nodes are rows, columns, then the sink.
+struct Cycle<C> {
+    dist: Vec<C>,
+    reached: Vec<bool>,
+    settled: Vec<bool>,
+    pred: Vec<(usize, Step<C>)>,
+    touched: Vec<usize>,
+    settled_list: Vec<(usize, C)>,
+    heap: BinaryHeap<Reverse<(C, usize)>>,
+}
 
+impl<C: Cost> Cycle<C> {
+    fn new(nodes: usize) -> Self {
+        Cycle {
+            dist: vec![C::ZERO; nodes],
+            reached: vec![false; nodes],
+            settled: vec![false; nodes],
+            pred: vec![(0, Step::Shrink); nodes],
+            touched: Vec::new(),
+            settled_list: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn relax(&mut self, node: usize, nd: C, from: usize, step: Step<C>) {
+        if !self.reached[node] || nd < self.dist[node] {
+            if !self.reached[node] {
+                self.reached[node] = true;
+                self.touched.push(node);
+            }
+            self.dist[node] = nd;
+            self.pred[node] = (from, step);
+            self.heap.push(Reverse((nd, node)));
+        }
+    }
+
+    /// Takes the new arc `r → c` of reduced cost `−delta` into the solution: cancels
+    /// the cheapest cycle through it if that is negative, and makes the arc's reduced
+    /// cost non-negative.
+    fn cancel<F: Fn(usize, u32) -> C>(
+        &mut self,
+        ssp: &mut Ssp<'_, C, F>,
+        accepted: &[bool],
+        r: usize,
+        c: usize,
+        cost: C,
+        delta: C,
+    ) -> Result<()> {
+        let problem = ssp.problem;
+        let rows = ssp.rows;
+        let cols = problem.cols();
+        let sink = rows + cols;
+        let pot = |ssp: &Ssp<'_, C, F>, v: usize| if v == sink { ssp.pi_t } else { ssp.pi[v] };
+        let start = rows + c;
+        self.relax(start, C::ZERO, start, Step::Shrink);
+        let mut bound = delta;
+        let mut found = false;
+        while let Some(Reverse((d, x))) = self.heap.pop() {
+            if self.settled[x] || d > self.dist[x] {
+                continue;
+            }
+            if d >= bound {
+                break;
+            }
+            self.settled[x] = true;
+            self.settled_list.push((x, d));
+            if x == r {
+                bound = d;
+                found = true;
+                break;
+            }
+            let px = pot(ssp, x);
+            if x < rows {
+                let y = x;
+                let own = ssp.row_col[y];
+                #[allow(clippy::needless_range_loop)] // `i` indexes three parallel arrays
+                for i in problem.row_start[y]..problem.row_start[y + 1] {
+                    let col = problem.arc_col[i];
+                    if col == own || !accepted[i] {
+                        continue;
+                    }
+                    let arc_cost = problem.arc_cost[i];
+                    let v = rows + col as usize;
+                    let nd = add(d, sub(add(arc_cost, px)?, ssp.pi[v])?)?;
+                    self.relax(v, nd, x, Step::Arc(col, arc_cost));
+                }
+                if own != NONE
+                    && let Some(u) = problem.unassigned[y]
+                {
+                    let nd = add(d, sub(add(u, px)?, ssp.pi_t)?)?;
+                    self.relax(sink, nd, x, Step::Drop);
+                }
+            } else if x < sink {
+                let col = x - rows;
+                for &y in &ssp.col_rows[col] {
+                    let y = y as usize;
+                    let nd = add(d, sub(sub(px, ssp.row_cost[y])?, ssp.pi[y])?)?;
+                    self.relax(y, nd, x, Step::Leave);
+                }
+                if ssp.given[col] < problem.capacity[col] {
+                    let slot = (ssp.slot_cost)(col, ssp.given[col]);
+                    let nd = add(d, sub(add(slot, px)?, ssp.pi_t)?)?;
+                    self.relax(sink, nd, x, Step::Grow);
+                }
+            } else {
+                for col in 0..cols {
+                    if ssp.given[col] > 0 {
+                        let slot = (ssp.slot_cost)(col, ssp.given[col] - 1);
+                        let v = rows + col;
+                        let nd = add(d, sub(sub(px, slot)?, ssp.pi[v])?)?;
+                        self.relax(v, nd, x, Step::Shrink);
+                    }
+                }
+                for y in 0..rows {
+                    if ssp.row_col[y] == NONE
+                        && let Some(u) = problem.unassigned[y]
+                    {
+                        let nd = add(d, sub(sub(px, u)?, ssp.pi[y])?)?;
+                        self.relax(y, nd, x, Step::Revive);
+                    }
+                }
+            }
+        }
+
+        // Potentials: settled nodes drop by their distance short of the bound.
+        for &(v, d) in &self.settled_list {
+            let drop = sub(bound, d)?;
+            if v == sink {
+                ssp.pi_t = sub(ssp.pi_t, drop)?;
+            } else {
+                ssp.pi[v] = sub(ssp.pi[v], drop)?;
+            }
+        }
+
+        if found {
+            // One unit around the cycle r → c ⇝ r: walk the path back from r and move
+            // every row on it to where its outgoing step sends it.
+            let mut moves: Vec<(usize, Option<(usize, C)>)> = vec![(r, Some((c, cost)))];
+            let mut v = r;
+            let mut next_of_row: Option<(usize, C)> = None;
+            while v != start {
+                let (from, step) = self.pred[v];
+                match step {
+                    Step::Arc(col, arc_cost) => next_of_row = Some((col as usize, arc_cost)),
+                    Step::Drop => next_of_row = None,
+                    _ => {}
+                }
+                if from < rows {
+                    moves.push((from, next_of_row));
+                }
+                v = from;
+            }
+            for &(y, _) in &moves {
+                ssp.detach_row(y);
+            }
+            for &(y, to) in &moves {
+                if let Some((col, arc_cost)) = to {
+                    ssp.attach(y, col, Some(arc_cost));
+                }
+            }
+        }
+
+        for &x in &self.touched {
+            self.reached[x] = false;
+            self.settled[x] = false;
+        }
+        self.touched.clear();
+        self.settled_list.clear();
+        self.heap.clear();
+        Ok(())
+    }
+}
+
+/// The state of successive shortest paths: the flow of the rows added so far, the
+/// potentials, and the Dijkstra buffers reused by every row.
+struct Ssp<'p, C, F> {
+    problem: &'p CapacitatedProblem<C>,
+    slot_cost: F,
+    rows: usize,
+    /// Potentials: rows, then columns.
+    pi: Vec<C>,
+    /// The sink's potential: at or below every first slot's cost, so every slot arc
+    /// starts with a non-negative reduced cost.
+    pi_t: C,
+    given: Vec<u32>,
+    row_col: Vec<u32>,
+    row_cost: Vec<C>,
+    /// Rows held by each column, and each row's position in its column's list.
+    col_rows: Vec<Vec<u32>>,
+    position: Vec<u32>,
     // Dijkstra state, reset through `touched` after each row.
-    let mut dist = vec![C::ZERO; node_count];
-    let mut reached = vec![false; node_count];
-    let mut settled = vec![false; node_count];
-    let mut pred_row = vec![NONE; cols];
-    let mut pred_cost = vec![C::ZERO; cols];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut settled_list: Vec<(usize, C)> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<(C, usize)>> = BinaryHeap::new();
+    dist: Vec<C>,
+    reached: Vec<bool>,
+    settled: Vec<bool>,
+    pred_row: Vec<u32>,
+    pred_cost: Vec<C>,
+    touched: Vec<usize>,
+    settled_list: Vec<(usize, C)>,
+    heap: BinaryHeap<Reverse<(C, usize)>>,
+}
 
-    for r0 in 0..rows {
+impl<'p, C: Cost, F: Fn(usize, u32) -> C> Ssp<'p, C, F> {
+    fn new(problem: &'p CapacitatedProblem<C>, slot_cost: F) -> Self {
+        let rows = problem.rows();
+        let cols = problem.cols();
+        let node_count = rows + cols;
+        let pi_t = (0..cols)
+            .filter(|&c| problem.capacity[c] > 0)
+            .map(|c| slot_cost(c, 0))
+            .min()
+            .unwrap_or(C::ZERO);
+        Ssp {
+            problem,
+            slot_cost,
+            rows,
+            pi: vec![C::ZERO; node_count],
+            pi_t,
+            given: vec![0u32; cols],
+            row_col: vec![NONE; rows],
+            row_cost: vec![C::ZERO; rows],
+            col_rows: vec![Vec::new(); cols],
+            position: vec![0u32; rows],
+            dist: vec![C::ZERO; node_count],
+            reached: vec![false; node_count],
+            settled: vec![false; node_count],
+            pred_row: vec![NONE; cols],
+            pred_cost: vec![C::ZERO; cols],
+            touched: Vec::new(),
+            settled_list: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Puts row `r` in column `c` by the arc of cost `cost`, or by its cheapest arc
+    /// there (warm start).
+    fn attach(&mut self, r: usize, c: usize, cost: Option<C>) {
+        let cost = cost.unwrap_or_else(|| {
+            self.problem
+                .arcs(r)
+                .filter(|&(col, _)| col == c)
+                .map(|(_, x)| x)
+                .min()
+                .expect("a warm start only uses existing arcs")
+        });
+        self.row_col[r] = c as u32;
+        self.row_cost[r] = cost;
+        self.position[r] = self.col_rows[c].len() as u32;
+        self.col_rows[c].push(r as u32);
+        self.given[c] += 1;
+    }
+
+    /// Takes row `r` out of the flow; returns the column it left, if any.
+    fn detach_row(&mut self, r: usize) -> Option<usize> {
+        let c = self.row_col[r];
+        self.row_col[r] = NONE;
+        if c == NONE {
+            return None;
+        }
+        let c = c as usize;
+        detach(&mut self.col_rows[c], &mut self.position, r);
+        self.given[c] -= 1;
+        Some(c)
+    }
+
+    /// The reduced cost of row `r`'s arc of cost `cost` into column `c`.
+    fn reduced(&self, r: usize, c: usize, cost: C) -> Result<C> {
+        sub(add(cost, self.pi[r])?, self.pi[self.rows + c])
+    }
+
+    /// Adds row `r0` along a shortest augmenting path.
+    fn insert(&mut self, r0: usize) -> Result<()> {
+        let problem = self.problem;
+        let rows = self.rows;
+        let col_node = |c: usize| rows + c;
+        let pi_t = self.pi_t;
         // The new row's potential makes its outgoing reduced costs non-negative.
         let mut p0: Option<C> = match problem.unassigned[r0] {
             Some(u) => Some(sub(pi_t, u)?),
             None => None,
         };
         for (c, cost) in problem.arcs(r0) {
-            let need = sub(pi[col_node(c)], cost)?;
+            let need = sub(self.pi[col_node(c)], cost)?;
             p0 = Some(p0.map_or(need, |p| p.max(need)));
         }
         let Some(p0) = p0 else {
             return Err(Error::Infeasible { row: r0 });
         };
-        pi[r0] = p0;
+        self.pi[r0] = p0;
+
+        let Ssp {
+            slot_cost,
+            pi,
+            given,
+            row_col,
+            row_cost,
+            col_rows,
+            position,
+            dist,
+            reached,
+            settled,
+            pred_row,
+            pred_cost,
+            touched,
+            settled_list,
+            heap,
+            ..
+        } = self;
 
         let mut best: Option<(C, End)> = None;
         dist[r0] = C::ZERO;
@@ -315,7 +667,7 @@ pub fn solve<C: Cost>(
                     }
                     let v = col_node(c);
                     let nd = add(d, sub(add(cost, pi[x])?, pi[v])?)?;
-                    if relax(v, nd, &mut heap) {
+                    if relax(v, nd, heap) {
                         pred_row[c] = x as u32;
                         pred_cost[c] = cost;
                     }
@@ -333,7 +685,7 @@ pub fn solve<C: Cost>(
                 for &r in &col_rows[c] {
                     let r = r as usize;
                     let nd = add(d, sub(sub(pi[x], row_cost[r])?, pi[r])?)?;
-                    relax(r, nd, &mut heap);
+                    relax(r, nd, heap);
                 }
             }
         }
@@ -343,7 +695,7 @@ pub fn solve<C: Cost>(
 
         // Potential update: settled nodes move by their distance minus the path length,
         // which keeps every reduced cost non-negative and the path tight.
-        for &(x, d) in &settled_list {
+        for &(x, d) in settled_list.iter() {
             pi[x] = add(pi[x], sub(d, delta)?)?;
         }
 
@@ -359,7 +711,7 @@ pub fn solve<C: Cost>(
                 if x == r0 {
                     None
                 } else {
-                    detach(&mut col_rows[old as usize], &mut position, x);
+                    detach(&mut col_rows[old as usize], position, x);
                     Some(old as usize)
                 }
             }
@@ -368,7 +720,7 @@ pub fn solve<C: Cost>(
             let r = pred_row[c] as usize;
             let old = row_col[r];
             if r != r0 {
-                detach(&mut col_rows[old as usize], &mut position, r);
+                detach(&mut col_rows[old as usize], position, r);
             }
             row_col[r] = c as u32;
             row_cost[r] = pred_cost[c];
@@ -377,43 +729,59 @@ pub fn solve<C: Cost>(
             col = (r != r0).then_some(old as usize);
         }
 
-        for &x in &touched {
+        for &x in touched.iter() {
             reached[x] = false;
             settled[x] = false;
         }
         touched.clear();
         settled_list.clear();
         heap.clear();
+        Ok(())
     }
 
-    let mut cost = C::ZERO;
-    for r in 0..rows {
-        let part = if row_col[r] == NONE {
-            problem.unassigned[r].ok_or(Error::Infeasible { row: r })?
-        } else {
-            row_cost[r]
-        };
-        cost = add(cost, part)?;
-    }
-    for (c, &n) in given.iter().enumerate() {
-        for k in 0..n {
-            cost = add(cost, slot_cost(c, k))?;
+    /// The solution: assignment, total cost and duals.
+    fn finish(self) -> Result<Solution<C>> {
+        let Ssp {
+            problem,
+            slot_cost,
+            rows,
+            mut pi,
+            pi_t,
+            given,
+            row_col,
+            row_cost,
+            ..
+        } = self;
+        let mut cost = C::ZERO;
+        for r in 0..rows {
+            let part = if row_col[r] == NONE {
+                problem.unassigned[r].ok_or(Error::Infeasible { row: r })?
+            } else {
+                row_cost[r]
+            };
+            cost = add(cost, part)?;
         }
+        for (c, &n) in given.iter().enumerate() {
+            for k in 0..n {
+                cost = add(cost, slot_cost(c, k))?;
+            }
+        }
+        let col_pi = pi.split_off(rows);
+        Ok(Solution {
+            row_to_col: row_col
+                .into_iter()
+                .map(|c| (c != NONE).then_some(c as usize))
+                .collect(),
+            cost,
+            duals: Duals {
+                row: pi,
+                col: col_pi,
+                sink: pi_t,
+            },
+        })
     }
-    let col_pi = pi.split_off(rows);
-    Ok(Solution {
-        row_to_col: row_col
-            .into_iter()
-            .map(|c| (c != NONE).then_some(c as usize))
-            .collect(),
-        cost,
-        duals: Duals {
-            row: pi,
-            col: col_pi,
-            sink: pi_t,
-        },
-    })
 }
+
 /// Removes `row` from its column's list in O(1), keeping `position` in step.
 fn detach(list: &mut Vec<u32>, position: &mut [u32], row: usize) {
     let i = position[row] as usize;
@@ -579,6 +947,73 @@ mod tests {
         }
         let s = solve(&p, |_, _| 0).unwrap();
         assert_eq!(s.row_to_col, [Some(0); 4]);
+    }
+
+    #[test]
+    fn warm_resolve_after_rows_gain_arcs_equals_a_cold_solve() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let (mut moved, mut solved) = (0, 0);
+        for round in 0..2000 {
+            let cols = next(5) as usize + 1;
+            let rows = next(9) as usize;
+            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
+            let steps: Vec<i64> = (0..cols).map(|_| next(4) as i64).collect();
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            // Each row's full arc list; the first problem sees only some of it.
+            let mut full: Vec<Vec<(usize, i64)>> = vec![Vec::new(); rows];
+            for arcs in &mut full {
+                for c in 0..cols {
+                    if next(3) > 0 {
+                        arcs.push((c, next(41) as i64 - 30));
+                    }
+                }
+            }
+            // Now and then a row that must be assigned.
+            let unassigned: Vec<Option<i64>> = (0..rows)
+                .map(|_| (next(8) > 0).then(|| next(7) as i64 - 3))
+                .collect();
+            let changed: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
+            let mut before = CapacitatedProblem::new(capacity.clone());
+            let mut after = CapacitatedProblem::new(capacity.clone());
+            for r in 0..rows {
+                let kept: Vec<(usize, i64)> = if changed[r] {
+                    full[r].iter().copied().filter(|_| next(2) == 0).collect()
+                } else {
+                    full[r].clone()
+                };
+                before.add_row(unassigned[r], kept).unwrap();
+                after.add_row(unassigned[r], full[r].clone()).unwrap();
+            }
+            let Ok(mut previous) = solve(&before, slot) else {
+                continue;
+            };
+            if round % 2 == 0 {
+                // Lower the potential of columns given nobody, as the matcher does.
+                for (c, &cap) in capacity.iter().enumerate() {
+                    if cap > 0 && !previous.row_to_col.contains(&Some(c)) {
+                        previous.duals.col[c] = previous.duals.sink - slot(c, 0);
+                    }
+                }
+            }
+            let warm = resolve(&after, slot, &previous, &changed).unwrap();
+            let cold = solve(&after, slot).unwrap();
+            assert_eq!(warm.cost, cold.cost, "round {round}");
+            assert_eq!(
+                crate::assign::verify(&after, slot, &warm),
+                Ok(cold.cost),
+                "round {round}"
+            );
+            moved += usize::from(warm.row_to_col != previous.row_to_col);
+            solved += 1;
+        }
+        // The cycle-cancelling path must really run, not only the potential shifts.
+        assert!(moved * 5 > solved, "{moved} of {solved}");
     }
 
     #[test]
