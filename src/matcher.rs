@@ -78,7 +78,7 @@ impl Matcher {
     /// # Complexity
     /// Candidate generation checks the pairs within each language (and condition)
     /// block; the solve is `O(R (E + V) log V)` for `E` eligible pairs (see
-    /// [`assign::solve`]).
+    /// [`assign::solve`](crate::assign::solve)).
     pub fn run(&self, cohort: &Cohort) -> MatchReport {
         self.run_with_stats(cohort).0
     }
