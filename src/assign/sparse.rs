@@ -341,8 +341,10 @@ impl<C: Cost> Cycle<C> {
         }
     }
 
-    fn relax(&mut self, node: usize, nd: C, from: usize, step: Step<C>) {
-        if !self.reached[node] || nd < self.dist[node] {
+    /// Records `nd` for `node` when it is shorter than what is known and than `bound`
+    /// (nothing at or past the bound is ever settled).
+    fn relax(&mut self, node: usize, nd: C, from: usize, step: Step<C>, bound: C) {
+        if nd < bound && (!self.reached[node] || nd < self.dist[node]) {
             if !self.reached[node] {
                 self.reached[node] = true;
                 self.touched.push(node);
@@ -371,7 +373,7 @@ impl<C: Cost> Cycle<C> {
         let sink = rows + cols;
         let pot = |ssp: &Ssp<'_, C, F>, v: usize| if v == sink { ssp.pi_t } else { ssp.pi[v] };
         let start = rows + c;
-        self.relax(start, C::ZERO, start, Step::Shrink);
+        self.relax(start, C::ZERO, start, Step::Shrink, delta);
         let mut bound = delta;
         let mut found = false;
         while let Some(Reverse((d, x))) = self.heap.pop() {
@@ -401,25 +403,25 @@ impl<C: Cost> Cycle<C> {
                     let arc_cost = problem.arc_cost[i];
                     let v = rows + col as usize;
                     let nd = add(d, sub(add(arc_cost, px)?, ssp.pi[v])?)?;
-                    self.relax(v, nd, x, Step::Arc(col, arc_cost));
+                    self.relax(v, nd, x, Step::Arc(col, arc_cost), bound);
                 }
                 if own != NONE
                     && let Some(u) = problem.unassigned[y]
                 {
                     let nd = add(d, sub(add(u, px)?, ssp.pi_t)?)?;
-                    self.relax(sink, nd, x, Step::Drop);
+                    self.relax(sink, nd, x, Step::Drop, bound);
                 }
             } else if x < sink {
                 let col = x - rows;
                 for &y in &ssp.col_rows[col] {
                     let y = y as usize;
                     let nd = add(d, sub(sub(px, ssp.row_cost[y])?, ssp.pi[y])?)?;
-                    self.relax(y, nd, x, Step::Leave);
+                    self.relax(y, nd, x, Step::Leave, bound);
                 }
                 if ssp.given[col] < problem.capacity[col] {
                     let slot = (ssp.slot_cost)(col, ssp.given[col]);
                     let nd = add(d, sub(add(slot, px)?, ssp.pi_t)?)?;
-                    self.relax(sink, nd, x, Step::Grow);
+                    self.relax(sink, nd, x, Step::Grow, bound);
                 }
             } else {
                 for col in 0..cols {
@@ -427,7 +429,7 @@ impl<C: Cost> Cycle<C> {
                         let slot = (ssp.slot_cost)(col, ssp.given[col] - 1);
                         let v = rows + col;
                         let nd = add(d, sub(sub(px, slot)?, ssp.pi[v])?)?;
-                        self.relax(v, nd, x, Step::Shrink);
+                        self.relax(v, nd, x, Step::Shrink, bound);
                     }
                 }
                 for y in 0..rows {
@@ -435,7 +437,7 @@ impl<C: Cost> Cycle<C> {
                         && let Some(u) = problem.unassigned[y]
                     {
                         let nd = add(d, sub(sub(px, u)?, ssp.pi[y])?)?;
-                        self.relax(y, nd, x, Step::Revive);
+                        self.relax(y, nd, x, Step::Revive, bound);
                     }
                 }
             }
