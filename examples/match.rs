@@ -8,11 +8,12 @@
 //! Exit codes: 0 on success, 1 for an invalid cohort or an I/O error, 2 for a usage error.
 
 use std::process::ExitCode;
+use std::sync::Mutex;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use peermatch::synth::{self, SynthOptions};
-use peermatch::{Cohort, HardRule, MatchReport, Matcher, Pruning, Reason};
+use peermatch::{Cohort, HardRule, MatchReport, Matcher, Progress, Pruning, Reason, Stage};
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
@@ -153,6 +154,7 @@ fn main() -> ExitCode {
     let report = Matcher::new()
         .candidates(args.candidates)
         .pruning(args.pruning)
+        .progress(progress_on_stderr())
         .run(&cohort);
     if args.json {
         println!("{}", report.to_json());
@@ -160,6 +162,41 @@ fn main() -> ExitCode {
         print_plan(&source, &cohort, &report);
     }
     ExitCode::SUCCESS
+}
+
+/// A stage and round, when it started and when its progress was last printed.
+type StageClock = ((Stage, u32), Instant, Instant);
+
+/// A progress callback that writes to stderr once a stage has run for a second, then
+/// at most once a second.
+fn progress_on_stderr() -> impl Fn(&Progress) + Send + Sync + 'static {
+    let second = Duration::from_secs(1);
+    // The stage (and round) being timed, when it started, when it was last printed.
+    let state: Mutex<Option<StageClock>> = Mutex::new(None);
+    move |p: &Progress| {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        match &mut *state {
+            Some((key, started, printed)) if *key == (p.stage, p.round) => {
+                if now - *started >= second && now - *printed >= second {
+                    let round = if p.round > 1 {
+                        format!(" (round {})", p.round)
+                    } else {
+                        String::new()
+                    };
+                    eprintln!(
+                        "match: {}{round}: {} of {} after {:.1} s",
+                        p.stage,
+                        p.done,
+                        p.total,
+                        (now - *started).as_secs_f64()
+                    );
+                    *printed = now;
+                }
+            }
+            _ => *state = Some(((p.stage, p.round), now, now)),
+        }
+    }
 }
 
 /// Generates, matches and summarises a synthetic cohort, timing each stage.
@@ -182,6 +219,7 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
     let (report, stats) = Matcher::new()
         .candidates(args.candidates)
         .pruning(args.pruning)
+        .progress(progress_on_stderr())
         .run_with_stats(&cohort);
     if args.json {
         println!("{}", report.to_json());

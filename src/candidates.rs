@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::cohort::Cohort;
 use crate::interned::Interned;
 use crate::model::Mentor;
+use crate::progress::{Reporter, Stage};
 use crate::rules::HardRule;
 use crate::scoring;
 
@@ -108,7 +109,7 @@ impl EligiblePairs {
     /// is the same at any number.
     pub fn with_threads(cohort: &Cohort, threads: usize) -> Self {
         EligiblePairs {
-            inner: generate(&Interned::new(cohort), threads),
+            inner: generate(&Interned::new(cohort), threads, &Reporter::default()),
         }
     }
 
@@ -194,7 +195,7 @@ const CHUNK: usize = 256;
 /// requires a shared condition and that list is shorter, a condition; the other rules
 /// (the partitioning one included) are then evaluated on interned bitsets. Every mentor
 /// outside the block fails a rule, so blocking removes no eligible pair.
-pub(crate) fn generate(index: &Interned<'_>, threads: usize) -> Candidates {
+pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter) -> Candidates {
     let cohort = index.cohort();
     let by_language = Block::new(cohort, |m| m.languages.as_slice());
     let by_condition = cohort
@@ -209,6 +210,7 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize) -> Candidates {
     }
     .min(chunks.max(1));
 
+    let done = AtomicUsize::new(0);
     let work = |chunk: usize, part: &mut Part| {
         let mut block = Vec::new();
         for r in chunk * CHUNK..((chunk + 1) * CHUNK).min(rows) {
@@ -235,6 +237,9 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize) -> Candidates {
             }
             part.count.push(part.mentor.len());
         }
+        let chunk_len = ((chunk + 1) * CHUNK).min(rows) - chunk * CHUNK;
+        let so_far = done.fetch_add(chunk_len, Ordering::Relaxed) + chunk_len;
+        progress.report(Stage::Candidates, so_far, rows, 0);
     };
 
     let mut parts: Vec<(usize, Part)> = if threads <= 1 {

@@ -97,6 +97,7 @@ mod interned;
 mod matcher;
 mod model;
 mod policy;
+mod progress;
 mod report;
 mod rules;
 mod scoring;
@@ -111,6 +112,7 @@ pub use explain::{Explanation, explain};
 pub use matcher::{MatchStats, Matcher, match_cohort};
 pub use model::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
 pub use policy::{Objective, Policy};
+pub use progress::{Progress, Stage};
 pub use report::{
     Candidate, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, SolveInfo, Summary,
     Unmatched,

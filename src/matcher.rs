@@ -20,6 +20,7 @@ use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
 use crate::interned::Interned;
 use crate::policy::Objective;
+use crate::progress::{Progress, Reporter, Stage};
 use crate::report::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
 use crate::scoring::{self, MICRO};
 use crate::solve::{self, Outcome, Pruning, slot_micro};
@@ -44,6 +45,7 @@ pub struct Matcher {
     candidates: bool,
     pruning: Pruning,
     threads: usize,
+    progress: Reporter,
 }
 
 impl Matcher {
@@ -73,6 +75,31 @@ impl Matcher {
         self
     }
 
+    /// Calls `report` now and then with where the run stands (see [`Progress`]); the
+    /// demo uses it to show stages longer than a second on stderr. The result does not
+    /// depend on it.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// use peermatch::{Matcher, Stage};
+    /// use peermatch::synth::{self, SynthOptions};
+    ///
+    /// let cohort = synth::generate(&SynthOptions { recipients: 600, mentors: 100, ..SynthOptions::default() })?;
+    /// let solved = Arc::new(AtomicUsize::new(0));
+    /// let seen = Arc::clone(&solved);
+    /// let report = Matcher::new()
+    ///     .progress(move |p| if p.stage == Stage::Solve { seen.fetch_max(p.done, Ordering::Relaxed); })
+    ///     .run(&cohort);
+    /// assert_eq!(solved.load(Ordering::Relaxed), 600); // every row added
+    /// assert_eq!(report, Matcher::new().run(&cohort));
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Reporter::new(report);
+        self
+    }
+
     /// Matches `cohort` optimally under its policy's objective and explains the result.
     ///
     /// # Complexity
@@ -99,13 +126,19 @@ impl Matcher {
     pub fn run_with_stats(&self, cohort: &Cohort) -> (MatchReport, MatchStats) {
         let start = Instant::now();
         let index = Interned::new(cohort);
-        let candidates = candidates::generate(&index, self.threads);
+        let candidates = candidates::generate(&index, self.threads, &self.progress);
         let candidates_time = start.elapsed();
         let start = Instant::now();
-        let outcome = solve::solve(cohort, &candidates, self.pruning, false);
+        let outcome = solve::solve(cohort, &candidates, self.pruning, false, &self.progress);
         let solve_time = start.elapsed();
         let start = Instant::now();
-        let report = report(&index, &candidates, &outcome, self.candidates);
+        let report = report(
+            &index,
+            &candidates,
+            &outcome,
+            self.candidates,
+            &self.progress,
+        );
         let stats = MatchStats {
             candidate_pairs: candidates.mentor.len(),
             candidates: candidates_time,
@@ -115,6 +148,9 @@ impl Matcher {
         (report, stats)
     }
 }
+
+/// Units of work between two progress reports.
+pub(crate) const PROGRESS_EVERY: usize = 512;
 
 /// How a [`Matcher::run_with_stats`] call spent its time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +201,7 @@ fn report(
     candidates: &Candidates,
     outcome: &Outcome,
     list_candidates: bool,
+    progress: &Reporter,
 ) -> MatchReport {
     let plan = &outcome.mentor_of;
     let cohort = index.cohort();
@@ -205,6 +242,9 @@ fn report(
         .enumerate()
         .filter(|&(r, _)| plan[r].is_none())
         .map(|(r, recipient)| {
+            if r % PROGRESS_EVERY == 0 {
+                progress.report(Stage::Report, r, plan.len(), 0);
+            }
             let eligible = candidates.count(r) as u32;
             let reason = if eligible == 0 {
                 Reason::NoEligibleMentor {
@@ -349,18 +389,32 @@ mod tests {
             };
             let cohort = Cohort::new(mentors, recipients, policy).unwrap();
             let index = Interned::new(&cohort);
-            let candidates = candidates::generate(&index, 1);
+            let candidates = candidates::generate(&index, 1, &Reporter::default());
             let packed = report(
                 &index,
                 &candidates,
-                &solve::solve(&cohort, &candidates, Pruning::Off, false),
+                &solve::solve(
+                    &cohort,
+                    &candidates,
+                    Pruning::Off,
+                    false,
+                    &Reporter::default(),
+                ),
                 false,
+                &Reporter::default(),
             );
             let lex = report(
                 &index,
                 &candidates,
-                &solve::solve(&cohort, &candidates, Pruning::Off, true),
+                &solve::solve(
+                    &cohort,
+                    &candidates,
+                    Pruning::Off,
+                    true,
+                    &Reporter::default(),
+                ),
                 false,
+                &Reporter::default(),
             );
             let objective = cohort.policy().objective;
             assert_eq!(

@@ -52,6 +52,7 @@ use crate::assign::{self, CapacitatedProblem, Cost, Lexicographic, Solution};
 use crate::candidates::Candidates;
 use crate::cohort::Cohort;
 use crate::policy::Objective;
+use crate::progress::{Reporter, Stage};
 use crate::report::SolveInfo;
 use crate::scoring::MICRO;
 
@@ -217,6 +218,7 @@ pub(crate) fn solve(
     candidates: &Candidates,
     pruning: Pruning,
     force_lex: bool,
+    progress: &Reporter,
 ) -> Outcome {
     let rows = cohort.recipients().len();
     let policy = cohort.policy();
@@ -253,6 +255,7 @@ pub(crate) fn solve(
             top_k,
             |r| cohort.recipients()[r].urgency,
             policy.objective,
+            progress,
         )
     };
 
@@ -282,6 +285,7 @@ struct Network<'a> {
     order: Vec<u32>,
     /// A pair's place in the objective, from its recipient and score, for ranking.
     value: Box<dyn Fn(usize, u32) -> u64 + 'a>,
+    progress: &'a Reporter,
 }
 
 /// What one round's duals say about a pruned pair `(r, m)` of cost `c`: its reduced
@@ -301,6 +305,7 @@ impl<'a> Network<'a> {
         top_k: Option<u32>,
         urgency: impl Fn(usize) -> u8 + Copy + 'a,
         objective: Objective,
+        progress: &'a Reporter,
     ) -> Self {
         // Recipients are added most valuable first: by their best pair's place in the
         // objective (urgency, then score, or score, then urgency), ties in input order.
@@ -335,6 +340,7 @@ impl<'a> Network<'a> {
             top_k,
             order,
             value: Box::new(value),
+            progress,
         }
     }
 
@@ -417,6 +423,7 @@ impl<'a> Network<'a> {
                 &pair,
                 &slot,
                 warm.as_ref().map(|(s, c)| (s, c.as_slice())),
+                rounds,
             )?;
             let failing = self.failing(&considered, &reduced, &pair);
             if failing.is_empty() {
@@ -505,6 +512,7 @@ impl<'a> Network<'a> {
         pair: &impl Fn(usize, u32) -> Option<C>,
         slot: &impl Fn(usize, u32) -> C,
         warm: Option<(&Solution<C>, &[bool])>,
+        round: u32,
     ) -> Option<(Vec<Option<usize>>, Reduced<C>, bool, Solution<C>)> {
         let cands = self.candidates;
         let mut problem = CapacitatedProblem::new(self.room.to_vec());
@@ -516,9 +524,12 @@ impl<'a> Network<'a> {
             }
             problem.add_row(Some(C::ZERO), arcs.iter().copied()).ok()?;
         }
+        let tick = |done: usize, total: usize| {
+            self.progress.report(Stage::Solve, done, total, round);
+        };
         let mut solution = match warm {
-            Some((previous, changed)) => assign::resolve(&problem, slot, previous, changed),
-            None => assign::solve(&problem, slot),
+            Some((previous, changed)) => assign::resolve(&problem, slot, previous, changed, &tick),
+            None => assign::solve_with_progress(&problem, slot, &tick),
         }
         .ok()?;
         // A mentor given nobody takes the lowest potential its first free place allows.

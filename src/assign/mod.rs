@@ -45,8 +45,8 @@ pub use dense::{
     DenseEntry, DenseSolution, DenseSolutionOf, DenseValue, Matrix, Sense, solve_dense,
     solve_dense_with_unassigned,
 };
-pub(crate) use sparse::resolve;
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
+pub(crate) use sparse::{resolve, solve_with_progress};
 
 mod sealed {
     pub trait Sealed {}

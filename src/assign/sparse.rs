@@ -227,12 +227,29 @@ pub fn solve<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: impl Fn(usize, u32) -> C,
 ) -> Result<Solution<C>> {
+    solve_with_progress(problem, slot_cost, &|_, _| {})
+}
+
+/// [`solve`], calling `progress(rows added, rows)` every few hundred rows.
+pub(crate) fn solve_with_progress<C: Cost>(
+    problem: &CapacitatedProblem<C>,
+    slot_cost: impl Fn(usize, u32) -> C,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Solution<C>> {
+    let rows = problem.rows();
     let mut ssp = Ssp::new(problem, slot_cost);
-    for r0 in 0..problem.rows() {
+    for r0 in 0..rows {
+        if r0 % PROGRESS_EVERY == 0 {
+            progress(r0, rows);
+        }
         ssp.insert(r0)?;
     }
+    progress(rows, rows);
     ssp.finish()
 }
+
+/// Rows (or added arcs) between two progress calls.
+const PROGRESS_EVERY: usize = 512;
 
 /// Re-solves `problem` from `previous`, an optimal solution of the same problem
 /// before the rows flagged in `changed` gained arcs (every other row's arcs, every
@@ -255,6 +272,7 @@ pub(crate) fn resolve<C: Cost>(
     slot_cost: impl Fn(usize, u32) -> C,
     previous: &Solution<C>,
     changed: &[bool],
+    progress: &dyn Fn(usize, usize),
 ) -> Result<Solution<C>> {
     let rows = problem.rows();
     let mut ssp = Ssp::new(problem, slot_cost);
@@ -286,7 +304,11 @@ pub(crate) fn resolve<C: Cost>(
     }
     let row_of_arc = |i: usize| problem.row_start.partition_point(|&s| s <= i) - 1;
     let mut cycle = Cycle::new(ssp.pi.len() + 1);
-    for i in pending {
+    let total = pending.len();
+    for (k, i) in pending.into_iter().enumerate() {
+        if k % PROGRESS_EVERY == 0 {
+            progress(k, total);
+        }
         let r = row_of_arc(i);
         let (c, cost) = (problem.arc_col[i] as usize, problem.arc_cost[i]);
         if ssp.row_col[r] != c as u32 {
@@ -297,6 +319,7 @@ pub(crate) fn resolve<C: Cost>(
         }
         accepted[i] = true;
     }
+    progress(total, total);
     ssp.finish()
 }
 
@@ -1003,7 +1026,7 @@ mod tests {
                     }
                 }
             }
-            let warm = resolve(&after, slot, &previous, &changed).unwrap();
+            let warm = resolve(&after, slot, &previous, &changed, &|_, _| {}).unwrap();
             let cold = solve(&after, slot).unwrap();
             assert_eq!(warm.cost, cold.cost, "round {round}");
             assert_eq!(
