@@ -19,7 +19,7 @@ const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
 usage: match [FILE] [--json] [--candidates] [--prune auto|off|K]
-             [--synthetic RxM [--seed N] [--homogeneous]] [--help]
+             [--synthetic RxM [--seed N] [--homogeneous] [--via-json]] [--help]
 
 Matches peer-support mentors to recipients exactly and explains the plan.
 
@@ -35,6 +35,8 @@ Matches peer-support mentors to recipients exactly and explains the plan.
                   instead of a file, and print its summary with the time of each stage
   --seed N        the synthetic cohort's seed (default 1)
   --homogeneous   the synthetic cohort shares one condition and one language
+  --via-json      write the synthetic cohort as JSON and match the cohort loaded
+                  back from it, timing both (the load is what a file run pays)
   --help          print this help
 
 exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
@@ -46,6 +48,7 @@ struct Args {
     synthetic: Option<(usize, usize)>,
     seed: u64,
     homogeneous: bool,
+    via_json: bool,
     pruning: Pruning,
 }
 
@@ -68,6 +71,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         synthetic: None,
         seed: 1,
         homogeneous: false,
+        via_json: false,
         pruning: Pruning::Auto,
     };
     let mut args = args;
@@ -94,6 +98,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 };
             }
             "--homogeneous" => out.homogeneous = true,
+            "--via-json" => out.via_json = true,
             "--help" | "-h" => return Ok(None),
             "--json" => out.json = true,
             "--candidates" => {
@@ -216,6 +221,24 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
         }
     };
     let generated = start.elapsed();
+    let mut json_times = None;
+    let cohort = if args.via_json {
+        let start = Instant::now();
+        let text = cohort.to_json();
+        let written = start.elapsed();
+        let start = Instant::now();
+        let loaded = match Cohort::from_json(&text) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                eprintln!("match: the synthetic cohort did not load back: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        json_times = Some((text.len(), written, start.elapsed()));
+        loaded
+    } else {
+        cohort
+    };
     let (report, stats) = Matcher::new()
         .candidates(args.candidates)
         .pruning(args.pruning)
@@ -243,6 +266,14 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
         stats.solve.as_secs_f64(),
         stats.report.as_secs_f64()
     );
+    if let Some((bytes, written, loaded)) = json_times {
+        println!(
+            "json: {:.1} MB written in {:.3} s, loaded and validated in {:.3} s",
+            bytes as f64 / 1e6,
+            written.as_secs_f64(),
+            loaded.as_secs_f64()
+        );
+    }
     let solve = &report.solve;
     println!(
         "solver: {} of {} pairs considered{}, {} round(s), certified optimal: {}",
