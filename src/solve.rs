@@ -39,12 +39,16 @@
 //! Pairs that fail are added back and the plan is repaired from where it stood, not
 //! solved again: `assign::resolve` cancels the improving cycle through each added pair
 //! (or shifts the potentials so the pair is harmless), touching only the region within
-//! that pair's reduced cost. Rounds repeat until the certificate holds (after
+//! that pair's reduced cost. When many pairs come back, those searches together can
+//! cost more than a fresh solve (each may cover its whole component), so the repair
+//! gets the last fresh solve's work — nodes settled, a deterministic count — as its
+//! budget, and the round is solved afresh when the budget runs out. Rounds repeat until the certificate holds (after
 //! [`MAX_ROUNDS`] rounds every pair is added back, which certifies trivially).
 //! A pruned pair that could raise the number matched always fails the check, because
 //! the count dominates its cost. Finally the plan and its duals are checked by the
 //! independent [`assign::verify`]; the report says whether all of this held.
 
+use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -286,6 +290,8 @@ struct Network<'a> {
     /// A pair's place in the objective, from its recipient and score, for ranking.
     value: Box<dyn Fn(usize, u32) -> u64 + 'a>,
     progress: &'a Reporter,
+    /// Nodes the last cold solve settled: a warm round may spend as much, no more.
+    work: Cell<u64>,
 }
 
 /// What one round's duals say about a pruned pair `(r, m)` of cost `c`: its reduced
@@ -341,6 +347,7 @@ impl<'a> Network<'a> {
             order,
             value: Box::new(value),
             progress,
+            work: Cell::new(0),
         }
     }
 
@@ -527,11 +534,20 @@ impl<'a> Network<'a> {
         let tick = |done: usize, total: usize| {
             self.progress.report(Stage::Solve, done, total, round);
         };
+        let warm = match warm {
+            Some((previous, changed)) => {
+                assign::resolve(&problem, slot, previous, changed, &tick, self.work.get()).ok()?
+            }
+            None => None,
+        };
         let mut solution = match warm {
-            Some((previous, changed)) => assign::resolve(&problem, slot, previous, changed, &tick),
-            None => assign::solve_with_progress(&problem, slot, &tick),
-        }
-        .ok()?;
+            Some(solution) => solution,
+            None => {
+                let (solution, work) = assign::solve_with_progress(&problem, slot, &tick).ok()?;
+                self.work.set(work);
+                solution
+            }
+        };
         // A mentor given nobody takes the lowest potential its first free place allows.
         let mut given = vec![false; self.room.len()];
         for &m in solution.row_to_col.iter().flatten() {

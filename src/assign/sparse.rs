@@ -227,15 +227,16 @@ pub fn solve<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: impl Fn(usize, u32) -> C,
 ) -> Result<Solution<C>> {
-    solve_with_progress(problem, slot_cost, &|_, _| {})
+    solve_with_progress(problem, slot_cost, &|_, _| {}).map(|(solution, _)| solution)
 }
 
-/// [`solve`], calling `progress(rows added, rows)` every few hundred rows.
+/// [`solve`], calling `progress(rows added, rows)` every few hundred rows; also
+/// returns the work done (nodes settled), a deterministic measure of its cost.
 pub(crate) fn solve_with_progress<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: impl Fn(usize, u32) -> C,
     progress: &dyn Fn(usize, usize),
-) -> Result<Solution<C>> {
+) -> Result<(Solution<C>, u64)> {
     let rows = problem.rows();
     let mut ssp = Ssp::new(problem, slot_cost);
     for r0 in 0..rows {
@@ -245,7 +246,8 @@ pub(crate) fn solve_with_progress<C: Cost>(
         ssp.insert(r0)?;
     }
     progress(rows, rows);
-    ssp.finish()
+    let work = ssp.work;
+    Ok((ssp.finish()?, work))
 }
 
 /// Rows (or added arcs) between two progress calls.
@@ -266,14 +268,19 @@ const PROGRESS_EVERY: usize = 512;
 /// non-negative and makes the new arc's non-negative too (a classic primal–dual step;
 /// see Ahuja, Magnanti and Orlin, *Network Flows*, 1993, §9.7). When no arc is left
 /// negative the flow is optimal. Only the region within `δ` of each new arc is
-/// touched, so a few added arcs cost far less than solving again.
+/// touched, so a few added arcs cost far less than solving again — but each search
+/// can cover a whole component, so after `budget` nodes settled in all (compare the
+/// work [`solve_with_progress`] reports) it gives up and returns `None`: solving
+/// again is then cheaper. The budget counts nodes, not time, so the choice is
+/// deterministic.
 pub(crate) fn resolve<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: impl Fn(usize, u32) -> C,
     previous: &Solution<C>,
     changed: &[bool],
     progress: &dyn Fn(usize, usize),
-) -> Result<Solution<C>> {
+    budget: u64,
+) -> Result<Option<Solution<C>>> {
     let rows = problem.rows();
     let mut ssp = Ssp::new(problem, slot_cost);
     ssp.pi[..rows].copy_from_slice(&previous.duals.row);
@@ -318,9 +325,12 @@ pub(crate) fn resolve<C: Cost>(
             }
         }
         accepted[i] = true;
+        if cycle.work > budget {
+            return Ok(None);
+        }
     }
     progress(total, total);
-    ssp.finish()
+    ssp.finish().map(Some)
 }
 
 /// How a node of a cycle search was reached.
@@ -349,11 +359,14 @@ struct Cycle<C> {
     touched: Vec<usize>,
     settled_list: Vec<(usize, C)>,
     heap: BinaryHeap<Reverse<(C, usize)>>,
+    /// Nodes settled over all searches.
+    work: u64,
 }
 
 impl<C: Cost> Cycle<C> {
     fn new(nodes: usize) -> Self {
         Cycle {
+            work: 0,
             dist: vec![C::ZERO; nodes],
             reached: vec![false; nodes],
             settled: vec![false; nodes],
@@ -504,6 +517,7 @@ impl<C: Cost> Cycle<C> {
             }
         }
 
+        self.work += self.settled_list.len() as u64;
         for &x in &self.touched {
             self.reached[x] = false;
             self.settled[x] = false;
@@ -541,6 +555,8 @@ struct Ssp<'p, C, F> {
     touched: Vec<usize>,
     settled_list: Vec<(usize, C)>,
     heap: BinaryHeap<Reverse<(C, usize)>>,
+    /// Nodes settled over all insertions.
+    work: u64,
 }
 
 impl<'p, C: Cost, F: Fn(usize, u32) -> C> Ssp<'p, C, F> {
@@ -572,6 +588,7 @@ impl<'p, C: Cost, F: Fn(usize, u32) -> C> Ssp<'p, C, F> {
             touched: Vec::new(),
             settled_list: Vec::new(),
             heap: BinaryHeap::new(),
+            work: 0,
         }
     }
 
@@ -647,6 +664,7 @@ impl<'p, C: Cost, F: Fn(usize, u32) -> C> Ssp<'p, C, F> {
             touched,
             settled_list,
             heap,
+            work,
             ..
         } = self;
 
@@ -758,6 +776,7 @@ impl<'p, C: Cost, F: Fn(usize, u32) -> C> Ssp<'p, C, F> {
             reached[x] = false;
             settled[x] = false;
         }
+        *work += settled_list.len() as u64;
         touched.clear();
         settled_list.clear();
         heap.clear();
@@ -1026,7 +1045,9 @@ mod tests {
                     }
                 }
             }
-            let warm = resolve(&after, slot, &previous, &changed, &|_, _| {}).unwrap();
+            let warm = resolve(&after, slot, &previous, &changed, &|_, _| {}, u64::MAX)
+                .unwrap()
+                .unwrap();
             let cold = solve(&after, slot).unwrap();
             assert_eq!(warm.cost, cold.cost, "round {round}");
             assert_eq!(
