@@ -253,6 +253,9 @@ pub(crate) fn solve_with_progress<C: Cost>(
 /// Rows (or added arcs) between two progress calls.
 const PROGRESS_EVERY: usize = 512;
 
+/// Cycle searches after which [`resolve`] projects its total work from their mean.
+const PROJECT_AFTER: u64 = 32;
+
 /// Re-solves `problem` from `previous`, an optimal solution of the same problem
 /// before the rows flagged in `changed` gained arcs (every other row's arcs, every
 /// capacity and every slot cost unchanged; `previous` may carry any feasible duals
@@ -269,9 +272,9 @@ const PROGRESS_EVERY: usize = 512;
 /// see Ahuja, Magnanti and Orlin, *Network Flows*, 1993, §9.7). When no arc is left
 /// negative the flow is optimal. Only the region within `δ` of each new arc is
 /// touched, so a few added arcs cost far less than solving again — but each search
-/// can cover a whole component, so after `budget` nodes settled in all (compare the
-/// work [`solve_with_progress`] reports) it gives up and returns `None`: solving
-/// again is then cheaper. The budget counts nodes, not time, so the choice is
+/// can cover a whole component, so once `budget` nodes settled in all (compare the
+/// work [`solve_with_progress`] reports) are spent, or projected to be by the mean of
+/// the searches so far, it gives up and returns `None`: solving again is then cheaper. The budget counts nodes, not time, so the choice is
 /// deterministic.
 pub(crate) fn resolve<C: Cost>(
     problem: &CapacitatedProblem<C>,
@@ -325,7 +328,11 @@ pub(crate) fn resolve<C: Cost>(
             }
         }
         accepted[i] = true;
-        if cycle.work > budget {
+        // Past the budget, or projected past it by the searches so far.
+        let done = k as u64 + 1;
+        if cycle.work > budget
+            || (done >= PROJECT_AFTER && (cycle.work / done).saturating_mul(total as u64) > budget)
+        {
             return Ok(None);
         }
     }
