@@ -5,7 +5,9 @@
 //! - `pipeline/homogeneous`: one condition and one language for everybody (nothing for
 //!   candidate generation to block on), 2 000 × 500.
 //!
-//! The baseline for the national-scale work (100 000 × 10 000 and beyond).
+//! The national sizes (100 000 × 10 000, and 20 000 × 5 000 homogeneous) take too long
+//! for criterion's repetitions; the demo times them stage by stage
+//! (`cargo run --release --example match -- --synthetic 100000x10000`).
 
 use std::hint::black_box;
 
