@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cohort::Cohort;
 use crate::interned::Interned;
-use crate::model::Mentor;
+use crate::model::{ContactMode, Mentor};
 use crate::progress::{Reporter, Stage};
 use crate::rules::HardRule;
 use crate::scoring;
@@ -143,6 +143,11 @@ struct Block<'a> {
 
 impl<'a> Block<'a> {
     fn new(cohort: &'a Cohort, tags_of: impl Fn(&'a Mentor) -> &'a [String]) -> Self {
+        Block::with(cohort, |m| tags_of(m).iter().map(String::as_str).collect())
+    }
+
+    /// Mentors with room grouped by the tags `tags_of` gives each of them.
+    fn with(cohort: &'a Cohort, tags_of: impl Fn(&'a Mentor) -> Vec<&'a str>) -> Self {
         let mut by_tag: BTreeMap<&'a str, Vec<u32>> = BTreeMap::new();
         for (m, mentor) in cohort.mentors().iter().enumerate() {
             // A full mentor fails the capacity rule for everybody.
@@ -150,7 +155,7 @@ impl<'a> Block<'a> {
                 continue;
             }
             for tag in tags_of(mentor) {
-                by_tag.entry(tag.as_str()).or_default().push(m as u32);
+                by_tag.entry(tag).or_default().push(m as u32);
             }
         }
         Block { by_tag }
@@ -190,11 +195,12 @@ const CHUNK: usize = 256;
 /// Every eligible pair of the cohort, found on `threads` threads (0 = one per core).
 /// The result does not depend on the number of threads.
 ///
-/// Mentors are blocked by the two rules that partition a cohort: a recipient is only
-/// checked against the mentors sharing a language with them or, when the policy
-/// requires a shared condition and that list is shorter, a condition; the other rules
-/// (the partitioning one included) are then evaluated on interned bitsets. Every mentor
-/// outside the block fails a rule, so blocking removes no eligible pair.
+/// Mentors are blocked by the rules that partition a cohort: a recipient is only
+/// checked against the shortest of the lists of mentors sharing a language with them,
+/// sharing a condition (when the policy requires one), or — for a recipient who meets
+/// only in person — meeting in person in their region; every rule (the partitioning
+/// ones included) is then evaluated on interned bitsets. Every mentor outside the block
+/// fails a rule, so blocking removes no eligible pair.
 pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter) -> Candidates {
     let cohort = index.cohort();
     let by_language = Block::new(cohort, |m| m.languages.as_slice());
@@ -202,6 +208,14 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
         .policy()
         .require_shared_condition
         .then(|| Block::new(cohort, |m| m.conditions.as_slice()));
+    // Mentors who meet in person, by region: the only ones a recipient who meets
+    // only in person can be matched with (the contact rule).
+    let in_person =
+        |modes: &[ContactMode]| modes.is_empty() || modes.contains(&ContactMode::InPerson);
+    let by_region = Block::with(cohort, |m| match &m.region {
+        Some(region) if in_person(&m.modes) => vec![region.as_str()],
+        _ => Vec::new(),
+    });
     let rows = cohort.recipients().len();
     let chunks = rows.div_ceil(CHUNK);
     let threads = match threads {
@@ -215,15 +229,24 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
         let mut block = Vec::new();
         for r in chunk * CHUNK..((chunk + 1) * CHUNK).min(rows) {
             let recipient = &cohort.recipients()[r];
-            match &by_condition {
-                Some(by_condition)
-                    if by_condition.size(&recipient.conditions)
-                        < by_language.size(&recipient.languages) =>
-                {
-                    by_condition.any_of(&recipient.conditions, &mut block)
+            // The shortest of the lists a partitioning rule allows.
+            let mut best = (
+                by_language.size(&recipient.languages),
+                &by_language,
+                &recipient.languages[..],
+            );
+            if let Some(by_condition) = &by_condition {
+                let size = by_condition.size(&recipient.conditions);
+                if size < best.0 {
+                    best = (size, by_condition, &recipient.conditions[..]);
                 }
-                _ => by_language.any_of(&recipient.languages, &mut block),
             }
+            let only_in_person = recipient.modes == [ContactMode::InPerson];
+            let region = recipient.region.as_slice();
+            if only_in_person && by_region.size(region) < best.0 {
+                best = (by_region.size(region), &by_region, region);
+            }
+            best.1.any_of(best.2, &mut block);
             for &m in &block {
                 let m = m as usize;
                 if !index.check_static(m, r, true).is_empty() {

@@ -204,3 +204,45 @@ fn participation_prefers_the_urgent_even_at_a_lower_score() {
         );
     }
 }
+
+#[test]
+fn in_person_only_recipients_are_blocked_to_in_person_mentors_of_their_region() {
+    use peermatch::{EligiblePairs, HardRule, explain};
+    let cohort = Cohort::from_json(
+        r#"{
+      "mentors": [
+        {"id": "north-in-person", "capacity": 1, "languages": ["en"], "conditions": ["ms"],
+         "interests": ["chess"], "region": "North", "modes": ["in_person"]},
+        {"id": "north-any", "capacity": 1, "languages": ["en"], "conditions": ["ms"],
+         "interests": ["chess"], "region": "north"},
+        {"id": "north-phone", "capacity": 1, "languages": ["en"], "conditions": ["ms"],
+         "interests": ["chess"], "region": "north", "modes": ["phone"]},
+        {"id": "south-in-person", "capacity": 1, "languages": ["en"], "conditions": ["ms"],
+         "interests": ["chess"], "region": "south", "modes": ["in_person"]},
+        {"id": "nowhere", "capacity": 1, "languages": ["en"], "conditions": ["ms"],
+         "interests": ["chess"], "modes": ["in_person", "video"]}
+      ],
+      "recipients": [
+        {"id": "r", "languages": ["en"], "conditions": ["ms"], "interests": ["chess"],
+         "region": " north", "modes": ["in_person"]},
+        {"id": "anywhere", "languages": ["en"], "conditions": ["ms"], "interests": ["chess"]}
+      ]
+    }"#,
+    )
+    .unwrap();
+    let pairs = EligiblePairs::with_threads(&cohort, 1);
+    let names = |r: usize| -> Vec<&str> {
+        pairs
+            .of(r)
+            .map(|(m, _)| cohort.mentors()[m].id.as_str())
+            .collect()
+    };
+    assert_eq!(names(0), ["north-in-person", "north-any"]);
+    // Without a region, in-person-only mentors are out for anybody.
+    assert_eq!(names(1), ["north-any", "north-phone", "nowhere"]);
+    // The blocked-out mentors really fail the contact rule.
+    for m in ["north-phone", "south-in-person", "nowhere"] {
+        let why = explain(&cohort, m, "r").unwrap();
+        assert_eq!(why.failed_rules, [HardRule::Contact], "{m}");
+    }
+}
