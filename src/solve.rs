@@ -52,7 +52,7 @@ use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::assign::{self, CapacitatedProblem, Cost, Lexicographic, Solution};
+use crate::assign::{self, Cost, Lexicographic, Solution};
 use crate::candidates::Candidates;
 use crate::cohort::Cohort;
 use crate::policy::Objective;
@@ -264,9 +264,16 @@ pub(crate) fn solve(
     };
 
     if !force_lex {
+        // A pair's packed cost is its score-0 cost minus the score times quality's
+        // radix (1 when counts come first).
+        let slope = match policy.objective {
+            Objective::Participation => 1,
+            Objective::Quality => radix.quality_over_counts,
+        };
         let packed = network().run(
             |r, s| radix.pack(policy.objective, &pair(r, s)),
             |m, k| radix.pack(policy.objective, &slot_weights(m, k)),
+            move |base: i128, s: u32| base - i128::from(s) * slope,
         );
         if let Some(outcome) = packed {
             return outcome;
@@ -276,6 +283,16 @@ pub(crate) fn solve(
         .run(
             |r, s| radix.lex(policy.objective, &pair(r, s)),
             |m, k| radix.lex(policy.objective, &slot_weights(m, k)),
+            |base: Lex, s: u32| match policy.objective {
+                Objective::Participation => Lex {
+                    major: base.major,
+                    minor: base.minor - i128::from(s),
+                },
+                Objective::Quality => Lex {
+                    major: base.major - i128::from(s),
+                    minor: base.minor,
+                },
+            },
         )
         .expect("MAX_PEOPLE keeps every lexicographic weight and sum in i128")
 }
@@ -292,6 +309,108 @@ struct Network<'a> {
     progress: &'a Reporter,
     /// Nodes the last cold solve settled: a warm round may spend as much, no more.
     work: Cell<u64>,
+}
+
+/// The considered pairs as the solver's network: rows are recipients in insertion
+/// order, columns mentors. An arc stores its mentor and score (8 bytes) and its cost
+/// is computed from the row's recipient and the score when the solver reads it:
+/// storing `i128` costs instead made the shortest-path searches, which stream through
+/// the arcs of every row they settle, wait on memory.
+struct PairNetwork<'n, C, P, A> {
+    room: &'n [u32],
+    /// Solver row → recipient.
+    recipient: &'n [u32],
+    /// Per solver row, the cost of a pair of score 0.
+    base: Vec<C>,
+    row_start: Vec<usize>,
+    arc_mentor: Vec<u32>,
+    arc_score: Vec<u32>,
+    /// The checked cost of a pair (recipient, score), for debug assertions.
+    pair: &'n P,
+    /// A pair's cost from its row's base and its score, unchecked: the base and the
+    /// extreme scores were checked, and the cost is affine in the score.
+    apply: &'n A,
+}
+
+impl<'n, C: Cost, P, A> PairNetwork<'n, C, P, A>
+where
+    P: Fn(usize, u32) -> Option<C>,
+    A: Fn(C, u32) -> C,
+{
+    /// The network of the `considered` pairs, or `None` when some pair's cost would
+    /// not fit `C`. Costs are affine in the score, so checking each recipient's costs
+    /// at scores 0 and 10⁶ checks every arc.
+    fn new(
+        network: &'n Network<'_>,
+        considered: &[bool],
+        pair: &'n P,
+        apply: &'n A,
+    ) -> Option<Self> {
+        let cands = network.candidates;
+        let mut row_start = Vec::with_capacity(network.order.len() + 1);
+        let mut base = Vec::with_capacity(network.order.len());
+        let mut arc_mentor = Vec::new();
+        let mut arc_score = Vec::new();
+        row_start.push(0);
+        for &r in &network.order {
+            base.push(pair(r as usize, 0)?);
+            pair(r as usize, MICRO as u32)?;
+            for i in cands.range(r as usize).filter(|&i| considered[i]) {
+                arc_mentor.push(cands.mentor[i]);
+                arc_score.push(cands.score[i]);
+            }
+            row_start.push(arc_mentor.len());
+        }
+        Some(PairNetwork {
+            room: network.room,
+            recipient: &network.order,
+            base,
+            row_start,
+            arc_mentor,
+            arc_score,
+            pair,
+            apply,
+        })
+    }
+}
+
+impl<C: Cost, P, A> assign::Network<C> for PairNetwork<'_, C, P, A>
+where
+    P: Fn(usize, u32) -> Option<C>,
+    A: Fn(C, u32) -> C,
+{
+    fn rows(&self) -> usize {
+        self.recipient.len()
+    }
+    fn cols(&self) -> usize {
+        self.room.len()
+    }
+    fn arcs_len(&self) -> usize {
+        self.arc_mentor.len()
+    }
+    fn capacity(&self, col: usize) -> u32 {
+        self.room[col]
+    }
+    fn unassigned_cost(&self, _row: usize) -> Option<C> {
+        Some(C::ZERO)
+    }
+    #[inline]
+    fn arc_range(&self, row: usize) -> std::ops::Range<usize> {
+        self.row_start[row]..self.row_start[row + 1]
+    }
+    #[inline]
+    fn arc_col(&self, arc: usize) -> usize {
+        self.arc_mentor[arc] as usize
+    }
+    #[inline]
+    fn arc_cost(&self, row: usize, arc: usize) -> C {
+        let cost = (self.apply)(self.base[row], self.arc_score[arc]);
+        debug_assert_eq!(
+            Some(cost),
+            (self.pair)(self.recipient[row] as usize, self.arc_score[arc])
+        );
+        cost
+    }
 }
 
 /// What one round's duals say about a pruned pair `(r, m)` of cost `c`: its reduced
@@ -407,6 +526,7 @@ impl<'a> Network<'a> {
         self,
         pair: impl Fn(usize, u32) -> Option<C>,
         slot: impl Fn(usize, u32) -> Option<C>,
+        apply: impl Fn(C, u32) -> C,
     ) -> Option<Outcome> {
         // Every slot cost the solver can ask for is checked up front.
         for (m, &n) in self.room.iter().enumerate() {
@@ -429,6 +549,7 @@ impl<'a> Network<'a> {
                 &considered,
                 &pair,
                 &slot,
+                &apply,
                 warm.as_ref().map(|(s, c)| (s, c.as_slice())),
                 rounds,
             )?;
@@ -518,19 +639,11 @@ impl<'a> Network<'a> {
         considered: &[bool],
         pair: &impl Fn(usize, u32) -> Option<C>,
         slot: &impl Fn(usize, u32) -> C,
+        apply: &impl Fn(C, u32) -> C,
         warm: Option<(&Solution<C>, &[bool])>,
         round: u32,
     ) -> Option<(Vec<Option<usize>>, Reduced<C>, bool, Solution<C>)> {
-        let cands = self.candidates;
-        let mut problem = CapacitatedProblem::new(self.room.to_vec());
-        let mut arcs = Vec::new();
-        for &r in &self.order {
-            arcs.clear();
-            for i in cands.range(r as usize).filter(|&i| considered[i]) {
-                arcs.push((cands.mentor[i] as usize, pair(r as usize, cands.score[i])?));
-            }
-            problem.add_row(Some(C::ZERO), arcs.iter().copied()).ok()?;
-        }
+        let problem = PairNetwork::new(self, considered, pair, apply)?;
         let tick = |done: usize, total: usize| {
             self.progress.report(Stage::Solve, done, total, round);
         };
@@ -558,7 +671,7 @@ impl<'a> Network<'a> {
                 solution.duals.col[m] = solution.duals.sink.checked_sub(slot(m, 0))?;
             }
         }
-        let verified = assign::verify(&problem, slot, &solution).is_ok();
+        let verified = assign::verify_network(&problem, slot, &solution).is_ok();
         let (row_to_col, duals) = (&solution.row_to_col, &solution.duals);
         let rows = self.order.len();
         let (mut mentor_of, mut recipient) = (vec![None; rows], vec![C::ZERO; rows]);

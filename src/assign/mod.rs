@@ -40,13 +40,14 @@ mod sparse;
 
 use std::fmt::Debug;
 
+pub(crate) use certificate::verify_network;
 pub use certificate::{verify, verify_dense, verify_max_flow};
 pub use dense::{
     DenseEntry, DenseSolution, DenseSolutionOf, DenseValue, Matrix, Sense, solve_dense,
     solve_dense_with_unassigned,
 };
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
-pub(crate) use sparse::{resolve, solve_with_progress};
+pub(crate) use sparse::{Network, resolve, solve_with_progress};
 
 mod sealed {
     pub trait Sealed {}
