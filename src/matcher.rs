@@ -5,12 +5,13 @@
 //! the whole assignment exactly with [`assign::solve`]; then it writes the report.
 //!
 //! How the objective becomes integer costs, which way round the network is solved, and
-//! how pruning stays exact are described in the `solve` module's design notes, summed
-//! up in the README ("Objective", "Performance").
+//! how pruning stays exact are described in the (private) `solve` module's design
+//! notes, summed up in the README ("The objective", "Pruning, certified").
 //!
 //! # Ties
 //! Among plans with equal objective tuples the solver's deterministic choice stands:
-//! rows are added in input order and shortest-path ties go to the lower index.
+//! recipients are added most valuable first (by their best pair under the objective,
+//! ties in input order) and shortest-path ties go to the lower index.
 //! Shuffling the input can therefore change *which* optimal plan is returned, never its
 //! objective value.
 
