@@ -1,12 +1,14 @@
 //! The matcher: from a validated cohort to an optimal, explained plan.
 //!
-//! Three steps: [`candidates`](crate::candidates) finds every eligible pair and its score;
-//! this module turns the policy's lexicographic objective into integer costs and solves
-//! the whole assignment exactly with [`assign::solve`]; then it writes the report.
+//! Three steps: candidate generation finds every eligible pair and its score (see
+//! [`EligiblePairs`](crate::EligiblePairs)); the solve turns the policy's lexicographic
+//! objective into integer costs and solves the whole assignment exactly with the
+//! shortest-path solver of [`assign`](crate::assign), pruning and certifying as asked;
+//! then this module writes the report.
 //!
-//! How the objective becomes integer costs, which way round the network is solved, and
-//! how pruning stays exact are described in the (private) `solve` module's design
-//! notes, summed up in the README ("The objective", "Pruning, certified").
+//! How the objective becomes integer costs, the order recipients are added in, and how
+//! pruning stays exact are described in the (private) `solve` module's design notes,
+//! summed up in the README ("The objective", "Pruning, certified").
 //!
 //! # Ties
 //! Among plans with equal objective tuples the solver's deterministic choice stands:
