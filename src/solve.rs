@@ -450,8 +450,11 @@ impl<'a> Network<'a> {
             };
             std::cmp::Reverse((first, second))
         };
-        let mut order: Vec<u32> = (0..candidates.rows() as u32).collect();
-        order.sort_by_key(|&r| key(r as usize));
+        // Keys computed once (each scans the recipient's pairs); the index breaks ties,
+        // which keeps input order among equals.
+        let mut keyed: Vec<_> = (0..candidates.rows()).map(|r| (key(r), r as u32)).collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.into_iter().map(|(_, r)| r).collect();
         let value = move |r: usize, score: u32| {
             let u = u64::from(urgency(r).min(3));
             match objective {
