@@ -425,6 +425,23 @@ mod tests {
                 lex.objective_value().key(objective),
                 "round {round}"
             );
+            // Both encodings again with pruning: certified, same optimum.
+            for force_lex in [false, true] {
+                let outcome = solve::solve(
+                    &cohort,
+                    &candidates,
+                    Pruning::TopK(1),
+                    force_lex,
+                    &Reporter::default(),
+                );
+                assert!(outcome.info.certified, "round {round}");
+                let pruned = report(&index, &candidates, &outcome, false, &Reporter::default());
+                assert_eq!(
+                    pruned.objective_value().key(objective),
+                    packed.objective_value().key(objective),
+                    "round {round}, lexicographic {force_lex}"
+                );
+            }
         }
     }
 
