@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::cohort::Cohort;
 use crate::interned::Interned;
 use crate::model::{ContactMode, Mentor};
+use crate::par;
 use crate::progress::{Reporter, Stage};
 use crate::rules::HardRule;
 use crate::scoring;
@@ -217,17 +218,12 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
         _ => Vec::new(),
     });
     let rows = cohort.recipients().len();
-    let chunks = rows.div_ceil(CHUNK);
-    let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(chunks.max(1));
-
     let done = AtomicUsize::new(0);
-    let work = |chunk: usize, part: &mut Part| {
+    let parts = par::map_chunks(rows, CHUNK, threads, |range| {
+        let mut part = Part::default();
         let mut block = Vec::new();
-        for r in chunk * CHUNK..((chunk + 1) * CHUNK).min(rows) {
+        let chunk_len = range.len();
+        for r in range {
             let recipient = &cohort.recipients()[r];
             // The shortest of the lists a partitioning rule allows.
             let mut best = (
@@ -260,54 +256,19 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
             }
             part.count.push(part.mentor.len());
         }
-        let chunk_len = ((chunk + 1) * CHUNK).min(rows) - chunk * CHUNK;
         let so_far = done.fetch_add(chunk_len, Ordering::Relaxed) + chunk_len;
         progress.report(Stage::Candidates, so_far, rows, 0);
-    };
+        part
+    });
 
-    let mut parts: Vec<(usize, Part)> = if threads <= 1 {
-        (0..chunks)
-            .map(|c| {
-                let mut part = Part::default();
-                work(c, &mut part);
-                (c, part)
-            })
-            .collect()
-    } else {
-        let next = AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut done = Vec::new();
-                        loop {
-                            let c = next.fetch_add(1, Ordering::Relaxed);
-                            if c >= chunks {
-                                break done;
-                            }
-                            let mut part = Part::default();
-                            work(c, &mut part);
-                            done.push((c, part));
-                        }
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("candidate workers do not panic"))
-                .collect()
-        })
-    };
-    parts.sort_unstable_by_key(|&(c, _)| c);
-
-    let total: usize = parts.iter().map(|(_, p)| p.mentor.len()).sum();
+    let total: usize = parts.iter().map(|p| p.mentor.len()).sum();
     let mut out = Candidates {
         start: Vec::with_capacity(rows + 1),
         mentor: Vec::with_capacity(total),
         score: Vec::with_capacity(total),
     };
     out.start.push(0);
-    for (_, part) in parts {
+    for part in parts {
         let base = out.mentor.len();
         out.start.extend(part.count.iter().map(|&n| base + n));
         out.mentor.extend_from_slice(&part.mentor);

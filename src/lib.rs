@@ -96,6 +96,7 @@ mod explain;
 mod interned;
 mod matcher;
 mod model;
+mod par;
 mod policy;
 mod progress;
 mod report;

@@ -17,11 +17,13 @@
 //! Shuffling the input can therefore change *which* optimal plan is returned, never its
 //! objective value.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
 use crate::interned::Interned;
+use crate::par;
 use crate::policy::Objective;
 use crate::progress::{Progress, Reporter, Stage};
 use crate::report::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
@@ -71,8 +73,9 @@ impl Matcher {
         self
     }
 
-    /// How many threads find and score the candidate pairs (default 0: one per core).
-    /// The report is the same at any number.
+    /// How many threads find and score the candidate pairs and count the rules that
+    /// rule out recipients nobody is eligible for (default 0: one per core). The report
+    /// is the same at any number.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
@@ -140,6 +143,7 @@ impl Matcher {
             &candidates,
             &outcome,
             self.candidates,
+            self.threads,
             &self.progress,
         );
         let stats = MatchStats {
@@ -204,6 +208,7 @@ fn report(
     candidates: &Candidates,
     outcome: &Outcome,
     list_candidates: bool,
+    threads: usize,
     progress: &Reporter,
 ) -> MatchReport {
     let plan = &outcome.mentor_of;
@@ -239,19 +244,35 @@ fn report(
         });
     }
 
+    // Recipients nobody is eligible for: count, per rule, the mentors failing it.
+    // Each visits every mentor, so they are spread over the threads, in order.
+    let nobody: Vec<usize> = (0..plan.len())
+        .filter(|&r| plan[r].is_none() && candidates.count(r) == 0)
+        .collect();
+    let done = AtomicUsize::new(0);
+    let mut failed_rules = par::map_chunks(nobody.len(), PROGRESS_EVERY / 8, threads, |range| {
+        let counts: Vec<_> = range
+            .clone()
+            .map(|k| candidates::failed_rule_counts(index, nobody[k]))
+            .collect();
+        let so_far = done.fetch_add(range.len(), Ordering::Relaxed) + range.len();
+        progress.report(Stage::Report, so_far, nobody.len(), 0);
+        counts
+    })
+    .into_iter()
+    .flatten();
     let unmatched = cohort
         .recipients()
         .iter()
         .enumerate()
         .filter(|&(r, _)| plan[r].is_none())
         .map(|(r, recipient)| {
-            if r % PROGRESS_EVERY == 0 {
-                progress.report(Stage::Report, r, plan.len(), 0);
-            }
             let eligible = candidates.count(r) as u32;
             let reason = if eligible == 0 {
                 Reason::NoEligibleMentor {
-                    failed_rules: candidates::failed_rule_counts(index, r),
+                    failed_rules: failed_rules
+                        .next()
+                        .expect("one count per recipient nobody is eligible for"),
                 }
             } else if policy.objective == Objective::Quality
                 && candidates
@@ -404,6 +425,7 @@ mod tests {
                     &Reporter::default(),
                 ),
                 false,
+                1,
                 &Reporter::default(),
             );
             let lex = report(
@@ -417,6 +439,7 @@ mod tests {
                     &Reporter::default(),
                 ),
                 false,
+                1,
                 &Reporter::default(),
             );
             let objective = cohort.policy().objective;
@@ -435,7 +458,14 @@ mod tests {
                     &Reporter::default(),
                 );
                 assert!(outcome.info.certified, "round {round}");
-                let pruned = report(&index, &candidates, &outcome, false, &Reporter::default());
+                let pruned = report(
+                    &index,
+                    &candidates,
+                    &outcome,
+                    false,
+                    2,
+                    &Reporter::default(),
+                );
                 assert_eq!(
                     pruned.objective_value().key(objective),
                     packed.objective_value().key(objective),

@@ -1,0 +1,70 @@
+//! Ordered parallel work: chunks of an index range handed to threads, results put back
+//! in chunk order, so the output never depends on the number of threads or on their
+//! scheduling.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `f` applied to consecutive chunks of `0..n` of `chunk` indices each (the last one
+/// shorter), on `threads` threads (0 = one per core), results in chunk order.
+pub(crate) fn map_chunks<T: Send>(
+    n: usize,
+    chunk: usize,
+    threads: usize,
+    f: impl Fn(Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    let chunk = chunk.max(1);
+    let chunks = n.div_ceil(chunk);
+    let range = |c: usize| c * chunk..((c + 1) * chunk).min(n);
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
+        t => t,
+    }
+    .min(chunks.max(1));
+    if threads <= 1 {
+        return (0..chunks).map(|c| f(range(c))).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut parts: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let c = next.fetch_add(1, Ordering::Relaxed);
+                        if c >= chunks {
+                            break done;
+                        }
+                        done.push((c, f(range(c))));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    parts.sort_unstable_by_key(|&(c, _)| c);
+    parts.into_iter().map(|(_, part)| part).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_order_at_any_thread_count() {
+        let expected: Vec<Vec<usize>> = (0..10)
+            .map(|c| (c * 7..(c * 7 + 7).min(65)).collect())
+            .collect();
+        for threads in [0, 1, 2, 3, 16] {
+            let got = map_chunks(65, 7, threads, |r| r.collect::<Vec<_>>());
+            assert_eq!(got, expected, "{threads} threads");
+        }
+        assert!(map_chunks(0, 4, 2, |r| r.len()).is_empty());
+    }
+}
