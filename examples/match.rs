@@ -13,13 +13,16 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use peermatch::synth::{self, SynthOptions};
-use peermatch::{Cohort, HardRule, MatchReport, Matcher, Progress, Pruning, Reason, Stage};
+use peermatch::{
+    Cohort, HardRule, MatchReport, Matcher, Objective, Progress, Pruning, Reason, Stage,
+};
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
 usage: match [FILE] [--json] [--candidates] [--prune auto|off|K]
-             [--synthetic RxM [--seed N] [--homogeneous] [--via-json]] [--help]
+             [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
+             [--objective participation|quality]] [--help]
 
 Matches peer-support mentors to recipients exactly and explains the plan.
 
@@ -34,7 +37,10 @@ Matches peer-support mentors to recipients exactly and explains the plan.
   --synthetic RxM match a seeded synthetic cohort of R recipients and M mentors
                   instead of a file, and print its summary with the time of each stage
   --seed N        the synthetic cohort's seed (default 1)
+  --threads N     threads for candidate generation and the report (default 0: one
+                  per core); the result is the same at any number
   --homogeneous   the synthetic cohort shares one condition and one language
+  --objective O   the synthetic cohort's objective (default participation)
   --via-json      write the synthetic cohort as JSON and match the cohort loaded
                   back from it, timing both (the load is what a file run pays)
   --help          print this help
@@ -49,6 +55,8 @@ struct Args {
     seed: u64,
     homogeneous: bool,
     via_json: bool,
+    objective: Option<Objective>,
+    threads: usize,
     pruning: Pruning,
 }
 
@@ -72,6 +80,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         seed: 1,
         homogeneous: false,
         via_json: false,
+        objective: None,
+        threads: 0,
         pruning: Pruning::Auto,
     };
     let mut args = args;
@@ -99,6 +109,26 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             }
             "--homogeneous" => out.homogeneous = true,
             "--via-json" => out.via_json = true,
+            "--threads" => {
+                let n = args.next().ok_or("--threads takes a number")?;
+                out.threads = n
+                    .parse()
+                    .map_err(|_| format!("--threads takes a number, got `{n}`"))?;
+            }
+            "--objective" => {
+                let o = args
+                    .next()
+                    .ok_or("--objective takes participation or quality")?;
+                out.objective = Some(match o.as_str() {
+                    "participation" => Objective::Participation,
+                    "quality" => Objective::Quality,
+                    _ => {
+                        return Err(format!(
+                            "--objective takes participation or quality, got `{o}`"
+                        ));
+                    }
+                });
+            }
             "--help" | "-h" => return Ok(None),
             "--json" => out.json = true,
             "--candidates" => {
@@ -118,6 +148,13 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
     }
     if out.synthetic.is_some() && out.file.is_some() {
         return Err("give a FILE or --synthetic, not both".into());
+    }
+    if out.synthetic.is_none() && (out.homogeneous || out.via_json || out.objective.is_some()) {
+        return Err(
+            "--homogeneous, --via-json and --objective apply to --synthetic cohorts \
+             (a file's policy sets its own objective)"
+                .into(),
+        );
     }
     Ok(Some(out))
 }
@@ -159,6 +196,7 @@ fn main() -> ExitCode {
     let report = Matcher::new()
         .candidates(args.candidates)
         .pruning(args.pruning)
+        .threads(args.threads)
         .progress(progress_on_stderr())
         .run(&cohort);
     if args.json {
@@ -220,6 +258,26 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let cohort = match args.objective {
+        Some(objective) => {
+            let policy = peermatch::Policy {
+                objective,
+                ..cohort.policy().clone()
+            };
+            match Cohort::new(
+                cohort.mentors().to_vec(),
+                cohort.recipients().to_vec(),
+                policy,
+            ) {
+                Ok(cohort) => cohort,
+                Err(e) => {
+                    eprintln!("match: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+        None => cohort,
+    };
     let generated = start.elapsed();
     let mut json_times = None;
     let cohort = if args.via_json {
@@ -242,6 +300,7 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
     let (report, stats) = Matcher::new()
         .candidates(args.candidates)
         .pruning(args.pruning)
+        .threads(args.threads)
         .progress(progress_on_stderr())
         .run_with_stats(&cohort);
     if args.json {
