@@ -31,9 +31,9 @@ Matches peer-support mentors to recipients exactly and explains the plan.
   --json          print the match report as pretty JSON on stdout, nothing else
   --candidates    include the pairs the solver considered in the JSON report
                   (every eligible pair unless pruned; implies --json)
-  --prune P       auto (default: prune above 1 000 000 eligible pairs), off, or K:
-                  solve first over each recipient's best K pairs; the plan is then
-                  certified against every pruned pair, so it is optimal either way
+  --prune P       auto (default: the best 24 above 100 000 eligible pairs), off,
+                  or K: solve first over each recipient's best K pairs; the plan is
+                  then certified against every pruned pair, so it is optimal either way
   --synthetic RxM match a seeded synthetic cohort of R recipients and M mentors
                   instead of a file, and print its summary with the time of each stage
   --seed N        the synthetic cohort's seed (default 1)
