@@ -237,10 +237,12 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
                     best = (size, by_condition, &recipient.conditions[..]);
                 }
             }
-            let only_in_person = recipient.modes == [ContactMode::InPerson];
-            let region = recipient.region.as_slice();
-            if only_in_person && by_region.size(region) < best.0 {
-                best = (by_region.size(region), &by_region, region);
+            if recipient.modes == [ContactMode::InPerson] {
+                let region = recipient.region.as_slice();
+                let size = by_region.size(region);
+                if size < best.0 {
+                    best = (size, &by_region, region);
+                }
             }
             best.1.any_of(best.2, &mut block);
             for &m in &block {

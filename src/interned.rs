@@ -79,8 +79,10 @@ impl TagSets {
         } else {
             let mut start = vec![0];
             let mut ids = Vec::new();
+            let mut own: Vec<u32> = Vec::new();
             for list in lists {
-                let mut own: Vec<u32> = list.as_ref().iter().map(|t| dict.id(t.as_ref())).collect();
+                own.clear();
+                own.extend(list.as_ref().iter().map(|t| dict.id(t.as_ref())));
                 own.sort_unstable();
                 own.dedup();
                 ids.extend_from_slice(&own);
@@ -266,7 +268,7 @@ impl<'c> Interned<'c> {
         let strings = |m: &dyn Fn(usize) -> &'c [String], r: &dyn Fn(usize) -> &'c [String]| {
             let from_m = (0..mentors.len()).flat_map(m).map(String::as_str);
             let from_r = (0..recipients.len()).flat_map(r).map(String::as_str);
-            Dictionary::new(from_m.chain(from_r).collect::<Vec<_>>().into_iter())
+            Dictionary::new(from_m.chain(from_r))
         };
 
         let lang = strings(&|i| &mentors[i].languages, &|i| &recipients[i].languages);
@@ -276,18 +278,18 @@ impl<'c> Interned<'c> {
         });
         let grp = strings(&|i| &mentors[i].groups, &|i| &recipients[i].groups);
         // Topics: every free-text topic of both sides, so any two lists compare.
-        let topic_strings: Vec<&str> = mentors
-            .iter()
-            .flat_map(|m| [&m.experiences, &m.interests, &m.boundaries])
-            .chain(
-                recipients
-                    .iter()
-                    .flat_map(|r| [&r.experiences, &r.interests, &r.needs]),
-            )
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let topics = Dictionary::new(topic_strings.into_iter());
+        let topics = Dictionary::new(
+            mentors
+                .iter()
+                .flat_map(|m| [&m.experiences, &m.interests, &m.boundaries])
+                .chain(
+                    recipients
+                        .iter()
+                        .flat_map(|r| [&r.experiences, &r.interests, &r.needs]),
+                )
+                .flatten()
+                .map(String::as_str),
+        );
         let beyond = {
             let m = TagSets::build(
                 &topics,
@@ -305,24 +307,17 @@ impl<'c> Interned<'c> {
             }
         };
         let genders = Dictionary::new(
-            mentors
-                .iter()
-                .filter_map(|m| m.gender.as_deref())
-                .chain(
-                    recipients
-                        .iter()
-                        .flat_map(|r| r.mentor_gender.iter().map(String::as_str)),
-                )
-                .collect::<Vec<_>>()
-                .into_iter(),
+            mentors.iter().filter_map(|m| m.gender.as_deref()).chain(
+                recipients
+                    .iter()
+                    .flat_map(|r| r.mentor_gender.iter().map(String::as_str)),
+            ),
         );
         let regions = Dictionary::new(
             mentors
                 .iter()
                 .filter_map(|m| m.region.as_deref())
-                .chain(recipients.iter().filter_map(|r| r.region.as_deref()))
-                .collect::<Vec<_>>()
-                .into_iter(),
+                .chain(recipients.iter().filter_map(|r| r.region.as_deref())),
         );
         let by_id: BTreeMap<&str, u32> = mentors
             .iter()

@@ -257,7 +257,7 @@ pub(crate) fn solve(
             candidates,
             &room,
             top_k,
-            |r| cohort.recipients()[r].urgency,
+            cohort.recipients().iter().map(|r| r.urgency).collect(),
             policy.objective,
             progress,
         )
@@ -304,8 +304,9 @@ struct Network<'a> {
     top_k: Option<u32>,
     /// Recipients in the order they are added to the solver.
     order: Vec<u32>,
-    /// A pair's place in the objective, from its recipient and score, for ranking.
-    value: Box<dyn Fn(usize, u32) -> u64 + 'a>,
+    /// Per recipient, the urgency.
+    urgency: Vec<u8>,
+    objective: Objective,
     progress: &'a Reporter,
     /// Nodes the last cold solve settled: a warm round may spend as much, no more.
     work: Cell<u64>,
@@ -428,48 +429,43 @@ impl<'a> Network<'a> {
         candidates: &'a Candidates,
         room: &'a [u32],
         top_k: Option<u32>,
-        urgency: impl Fn(usize) -> u8 + Copy + 'a,
+        urgency: Vec<u8>,
         objective: Objective,
         progress: &'a Reporter,
     ) -> Self {
-        // Recipients are added most valuable first: by their best pair's place in the
-        // objective (urgency, then score, or score, then urgency), ties in input order.
-        // Later, less valuable recipients then mostly meet places held by people they
-        // cannot displace, and their searches end sooner. The order changes which of
-        // several optimal plans is found, never the optimum.
-        let key = |r: usize| {
-            let best = candidates.range(r).map(|i| candidates.score[i]).max();
-            let urgency = urgency(r).min(3);
-            let first = match objective {
-                Objective::Participation => (best.is_some(), urgency, best.unwrap_or(0)),
-                Objective::Quality => (best.is_some(), 0, best.unwrap_or(0)),
-            };
-            let second = match objective {
-                Objective::Participation => 0,
-                Objective::Quality => urgency,
-            };
-            std::cmp::Reverse((first, second))
-        };
-        // Keys computed once (each scans the recipient's pairs); the index breaks ties,
-        // which keeps input order among equals.
-        let mut keyed: Vec<_> = (0..candidates.rows()).map(|r| (key(r), r as u32)).collect();
-        keyed.sort_unstable();
-        let order: Vec<u32> = keyed.into_iter().map(|(_, r)| r).collect();
-        let value = move |r: usize, score: u32| {
-            let u = u64::from(urgency(r).min(3));
-            match objective {
-                Objective::Participation => (u << 32) | u64::from(score),
-                Objective::Quality => (u64::from(score) << 2) | u,
-            }
-        };
-        Network {
+        let mut network = Network {
             candidates,
             room,
             top_k,
-            order,
-            value: Box::new(value),
+            order: Vec::new(),
+            urgency,
+            objective,
             progress,
             work: Cell::new(0),
+        };
+        // Recipients are added most valuable first: by their best pair's place in the
+        // objective, recipients with no pair last, ties in input order (the index).
+        // Later, less valuable recipients then mostly meet places held by people they
+        // cannot displace, and their searches end sooner. The order changes which of
+        // several optimal plans is found, never the optimum.
+        let mut keyed: Vec<_> = (0..candidates.rows())
+            .map(|r| {
+                let best = candidates.range(r).map(|i| candidates.score[i]).max();
+                (Reverse(best.map(|s| network.value(r, s))), r as u32)
+            })
+            .collect();
+        keyed.sort_unstable();
+        network.order = keyed.into_iter().map(|(_, r)| r).collect();
+        network
+    }
+
+    /// A pair's place in the objective, from its recipient and score, for ranking:
+    /// urgency then score (participation), or score then urgency (quality).
+    fn value(&self, r: usize, score: u32) -> u64 {
+        let u = u64::from(self.urgency[r].min(3));
+        match self.objective {
+            Objective::Participation => (u << 32) | u64::from(score),
+            Objective::Quality => (u64::from(score) << 2) | u,
         }
     }
 
@@ -493,7 +489,7 @@ impl<'a> Network<'a> {
             for i in range.clone() {
                 let m = cands.mentor[i] as usize;
                 let heap = &mut best[m];
-                heap.push(Reverse(((self.value)(r, cands.score[i]), Reverse(i))));
+                heap.push(Reverse((self.value(r, cands.score[i]), Reverse(i))));
                 if heap.len() > limit(m) {
                     heap.pop();
                 }

