@@ -5,9 +5,11 @@
 //! - `pipeline/homogeneous`: one condition and one language for everybody (nothing for
 //!   candidate generation to block on), 2 000 × 500.
 //!
-//! The national sizes (100 000 × 10 000, and 20 000 × 5 000 homogeneous) take too long
-//! for criterion's repetitions; the demo times them stage by stage
-//! (`cargo run --release --example match -- --synthetic 100000x10000`).
+//! - `pipeline/national`, only when `PEERMATCH_BENCH_NATIONAL` is set (each sample takes
+//!   tens of seconds, so a run takes about ten minutes): 100 000 × 10 000, and
+//!   20 000 × 5 000 with one condition and one language. The demo times the same
+//!   cohorts stage by stage (`cargo run --release --example match -- --synthetic
+//!   100000x10000`).
 
 use std::hint::black_box;
 
@@ -53,5 +55,32 @@ fn homogeneous(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, synthetic, homogeneous);
+fn national(c: &mut Criterion) {
+    if std::env::var_os("PEERMATCH_BENCH_NATIONAL").is_none() {
+        return;
+    }
+    let mut group = c.benchmark_group("pipeline/national");
+    group.sample_size(10);
+    for (recipients, mentors, homogeneous) in
+        [(100_000usize, 10_000usize, false), (20_000, 5_000, true)]
+    {
+        let cohort = synth::generate(&SynthOptions {
+            recipients,
+            mentors,
+            seed: 1,
+            homogeneous,
+        })
+        .expect("valid sizes");
+        let name = format!(
+            "{recipients}x{mentors}{}",
+            if homogeneous { "-homogeneous" } else { "" }
+        );
+        group.bench_with_input(BenchmarkId::from_parameter(name), &cohort, |b, cohort| {
+            b.iter(|| match_cohort(black_box(cohort)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, synthetic, homogeneous, national);
 criterion_main!(benches);
