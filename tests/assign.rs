@@ -146,6 +146,26 @@ proptest! {
     }
 
     #[test]
+    fn dense_heavy_ties_match_brute_force(
+        n in 1usize..7,
+        seed in prop::collection::vec(0i64..3, 36),
+        zero_row in prop::collection::vec(0usize..6, 6),
+        maximize in any::<bool>(),
+    ) {
+        // Every column's minimum (maximum when maximising) is the same value, the case
+        // in which the dense solver places rows greedily on tight entries before
+        // augmenting; the greedy choices must not cost optimality.
+        let extreme = if maximize { 2 } else { 0 };
+        let m = Matrix::from_fn(n, n, |r, c| {
+            if zero_row[c] % n == r { extreme } else { seed[r * 6 + c] }
+        });
+        let best = brute_dense(n, n, &|r, c| Some(i128::from(*m.get(r, c))), None, maximize).unwrap();
+        let got = solve_dense(&m, sense(maximize)).unwrap();
+        prop_assert_eq!(got.objective, best);
+        prop_assert_eq!(verify_dense(&m, sense(maximize), None, &got).unwrap(), got.objective);
+    }
+
+    #[test]
     fn dense_forbidden_and_unassigned_match_brute_force(
         (rows, cols) in shape(),
         seed in prop::collection::vec(prop::option::weighted(0.7, -20i64..20), 36),
@@ -549,4 +569,24 @@ fn float_costs_too_large_for_finite_sums_are_an_error_not_a_panic() {
     assert_eq!(solve_dense(&m, Sense::Maximize), Err(Error::CostOverflow));
     let m = Matrix::new(2, 2, vec![1e300, 0.0, 0.0, 1e300]).unwrap();
     assert!(solve_dense(&m, Sense::Minimize).is_ok());
+}
+
+/// Greedy placement on tight entries can take a column another row needs. Every
+/// column's minimum is 0 and row 0 holds the first zero of each, so the column
+/// reduction places row 0 alone; the greedy pass then gives row 1 column 0, which is
+/// row 2's only zero. The augmentation must move row 1 on, and the certificate must
+/// still hold.
+#[test]
+fn greedy_tie_placement_is_undone_when_it_blocks_a_row() {
+    #[rustfmt::skip]
+    let m = Matrix::new(4, 4, vec![
+        0, 0, 0, 0,
+        0, 0, 5, 5,
+        0, 5, 5, 5,
+        5, 5, 0, 5,
+    ]).unwrap();
+    let got = solve_dense(&m, Sense::Minimize).unwrap();
+    assert_eq!(got.objective, 0);
+    assert_eq!(got.row_to_col, [Some(3), Some(1), Some(0), Some(2)]);
+    assert_eq!(verify_dense(&m, Sense::Minimize, None, &got).unwrap(), 0);
 }
