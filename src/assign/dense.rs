@@ -35,8 +35,8 @@
 //!   `c_ij = i·j`, where the `k`-th path scans about `k` rows), it restarts from prices
 //!   computed by a forward auction with ε-scaling (D. P. Bertsekas, Annals of Operations
 //!   Research 14, 1988) on costs scaled by `n + 1` and read as 32-bit offsets where
-//!   they fit, then runs the same exact augmentation. The budget counts operations, not time, so the route taken — and the
-//!   result — is the same on every run.
+//!   they fit, then runs the same exact augmentation. The budget counts operations,
+//!   not time, so the route taken — and the result — is the same on every run.
 //!
 //! Time `O(n³)` in the worst case, far less in practice; space `O(n)` beyond the matrix
 //! (plus a copy of it when maximising, transposing, narrowing or widening integers).
