@@ -159,10 +159,12 @@ proptest! {
         let m = Matrix::from_fn(n, n, |r, c| {
             if zero_row[c] % n == r { extreme } else { seed[r * 6 + c] }
         });
-        let best = brute_dense(n, n, &|r, c| Some(i128::from(*m.get(r, c))), None, maximize).unwrap();
+        let entry = |r: usize, c: usize| Some(i128::from(*m.get(r, c)));
+        let best = brute_dense(n, n, &entry, None, maximize).unwrap();
         let got = solve_dense(&m, sense(maximize)).unwrap();
         prop_assert_eq!(got.objective, best);
-        prop_assert_eq!(verify_dense(&m, sense(maximize), None, &got).unwrap(), got.objective);
+        let checked = verify_dense(&m, sense(maximize), None, &got).unwrap();
+        prop_assert_eq!(checked, got.objective);
     }
 
     #[test]
