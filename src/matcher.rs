@@ -135,7 +135,14 @@ impl Matcher {
         let candidates = candidates::generate(&index, self.threads, &self.progress);
         let candidates_time = start.elapsed();
         let start = Instant::now();
-        let outcome = solve::solve(cohort, &candidates, self.pruning, false, &self.progress);
+        let outcome = solve::solve(
+            cohort,
+            &candidates,
+            self.pruning,
+            false,
+            self.threads,
+            &self.progress,
+        );
         let solve_time = start.elapsed();
         let start = Instant::now();
         let report = report(
@@ -422,6 +429,7 @@ mod tests {
                     &candidates,
                     Pruning::Off,
                     false,
+                    1,
                     &Reporter::default(),
                 ),
                 false,
@@ -436,6 +444,7 @@ mod tests {
                     &candidates,
                     Pruning::Off,
                     true,
+                    2,
                     &Reporter::default(),
                 ),
                 false,
@@ -455,6 +464,7 @@ mod tests {
                     &candidates,
                     Pruning::TopK(1),
                     force_lex,
+                    2,
                     &Reporter::default(),
                 );
                 assert!(outcome.info.certified, "round {round}");

@@ -55,6 +55,7 @@ use std::collections::BinaryHeap;
 use crate::assign::{self, Cost, Lexicographic, Solution};
 use crate::candidates::Candidates;
 use crate::cohort::Cohort;
+use crate::par;
 use crate::policy::Objective;
 use crate::progress::{Reporter, Stage};
 use crate::report::SolveInfo;
@@ -99,6 +100,12 @@ pub const AUTO_TOP_K: u32 = 24;
 /// With pruning, each mentor also keeps its best `MENTOR_FACTOR × min(room, k)`
 /// recipients.
 const MENTOR_FACTOR: usize = 2;
+
+/// Recipients per chunk of the parallel check of the pruned pairs.
+const FAILING_CHUNK: usize = 1024;
+
+/// Solver rows per chunk when the network of a round is gathered in parallel.
+const NETWORK_CHUNK: usize = 1024;
 
 /// Rounds of adding back pruned pairs before every pair is added back at once.
 pub const MAX_ROUNDS: u32 = 8;
@@ -222,6 +229,7 @@ pub(crate) fn solve(
     candidates: &Candidates,
     pruning: Pruning,
     force_lex: bool,
+    threads: usize,
     progress: &Reporter,
 ) -> Outcome {
     let rows = cohort.recipients().len();
@@ -259,6 +267,7 @@ pub(crate) fn solve(
             top_k,
             cohort.recipients().iter().map(|r| r.urgency).collect(),
             policy.objective,
+            threads,
             progress,
         )
     };
@@ -307,6 +316,8 @@ struct Network<'a> {
     /// Per recipient, the urgency.
     urgency: Vec<u8>,
     objective: Objective,
+    /// Threads for the per-round checks of the pruned pairs (0 = one per core).
+    threads: usize,
     progress: &'a Reporter,
     /// Nodes the last cold solve settled: a warm round may spend as much, no more.
     work: Cell<u64>,
@@ -333,14 +344,15 @@ struct PairNetwork<'n, C, P, A> {
     apply: &'n A,
 }
 
-impl<'n, C: Cost, P, A> PairNetwork<'n, C, P, A>
+impl<'n, C: Cost + Send, P, A> PairNetwork<'n, C, P, A>
 where
-    P: Fn(usize, u32) -> Option<C>,
+    P: Fn(usize, u32) -> Option<C> + Sync,
     A: Fn(C, u32) -> C,
 {
     /// The network of the `considered` pairs, or `None` when some pair's cost would
     /// not fit `C`. Costs are affine in the score, so checking each recipient's costs
-    /// at scores 0 and 10⁶ checks every arc.
+    /// at scores 0 and 10⁶ checks every arc. Rows are gathered in chunks on the
+    /// matcher's threads and put back in order.
     fn new(
         network: &'n Network<'_>,
         considered: &[bool],
@@ -348,23 +360,37 @@ where
         apply: &'n A,
     ) -> Option<Self> {
         let cands = network.candidates;
-        let mut row_start = Vec::with_capacity(network.order.len() + 1);
-        let mut base = Vec::with_capacity(network.order.len());
-        let mut arc_mentor = Vec::new();
-        let mut arc_score = Vec::new();
-        row_start.push(0);
-        for &r in &network.order {
-            base.push(pair(r as usize, 0)?);
-            pair(r as usize, MICRO as u32)?;
-            for i in cands.range(r as usize).filter(|&i| considered[i]) {
-                arc_mentor.push(cands.mentor[i]);
-                arc_score.push(cands.score[i]);
+        let order = &network.order;
+        let parts = par::map_chunks(order.len(), NETWORK_CHUNK, network.threads, |rows| {
+            let mut base = Vec::with_capacity(rows.len());
+            let mut ends = Vec::with_capacity(rows.len());
+            let (mut mentor, mut score) = (Vec::new(), Vec::new());
+            for &r in &order[rows] {
+                base.push(pair(r as usize, 0)?);
+                pair(r as usize, MICRO as u32)?;
+                for i in cands.range(r as usize).filter(|&i| considered[i]) {
+                    mentor.push(cands.mentor[i]);
+                    score.push(cands.score[i]);
+                }
+                ends.push(mentor.len());
             }
-            row_start.push(arc_mentor.len());
+            Some((base, ends, mentor, score))
+        });
+        let mut row_start = Vec::with_capacity(order.len() + 1);
+        let mut base = Vec::with_capacity(order.len());
+        let (mut arc_mentor, mut arc_score) = (Vec::new(), Vec::new());
+        row_start.push(0);
+        for part in parts {
+            let (b, ends, mentor, score) = part?;
+            let offset = arc_mentor.len();
+            base.extend(b);
+            row_start.extend(ends.into_iter().map(|e| offset + e));
+            arc_mentor.extend(mentor);
+            arc_score.extend(score);
         }
         Some(PairNetwork {
             room: network.room,
-            recipient: &network.order,
+            recipient: order,
             base,
             row_start,
             arc_mentor,
@@ -431,6 +457,7 @@ impl<'a> Network<'a> {
         top_k: Option<u32>,
         urgency: Vec<u8>,
         objective: Objective,
+        threads: usize,
         progress: &'a Reporter,
     ) -> Self {
         let mut network = Network {
@@ -440,6 +467,7 @@ impl<'a> Network<'a> {
             order: Vec::new(),
             urgency,
             objective,
+            threads,
             progress,
             work: Cell::new(0),
         };
@@ -521,9 +549,9 @@ impl<'a> Network<'a> {
     }
 
     /// Solves, certifies against the pruned pairs, and adds back until certified.
-    fn run<C: Cost>(
+    fn run<C: Cost + Send + Sync>(
         self,
-        pair: impl Fn(usize, u32) -> Option<C>,
+        pair: impl Fn(usize, u32) -> Option<C> + Sync,
         slot: impl Fn(usize, u32) -> Option<C>,
         apply: impl Fn(C, u32) -> C,
     ) -> Option<Outcome> {
@@ -585,45 +613,52 @@ impl<'a> Network<'a> {
         }
     }
 
-    /// The pruned pairs whose reduced cost is negative (or cannot be computed).
-    fn failing<C: Cost>(
+    /// The pruned pairs whose reduced cost is negative (or cannot be computed), in
+    /// candidate order. Recipients are checked in chunks on the matcher's threads (the
+    /// scan visits every pruned pair, 26 M at 100 000 × 10 000), put back in order.
+    fn failing<C: Cost + Send + Sync>(
         &self,
         considered: &[bool],
         reduced: &Reduced<C>,
-        pair: &impl Fn(usize, u32) -> Option<C>,
+        pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
     ) -> Vec<usize> {
         let cands = self.candidates;
-        let favourable = reduced.mentor.iter().flatten().copied().min();
-        let mut failing = Vec::new();
-        for r in 0..cands.rows() {
-            let range = cands.range(r);
-            let best_pruned = range
-                .clone()
-                .filter(|&i| !considered[i])
-                .map(|i| cands.score[i])
-                .max();
-            let (Some(best), Some(favourable)) = (best_pruned, favourable) else {
-                continue;
-            };
-            let bound = pair(r, best)
-                .and_then(|c| c.checked_add(favourable))
-                .and_then(|c| c.checked_add(reduced.recipient[r]));
-            if bound.is_some_and(|b| b >= C::ZERO) {
-                continue;
-            }
-            for i in range.filter(|&i| !considered[i]) {
-                let Some(mentor) = reduced.mentor[cands.mentor[i] as usize] else {
+        let Some(favourable) = reduced.mentor.iter().flatten().copied().min() else {
+            return Vec::new();
+        };
+        let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.threads, |rows| {
+            let mut failing = Vec::new();
+            for r in rows {
+                let range = cands.range(r);
+                let best_pruned = range
+                    .clone()
+                    .filter(|&i| !considered[i])
+                    .map(|i| cands.score[i])
+                    .max();
+                let Some(best) = best_pruned else {
                     continue;
                 };
-                let rc = pair(r, cands.score[i])
-                    .and_then(|c| c.checked_add(mentor))
+                let bound = pair(r, best)
+                    .and_then(|c| c.checked_add(favourable))
                     .and_then(|c| c.checked_add(reduced.recipient[r]));
-                if rc.is_none_or(|rc| rc < C::ZERO) {
-                    failing.push(i);
+                if bound.is_some_and(|b| b >= C::ZERO) {
+                    continue;
+                }
+                for i in range.filter(|&i| !considered[i]) {
+                    let Some(mentor) = reduced.mentor[cands.mentor[i] as usize] else {
+                        continue;
+                    };
+                    let rc = pair(r, cands.score[i])
+                        .and_then(|c| c.checked_add(mentor))
+                        .and_then(|c| c.checked_add(reduced.recipient[r]));
+                    if rc.is_none_or(|rc| rc < C::ZERO) {
+                        failing.push(i);
+                    }
                 }
             }
-        }
-        failing
+            failing
+        });
+        parts.concat()
     }
 
     /// One exact solve over the considered pairs: recipients are rows, mentors columns
@@ -633,10 +668,10 @@ impl<'a> Network<'a> {
     /// With `warm` (the previous round's solution and the solver rows that gained
     /// arcs since), the round resumes from it with [`assign::resolve`].
     #[allow(clippy::type_complexity)]
-    fn solve_round<C: Cost>(
+    fn solve_round<C: Cost + Send + Sync>(
         &self,
         considered: &[bool],
-        pair: &impl Fn(usize, u32) -> Option<C>,
+        pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         slot: &impl Fn(usize, u32) -> C,
         apply: &impl Fn(C, u32) -> C,
         warm: Option<(&Solution<C>, &[bool])>,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use peermatch::synth::{self, SynthOptions};
-use peermatch::{Matcher, Reason, match_cohort};
+use peermatch::{Matcher, Pruning, Reason, match_cohort};
 
 fn options(recipients: usize, mentors: usize, seed: u64) -> SynthOptions {
     SynthOptions {
@@ -147,5 +147,23 @@ fn the_report_is_the_same_at_any_thread_count() {
             .run(&cohort)
             .to_json();
         assert!(one == other, "{threads} threads gave another report");
+    }
+    // With pruning, every round's network and its check of the pruned pairs are
+    // gathered in chunks on the threads too (two chunks of 1 024 recipients here).
+    let pruned = |threads| {
+        Matcher::new()
+            .threads(threads)
+            .pruning(Pruning::TopK(2))
+            .candidates(true)
+            .run(&cohort)
+    };
+    let one = pruned(1);
+    assert!(one.solve.rounds > 1, "the add-back rounds must run");
+    assert!(one.solve.certified);
+    for threads in [0, 2, 3, 8] {
+        assert!(
+            one.to_json() == pruned(threads).to_json(),
+            "{threads} threads gave another pruned report"
+        );
     }
 }
