@@ -73,9 +73,10 @@ impl Matcher {
         self
     }
 
-    /// How many threads find and score the candidate pairs and count the rules that
-    /// rule out recipients nobody is eligible for (default 0: one per core). The report
-    /// is the same at any number.
+    /// How many threads find and score the candidate pairs, gather each pruning round's
+    /// network and check its pruned pairs, and count the rules that rule out recipients
+    /// nobody is eligible for (default 0: one per core). The shortest-path solve itself
+    /// is sequential. The report is the same at any number.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
