@@ -2,6 +2,7 @@
 """Side-by-side comparison of peermatch's assignment solvers with lap, scipy and OR-tools.
 
     python3 benches/compare.py [--reps 5] [--sizes 1000,2000,4000] [--sparse 20000,100000]
+                               [--scarce 20000,100000] [--cohort 30000x4000,100000x10000]
                                [--families uniform,lowrange,geometric,offsets,machol_wien]
 
 Installs numpy, scipy, lap and ortools with pip into its own virtual environment
@@ -23,6 +24,12 @@ Instance families (dense, n × n, integer costs):
              shortest-augmenting-path solvers
 Sparse capacitated (min-cost maximum flow): R rows, K = 10 random candidate columns
 each, capacities 1–5 with total ≈ 1.25 R, costs in [0, 1000).
+Sparse scarce (`--scarce`): the same with K = 24 and total capacity ≈ 0.25 R, so that
+places run out, as in a peer-support programme (about one open place per four people).
+Cohort networks (`--cohort RxM,...`): the candidate network of a seeded synthetic cohort,
+each recipient's best 24 mentors at cost 10^6 − score, written by the example
+`cohort_instance`: the structure the matcher solves (preferences correlate, places run
+out), without urgency tiers and load penalties.
 """
 
 import argparse
@@ -83,12 +90,11 @@ def write_dense(path, m):
         np.savetxt(f, m, fmt="%d")
 
 
-def sparse_instance(r, rng):
+def sparse_instance(r, rng, supply=1.25, k=10):
     import numpy as np
 
-    caps = rng.integers(1, 6, size=max(1, round(1.25 * r / 3)))
+    caps = rng.integers(1, 6, size=max(1, round(supply * r / 3)))
     cols = len(caps)
-    k = 10
     arc_cols = np.stack([rng.choice(cols, size=k, replace=False) for _ in range(r)])
     arc_costs = rng.integers(0, 1000, size=(r, k), dtype=np.int64)
     return caps, arc_cols, arc_costs
@@ -154,24 +160,51 @@ def dense_solvers(m):
 
 def sparse_solvers(caps, arc_cols, arc_costs):
     import numpy as np
-    from ortools.graph.python import min_cost_flow
 
     r, k = arc_cols.shape
+    return network_solvers(caps, np.repeat(np.arange(r), k), arc_cols.ravel(), arc_costs.ravel())
+
+
+def read_sparse(path):
+    """A sparse instance file (rows of any length) as capacities and flat arc arrays."""
+    import numpy as np
+
+    with open(path) as f:
+        header = f.readline().split()
+        r = int(header[3])
+        caps = np.array(f.readline().split(), dtype=np.int64)
+        rows, cols, costs = [], [], []
+        for i in range(r):
+            w = f.readline().split()
+            k = int(w[0])
+            rows.extend([i] * k)
+            cols.extend(w[1 : 1 + 2 * k : 2])
+            costs.extend(w[2 : 2 + 2 * k : 2])
+    return (caps, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+            np.array(costs, dtype=np.int64))
+
+
+def network_solvers(caps, arc_rows, arc_cols, arc_costs):
+    """OR-tools' max-flow-then-min-cost on rows (one unit each) → columns (capacities)."""
+    import numpy as np
+    from ortools.graph.python import min_cost_flow
+
+    r = int(arc_rows.max()) + 1 if len(arc_rows) else 0
     cols = len(caps)
     source, sink = 0, r + cols + 1
     tails = np.concatenate([
         np.zeros(r, dtype=np.int64),
-        np.repeat(np.arange(1, r + 1), k),
+        arc_rows + 1,
         np.arange(r + 1, r + cols + 1),
     ])
     heads = np.concatenate([
         np.arange(1, r + 1),
-        arc_cols.ravel() + r + 1,
+        arc_cols + r + 1,
         np.full(cols, sink),
     ])
-    capacities = np.concatenate([np.ones(r + r * k, dtype=np.int64), caps.astype(np.int64)])
+    capacities = np.concatenate([np.ones(r + len(arc_rows), dtype=np.int64), caps.astype(np.int64)])
     costs = np.concatenate([
-        np.zeros(r, dtype=np.int64), arc_costs.ravel(), np.zeros(cols, dtype=np.int64)
+        np.zeros(r, dtype=np.int64), arc_costs, np.zeros(cols, dtype=np.int64)
     ])
 
     def run_ortools():
@@ -233,6 +266,10 @@ def main():
     parser.add_argument("--sizes", default="1000,2000,4000")
     parser.add_argument("--families", default="uniform,lowrange,geometric,offsets,machol_wien")
     parser.add_argument("--sparse", default="20000,100000")
+    parser.add_argument("--scarce", default="20000,100000",
+                        help="sizes of the scarce sparse family (places for a quarter of the rows)")
+    parser.add_argument("--cohort", default="30000x4000,100000x10000",
+                        help="synthetic cohorts whose best-24 candidate networks are compared")
     parser.add_argument("--skip", default="", help="solvers to leave out, e.g. scipy")
     args = parser.parse_args()
 
@@ -259,6 +296,22 @@ def main():
         path = DATA / f"sparse-{r}.txt"
         write_sparse(path, caps, arc_cols, arc_costs)
         ok &= measure(f"sparse capacitated R={r}", path, sparse_solvers(caps, arc_cols, arc_costs), args.reps)
+    for r in map(int, filter(None, args.scarce.split(","))):
+        rng = np.random.default_rng(999 + r)
+        caps, arc_cols, arc_costs = sparse_instance(r, rng, supply=0.25, k=24)
+        path = DATA / f"scarce-{r}.txt"
+        write_sparse(path, caps, arc_cols, arc_costs)
+        ok &= measure(f"sparse scarce R={r}", path, sparse_solvers(caps, arc_cols, arc_costs), args.reps)
+    for size in filter(None, args.cohort.split(",")):
+        path = DATA / f"cohort-{size}.txt"
+        subprocess.run(
+            ["cargo", "run", "--release", "--quiet", "--example", "cohort_instance", "--",
+             size, "24", str(path)],
+            cwd=ROOT,
+            check=True,
+        )
+        solvers = network_solvers(*read_sparse(path))
+        ok &= measure(f"cohort network {size} (best 24)", path, solvers, args.reps)
     sys.exit(0 if ok else 1)
 
 
