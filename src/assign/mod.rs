@@ -32,12 +32,13 @@
 //!
 //! # Limits
 //! The sparse solver adds rows one at a time, each by a Dijkstra that settles every node
-//! closer than the nearest free place. That is fast while places are plentiful (6× faster
-//! than OR-tools' cost scaling with capacity for 1.25 rows per row). When places run out
-//! and many rows compete for them, as in a peer-support programme, each late row's
-//! search covers most of the network, and cost scaling wins: OR-tools is 2–2.6× faster on
-//! random scarce networks and 8–11× faster on the matcher's own cohort networks. The
-//! README's "Performance" section has the figures and the harness that measures them.
+//! closer than the nearest free place. That is fast while places are plentiful: 6×
+//! faster than OR-tools' cost scaling when the total capacity is 1.25 times the rows.
+//! When places run out and many rows compete for them, as in a peer-support programme,
+//! each late row's search covers most of the network, and cost scaling wins: OR-tools is
+//! 2–2.6× faster on random scarce networks and 8–11× faster on the matcher's own cohort
+//! networks. The README's "Performance" section has the figures and the harness that
+//! measures them.
 //!
 //! # Determinism
 //! No randomness, no hash maps, no threads whose scheduling could leak into the
