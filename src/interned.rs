@@ -172,6 +172,18 @@ struct Family {
     recipient: TagSets,
 }
 
+impl Family {
+    /// Tags mentor `m` and recipient `r` share.
+    fn shared(&self, m: usize, r: usize) -> usize {
+        self.mentor.shared(m, &self.recipient, r)
+    }
+
+    /// Whether mentor `m` and recipient `r` share a tag.
+    fn intersects(&self, m: usize, r: usize) -> bool {
+        self.mentor.intersects(m, &self.recipient, r)
+    }
+}
+
 /// A single optional tag (gender, region) as an id; `u32::MAX` when unknown.
 const UNKNOWN: u32 = u32::MAX;
 
@@ -407,16 +419,12 @@ impl<'c> Interned<'c> {
 
     /// Whether mentor `m` and recipient `r` share a language.
     pub(crate) fn share_language(&self, m: usize, r: usize) -> bool {
-        self.languages
-            .mentor
-            .intersects(m, &self.languages.recipient, r)
+        self.languages.intersects(m, r)
     }
 
     /// Whether mentor `m` and recipient `r` share a condition.
     pub(crate) fn share_condition(&self, m: usize, r: usize) -> bool {
-        self.conditions
-            .mentor
-            .intersects(m, &self.conditions.recipient, r)
+        self.conditions.intersects(m, r)
     }
 
     /// The rules other than `min_score` that the pair fails, as
@@ -457,17 +465,11 @@ impl<'c> Interned<'c> {
             HardRule::Contact
         );
         fail_if!(
-            mf.availability > 0
-                && rf.availability > 0
-                && !self
-                    .availability
-                    .mentor
-                    .intersects(m, &self.availability.recipient, r),
+            mf.availability > 0 && rf.availability > 0 && !self.availability.intersects(m, r),
             HardRule::Availability
         );
         fail_if!(
-            (self.beyond.mentor.shared(m, &self.beyond.recipient, r) as u64)
-                < self.min_shared_beyond,
+            (self.beyond.shared(m, r) as u64) < self.min_shared_beyond,
             HardRule::BeyondDiagnosis
         );
         fail_if!(
@@ -476,15 +478,10 @@ impl<'c> Interned<'c> {
             HardRule::Gender
         );
         fail_if!(
-            self.needs_vs_boundaries
-                .recipient
-                .intersects(r, &self.needs_vs_boundaries.mentor, m),
+            self.needs_vs_boundaries.intersects(m, r),
             HardRule::Boundaries
         );
-        fail_if!(
-            self.groups.mentor.intersects(m, &self.groups.recipient, r),
-            HardRule::Confidentiality
-        );
+        fail_if!(self.groups.intersects(m, r), HardRule::Confidentiality);
         fail_if!(
             mf.has_exclusions && self.cohort.is_excluded(m, r),
             HardRule::Excluded
@@ -501,34 +498,20 @@ impl<'c> Interned<'c> {
         let condition = if mf.conditions == 0 {
             None
         } else {
-            scoring::ratio(
-                self.conditions
-                    .recipient
-                    .shared(r, &self.conditions.mentor, m),
-                n(rf.conditions),
-            )
+            scoring::ratio(self.conditions.shared(m, r), n(rf.conditions))
         };
         let experiences = scoring::overlap_of(
-            self.experiences
-                .recipient
-                .shared(r, &self.experiences.mentor, m),
+            self.experiences.shared(m, r),
             n(rf.experiences),
             n(mf.experiences),
         );
         let needs = if mf.experiences == 0 {
             None
         } else {
-            scoring::ratio(
-                self.needs_vs_experiences
-                    .recipient
-                    .shared(r, &self.needs_vs_experiences.mentor, m),
-                n(rf.needs),
-            )
+            scoring::ratio(self.needs_vs_experiences.shared(m, r), n(rf.needs))
         };
         let interests = scoring::overlap_of(
-            self.interests
-                .recipient
-                .shared(r, &self.interests.mentor, m),
+            self.interests.shared(m, r),
             n(rf.interests),
             n(mf.interests),
         );
@@ -545,9 +528,7 @@ impl<'c> Interned<'c> {
             rf.required_training,
         ));
         let availability = scoring::overlap_of(
-            self.availability
-                .recipient
-                .shared(r, &self.availability.mentor, m),
+            self.availability.shared(m, r),
             n(rf.availability),
             n(mf.availability),
         );

@@ -9,6 +9,17 @@ use peermatch::assign::{
 };
 use proptest::prelude::*;
 
+/// A small deterministic generator (xorshift64) for the larger hand-built instances.
+fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 /// Best total over every assignment of rows to distinct allowed columns. Without
 /// `unassigned`, exactly min(rows, cols) pairs; with it, any size, each unassigned row
 /// paying its cost. `None` when no assignment exists.
@@ -306,8 +317,7 @@ proptest! {
         seed in any::<u64>(),
         range in prop::sample::select(vec![3i64, 1000, 1 << 40]),
     ) {
-        let mut state = seed | 1;
-        let mut next = || { state ^= state << 13; state ^= state >> 7; state ^= state << 17; state };
+        let mut next = xorshift(seed | 1);
         let cols = n + extra;
         let m = Matrix::from_fn(n, cols, |_, _| (next() % range as u64) as i64);
         let dense = solve_dense(&m, Sense::Minimize).unwrap();
@@ -514,13 +524,7 @@ fn lexicographic_costs_compose() {
 fn exact_at_n_2000_with_costs_up_to_two_to_the_forty() {
     // OR-tools refuses such costs at this size, and float32-based solvers lose them;
     // here the optimum is exact and proven by its own certificate.
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
     let n = 2000;
     let m = Matrix::from_fn(n, n, |_, _| (next() % (1 << 40)) as i64 - (1 << 39));
     let s = solve_dense(&m, Sense::Minimize).unwrap();
@@ -597,13 +601,7 @@ fn greedy_tie_placement_is_undone_when_it_blocks_a_row() {
 /// minimising, shifted and negated when maximising); the certificates prove both.
 #[test]
 fn large_moderate_cost_matrices_solved_in_32_bits_are_exact() {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
     let n = 2000;
     let m = Matrix::from_fn(n, n, |_, _| (next() % 1000) as i64 - 300);
     for sense in [Sense::Minimize, Sense::Maximize] {

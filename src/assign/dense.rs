@@ -1358,13 +1358,7 @@ mod tests {
 
     #[test]
     fn the_auction_route_is_exact_on_random_and_ordered_matrices() {
-        let mut state = 0x1234_5678_9abc_def1u64;
-        let mut next = |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut next = crate::assign::xorshift(0x1234_5678_9abc_def1u64);
         for round in 0..300 {
             let n = 2 + next(30) as usize;
             let range = [3, 100, 1 << 20, 1 << 40][round % 4];

@@ -76,6 +76,19 @@ fn sub<C: Cost>(a: C, b: C) -> crate::Result<C> {
     a.checked_sub(b).ok_or_else(overflow)
 }
 
+/// A small deterministic generator (xorshift64) for the unit tests: `next(n)` is the
+/// next value modulo `n`.
+#[cfg(test)]
+pub(crate) fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    }
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for i64 {}

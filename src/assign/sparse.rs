@@ -1050,13 +1050,7 @@ mod tests {
 
     #[test]
     fn warm_resolve_after_rows_gain_arcs_equals_a_cold_solve() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::assign::xorshift(0x2545_f491_4f6c_dd1du64);
         let (mut moved, mut solved) = (0, 0);
         for round in 0..2000 {
             let cols = next(5) as usize + 1;
@@ -1121,13 +1115,7 @@ mod tests {
     fn matches_brute_force_on_small_random_problems() {
         // A small deterministic generator keeps this unit test free of dependencies;
         // the proptest suite in tests/ covers the cohort-level solver more widely.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::assign::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..400 {
             let cols = next(4) as usize + 1;
             let rows = next(6) as usize;
