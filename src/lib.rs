@@ -63,7 +63,7 @@
 //! | interning | `interned` | tags as dense ids, per-person bitsets the rules run on |
 //! | candidates | `candidates` | every eligible pair with its score, blocked, on all cores ([`EligiblePairs`]) |
 //! | solver | [`assign`] | the exact capacitated assignment, with a dual certificate |
-//! | solve | `solve` | the objective's integer encoding, insertion order, certified pruning ([`Pruning`]) |
+//! | solve | `solve` | the objective's integer encoding, orientation (recipients or places first), certified pruning ([`Pruning`]) |
 //! | matcher | `matcher`, `progress` | [`match_cohort`], [`Matcher`] and its options, [`Progress`] |
 //! | report | `report` | the [`MatchReport`]: pairs, unmatched reasons, loads |
 //! | explain | `explain` | [`explain`]: any single pair, on demand |

@@ -93,12 +93,17 @@ impl Matcher {
     /// use peermatch::synth::{self, SynthOptions};
     ///
     /// let cohort = synth::generate(&SynthOptions { recipients: 600, mentors: 100, ..SynthOptions::default() })?;
-    /// let solved = Arc::new(AtomicUsize::new(0));
-    /// let seen = Arc::clone(&solved);
+    /// let (done, total) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    /// let (seen_done, seen_total) = (Arc::clone(&done), Arc::clone(&total));
     /// let report = Matcher::new()
-    ///     .progress(move |p| if p.stage == Stage::Solve { seen.fetch_max(p.done, Ordering::Relaxed); })
+    ///     .progress(move |p| if p.stage == Stage::Solve {
+    ///         seen_done.fetch_max(p.done, Ordering::Relaxed);
+    ///         seen_total.fetch_max(p.total, Ordering::Relaxed);
+    ///     })
     ///     .run(&cohort);
-    /// assert_eq!(solved.load(Ordering::Relaxed), 600); // every row added
+    /// // The solve reported its end: every unit (recipient or open place) added.
+    /// assert!(total.load(Ordering::Relaxed) > 0);
+    /// assert_eq!(done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
     /// assert_eq!(report, Matcher::new().run(&cohort));
     /// # Ok::<(), peermatch::Error>(())
     /// ```
@@ -111,7 +116,8 @@ impl Matcher {
     ///
     /// # Complexity
     /// Candidate generation checks the pairs within each language (and condition)
-    /// block; the solve is `O(R (E + V) log V)` for `E` eligible pairs (see
+    /// block; the solve is `O(U (E + V) log V)` for `E` eligible pairs and `U` the smaller
+    /// of the recipients and the open places (see
     /// [`assign::solve`](crate::assign::solve)).
     pub fn run(&self, cohort: &Cohort) -> MatchReport {
         self.run_with_stats(cohort).0

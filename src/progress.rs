@@ -16,8 +16,9 @@ use std::sync::Arc;
 pub enum Stage {
     /// Finding and scoring the eligible pairs; counts recipients.
     Candidates,
-    /// Solving the assignment; counts rows added (first round) or pruned pairs
-    /// added back (later rounds).
+    /// Solving the assignment; counts the units added by shortest paths (recipients,
+    /// or open places when places are scarcer than recipients) in a fresh solve, or
+    /// pruned pairs added back in a repair round.
     Solve,
     /// Writing the report; counts recipients.
     Report,

@@ -516,8 +516,23 @@ fn generator_covers_the_interesting_cases() {
 
     let mut runner = TestRunner::deterministic();
     let (mut with_matches, mut full, mut not_worth, mut no_eligible, mut multi) = (0, 0, 0, 0, 0);
+    // The solver's three orientations (see `solve`'s module docs): places scarce with
+    // urgent recipients and participation first (staged), places scarce otherwise (the
+    // places' side), places plentiful (recipients added one by one).
+    let (mut staged, mut places_side, mut plentiful) = (0, 0, 0);
     for _ in 0..500 {
         let cohort = cohort().new_tree(&mut runner).unwrap().current();
+        let open: u32 = cohort.mentors().iter().map(|m| m.capacity - m.current_load).sum();
+        if (open as usize) < cohort.recipients().len() {
+            let urgent = cohort.recipients().iter().any(|r| r.urgency > 0);
+            if urgent && cohort.policy().objective == Objective::Participation {
+                staged += 1;
+            } else {
+                places_side += 1;
+            }
+        } else {
+            plentiful += 1;
+        }
         let report = match_cohort(&cohort);
         with_matches += usize::from(report.summary.matched > 0);
         multi += usize::from(report.mentors.iter().any(|m| m.assigned > 1));
@@ -538,4 +553,6 @@ fn generator_covers_the_interesting_cases() {
     assert!(full > 50, "{full}");
     assert!(not_worth > 10, "{not_worth}");
     assert!(no_eligible > 200, "{no_eligible}");
+    eprintln!("staged {staged}, places' side {places_side}, plentiful {plentiful}");
+    assert!(staged > 50 && places_side > 50 && plentiful > 50);
 }

@@ -43,8 +43,8 @@ fn reduced<C: Cost>(cost: C, from: C, to: C) -> Result<C> {
 /// let mut solution = solve(&problem, |_, _| 0)?;
 /// assert_eq!(verify(&problem, |_, _| 0, &solution)?, -5);
 ///
-/// // A tampered certificate fails.
-/// solution.duals.col[0] += 1;
+/// // A tampered certificate fails: the assigned row's arc is no longer tight.
+/// solution.duals.row[1] += 1;
 /// assert!(verify(&problem, |_, _| 0, &solution).is_err());
 /// # Ok::<(), peermatch::Error>(())
 /// ```

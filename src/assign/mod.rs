@@ -31,14 +31,17 @@
 //! optimality without trusting this code.
 //!
 //! # Limits
-//! The sparse solver adds rows one at a time, each by a Dijkstra that settles every node
-//! closer than the nearest free place. That is fast while places are plentiful: 6×
-//! faster than OR-tools' cost scaling when the total capacity is 1.25 times the rows.
-//! When places run out and many rows compete for them, as in a peer-support programme,
-//! each late row's search covers most of the network, and cost scaling wins: OR-tools is
-//! 2–2.6× faster on random scarce networks and 8–11× faster on the matcher's own cohort
-//! networks. The README's "Performance" section has the figures and the harness that
-//! measures them.
+//! The sparse solver adds one unit of supply at a time, each by a Dijkstra that settles
+//! every node closer than the nearest free place. Adding rows is fast while places are
+//! plentiful (6× faster than OR-tools' cost scaling when the total capacity is 1.25
+//! times the rows), but when places run out each row that cannot be placed searches
+//! most of the network. So when there are fewer usable places than rows (and every row
+//! may stay unassigned), [`solve`] adds the places instead, each a unit that takes a row
+//! or stays empty, and maps the flow and duals back. That orientation has its own weak
+//! spot: costs whose rows fall in classes far apart (such as the matcher's urgency tiers,
+//! each worth more than any quality difference) make each place search far for a free
+//! row of the best class; the matcher handles its tiers in stages for that reason. The
+//! README's "Performance" section has the figures and the harness that measures them.
 //!
 //! # Determinism
 //! No randomness, no hash maps, no threads whose scheduling could leak into the
@@ -46,6 +49,7 @@
 
 mod certificate;
 mod dense;
+mod places;
 mod sparse;
 
 use std::fmt::Debug;
@@ -57,7 +61,7 @@ pub use dense::{
     solve_dense_with_unassigned,
 };
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
-pub(crate) use sparse::{Network, resolve, solve_with_progress};
+pub(crate) use sparse::{Network, Orientation, insert_rows, resolve, solve_oriented};
 
 /// The overflow error, built only when an operation actually overflows (building it
 /// eagerly on every checked step showed up as 14 % of the solve in a profile).

@@ -18,12 +18,18 @@
 //! arc to the sink costs the next slot's price, so capacities are native; convexity
 //! keeps the next slot's reduced cost non-negative once the previous one is used.
 //!
-//! `O(R (E + V) log V)` time with a binary heap for `R` rows, `E` arcs and
-//! `V = rows + columns`; `O(E + V)` space.
+//! When there are fewer usable places than rows and every row may stay unassigned, the
+//! same algorithm runs on the transposed network instead, adding places rather than rows
+//! (see the `places` module); the flow and duals are mapped back, so the solution and
+//! its certificate are the same kind either way.
+//!
+//! `O(U (E + V) log V)` time with a binary heap for `U` units added (rows, or places),
+//! `E` arcs and `V = rows + columns`; `O(E + V)` space.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::places::Places;
 use super::{Cost, Lexicographic, add, sub};
 use crate::error::{Error, Result};
 
@@ -251,9 +257,14 @@ enum End {
 /// `slot_cost(column, k)`, which must be non-decreasing in `k` (a constant 0 is fine);
 /// it is only called with `k < capacity`.
 ///
+/// Rows are added one at a time by shortest augmenting paths; when there are fewer
+/// usable places (`min(capacity, arcs + 1)` per column) than rows and every row may stay
+/// unassigned, places are added instead (module docs). Either way the solution is
+/// exact and its duals certify it.
+///
 /// # Complexity
-/// `O(R (E + V) log V)` time and `O(E + V)` space, for `R` rows, `E` arcs and
-/// `V` rows plus columns.
+/// `O(U (E + V) log V)` time and `O(E + V)` space, for `U` units added (the rows, or the
+/// places when fewer), `E` arcs and `V` rows plus columns.
 ///
 /// # Errors
 /// [`Error::Infeasible`] when the rows that must be assigned cannot all be;
@@ -287,6 +298,43 @@ pub(crate) fn solve_with_progress<C: Cost, N: Network<C>>(
     slot_cost: impl Fn(usize, u32) -> C,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(Solution<C>, u64)> {
+    solve_oriented(problem, slot_cost, progress, Orientation::Auto)
+}
+
+/// Which side of the network [`solve_oriented`] adds one unit at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Orientation {
+    /// The places' side when there are fewer usable places than rows and every row
+    /// may stay unassigned, otherwise the rows.
+    Auto,
+    /// Always the rows.
+    Rows,
+}
+
+/// [`solve_with_progress`] with the orientation chosen by the caller. With
+/// [`Orientation::Auto`], `progress` counts places added when the places' side is
+/// solved.
+pub(crate) fn solve_oriented<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    progress: &dyn Fn(usize, usize),
+    orientation: Orientation,
+) -> Result<(Solution<C>, u64)> {
+    if orientation == Orientation::Auto
+        && let Some(places) = Places::new(problem, &slot_cost)
+    {
+        let (turned, work) = add_rows(&places, |_, _| C::ZERO, progress)?;
+        return Ok((places.back(problem, &slot_cost, &turned)?, work));
+    }
+    add_rows(problem, slot_cost, progress)
+}
+
+/// Successive shortest paths, adding `problem`'s rows in order.
+fn add_rows<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    progress: &dyn Fn(usize, usize),
+) -> Result<(Solution<C>, u64)> {
     let rows = problem.rows();
     let mut ssp = Ssp::new(problem, slot_cost);
     for r0 in 0..rows {
@@ -296,6 +344,43 @@ pub(crate) fn solve_with_progress<C: Cost, N: Network<C>>(
         ssp.insert(r0)?;
     }
     progress(rows, rows);
+    let work = ssp.work;
+    Ok((ssp.finish()?, work))
+}
+
+/// Adds the rows flagged in `late` to `previous`, an optimal solution of the same
+/// problem in which those rows had no arcs (so are unassigned in it), one at a time in
+/// order, each by a shortest augmenting path from the warm flow and potentials.
+///
+/// Exact: without the late rows, `previous` is still optimal and its duals feasible,
+/// and each insertion is a successive-shortest-path step from there. Returns the
+/// solution and the nodes settled.
+pub(crate) fn insert_rows<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    previous: &Solution<C>,
+    late: &[bool],
+    progress: &dyn Fn(usize, usize),
+) -> Result<(Solution<C>, u64)> {
+    let rows = problem.rows();
+    let mut ssp = Ssp::new(problem, slot_cost);
+    ssp.pi[..rows].copy_from_slice(&previous.duals.row);
+    ssp.pi[rows..].copy_from_slice(&previous.duals.col);
+    ssp.pi_t = previous.duals.sink;
+    for (r, &col) in previous.row_to_col.iter().enumerate() {
+        if let Some(c) = col {
+            debug_assert!(!late[r], "a late row must start unassigned");
+            ssp.attach(r, c, None);
+        }
+    }
+    let total = late.iter().filter(|&&l| l).count();
+    for (k, r) in (0..rows).filter(|&r| late[r]).enumerate() {
+        if k % PROGRESS_EVERY == 0 {
+            progress(k, total);
+        }
+        ssp.insert(r)?;
+    }
+    progress(total, total);
     let work = ssp.work;
     Ok((ssp.finish()?, work))
 }
@@ -1109,6 +1194,98 @@ mod tests {
         }
         // The cycle-cancelling path must really run, not only the potential shifts.
         assert!(moved * 5 > solved, "{moved} of {solved}");
+    }
+
+    #[test]
+    fn places_side_matches_rows_side_and_brute_force() {
+        let mut next = crate::assign::xorshift(0x51_7cc1_b727_220au64);
+        let mut turned = 0;
+        for round in 0..3000 {
+            let cols = next(3) as usize + 1;
+            let rows = next(8) as usize;
+            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
+            let mut p = CapacitatedProblem::new(capacity.clone());
+            for _ in 0..rows {
+                let mut arcs: Vec<(usize, i64)> = Vec::new();
+                for c in 0..cols {
+                    // Now and then no arc, now and then the same column twice.
+                    for _ in 0..next(4).saturating_sub(1) {
+                        arcs.push((c, next(41) as i64 - 30));
+                    }
+                }
+                p.add_row(Some(next(11) as i64 - 5), arcs).unwrap();
+            }
+            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k) + steps[c] / 2;
+            turned += usize::from(Places::new(&p, &slot).is_some());
+            let quiet = &|_: usize, _: usize| {};
+            let (auto, _) = solve_oriented(&p, slot, quiet, Orientation::Auto).unwrap();
+            let (by_rows, _) = solve_oriented(&p, slot, quiet, Orientation::Rows).unwrap();
+            assert_eq!(auto.cost, by_rows.cost, "round {round}: {p:?}");
+            assert_eq!(auto.cost, brute_force(&p, &slot), "round {round}");
+            assert_eq!(
+                crate::assign::verify(&p, slot, &auto),
+                Ok(auto.cost),
+                "round {round}: {p:?} {auto:?}"
+            );
+            // The same as a min-cost maximum flow, in lexicographic costs.
+            let flow = max_flow_problem(&p);
+            let lex = |c: usize, k: u32| Lexicographic {
+                major: 0,
+                minor: slot(c, k),
+            };
+            let (auto, _) = solve_oriented(&flow, lex, quiet, Orientation::Auto).unwrap();
+            let (by_rows, _) = solve_oriented(&flow, lex, quiet, Orientation::Rows).unwrap();
+            assert_eq!(auto.cost, by_rows.cost, "round {round}");
+            assert_eq!(crate::assign::verify(&flow, lex, &auto), Ok(auto.cost));
+        }
+        // Most of these problems have fewer places than rows.
+        assert!(turned > 1500, "{turned}");
+    }
+
+    #[test]
+    fn late_rows_inserted_warm_equal_a_cold_solve() {
+        let mut next = crate::assign::xorshift(0x1d8e_4e27_c47d_124fu64);
+        let mut placed_late = 0;
+        for round in 0..2000 {
+            let cols = next(3) as usize + 1;
+            let rows = next(8) as usize;
+            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
+            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            let late: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
+            let mut early = CapacitatedProblem::new(capacity.clone());
+            let mut full = CapacitatedProblem::new(capacity.clone());
+            for &is_late in &late {
+                let mut arcs: Vec<(usize, i64)> = Vec::new();
+                for c in 0..cols {
+                    if next(3) > 0 {
+                        arcs.push((c, next(41) as i64 - 30));
+                    }
+                }
+                let unassigned = Some(next(11) as i64 - 5);
+                early
+                    .add_row(unassigned, if is_late { Vec::new() } else { arcs.clone() })
+                    .unwrap();
+                full.add_row(unassigned, arcs).unwrap();
+            }
+            let quiet = &|_: usize, _: usize| {};
+            // The early solution from either side: both give feasible duals.
+            let orientation = if round % 2 == 0 {
+                Orientation::Auto
+            } else {
+                Orientation::Rows
+            };
+            let (previous, _) = solve_oriented(&early, slot, quiet, orientation).unwrap();
+            let (warm, _) = insert_rows(&full, slot, &previous, &late, quiet).unwrap();
+            let cold = solve(&full, slot).unwrap();
+            assert_eq!(warm.cost, cold.cost, "round {round}");
+            assert_eq!(crate::assign::verify(&full, slot, &warm), Ok(cold.cost));
+            placed_late += (0..rows)
+                .filter(|&r| late[r] && warm.row_to_col[r].is_some())
+                .count();
+        }
+        assert!(placed_late > 500, "{placed_late}");
     }
 
     #[test]

@@ -1,0 +1,257 @@
+//! Solving a capacitated problem from the places' side.
+//!
+//! Successive shortest paths adds one unit of supply at a time. Adding the *rows* one by
+//! one is natural, but when places are scarce — a few thousand mentors with a few places
+//! each, for a hundred thousand recipients — most rows cannot be placed, and each of
+//! them searches every alternating path before it settles for staying unassigned. The
+//! same flow can be built from the other side: each usable place (column `c`'s `k`-th
+//! slot) is a supply unit that either takes a row or stays empty, and rows become
+//! capacity-1 sinks. Every place then finds a free row within a few steps, because free
+//! rows are plentiful, and there are only as many searches as places.
+//!
+//! Adding supply units in any order by shortest paths gives a min-cost flow (Ahuja,
+//! Magnanti and Orlin, *Network Flows*, 1993, §9.7: each augmentation from a new unit
+//! of supply along a shortest residual path keeps the flow optimal for the supplies
+//! added so far), so the result is exactly optimal for the original problem.
+//!
+//! # The transposed network
+//! Place `(c, k)` gets one arc per arc `r → c` of the original, to row `r`, at cost
+//! `cost(r, c) + slot_cost(c, k) − unassigned_cost(r)`, and may stay empty at cost 0.
+//! The places of one column share a single arc list (the solver reads a column's
+//! arcs; it never copies them per place). Column `c` gets `min(capacity, arcs + 1)`
+//! places: it can never take more rows than it has arcs, and the one spare place is
+//! what proves its next slot's reduced cost non-negative below.
+//!
+//! Only problems in which every row may stay unassigned can be turned around (a row
+//! that must be assigned would be a sink that must be reached).
+//!
+//! # Duals back
+//! With `g(s)` a place's potential and `q(r)` a row's, both relative to the transposed
+//! sink, the original problem's duals are: row `r`: `−unassigned_cost(r) − q(r)`;
+//! column `c`: `−min_k (slot_cost(c, k) + g(c, k))`; sink: 0. Every residual arc of the
+//! original then has a non-negative reduced cost (each one is a residual arc of the
+//! transposed network, or bounded by one); [`verify`](super::verify) checks this
+//! independently, and the tests check it on random problems.
+
+use super::sparse::{Duals, Network, Solution};
+use super::{Cost, add, sub};
+use crate::error::Result;
+
+/// The places' side of a network (see the module docs). Rows are places; columns are
+/// the original rows, each of capacity 1.
+pub(super) struct Places<C> {
+    /// Per place: its column in the original.
+    place_col: Vec<u32>,
+    /// Per place: the slot cost it stands for.
+    place_cost: Vec<C>,
+    /// Per original column, the start of its arcs in `arc_row` / `arc_cost`.
+    col_start: Vec<usize>,
+    /// Per transposed arc: the original row.
+    arc_row: Vec<u32>,
+    /// Per transposed arc: the original cost minus the row's unassigned cost.
+    arc_cost: Vec<C>,
+    /// Number of original rows.
+    rows: usize,
+}
+
+impl<C: Cost> Places<C> {
+    /// The places' side of `problem`, or `None` when it should be solved from the rows:
+    /// some row must be assigned, there are at least as many places as rows, or a
+    /// transposed cost would not fit `C`.
+    pub(super) fn new<N: Network<C>>(
+        problem: &N,
+        slot_cost: &impl Fn(usize, u32) -> C,
+    ) -> Option<Self> {
+        let (rows, cols) = (problem.rows(), problem.cols());
+        let mut unassigned = Vec::with_capacity(rows);
+        for r in 0..rows {
+            unassigned.push(problem.unassigned_cost(r)?);
+        }
+        let mut indegree = vec![0usize; cols];
+        for r in 0..rows {
+            for i in problem.arc_range(r) {
+                indegree[problem.arc_col(i)] += 1;
+            }
+        }
+        let places_of = |c: usize| {
+            let cap = problem.capacity(c) as usize;
+            if cap == 0 || indegree[c] == 0 {
+                0
+            } else {
+                cap.min(indegree[c] + 1)
+            }
+        };
+        let total: usize = (0..cols).map(places_of).sum();
+        if total >= rows || rows > u32::MAX as usize {
+            return None;
+        }
+
+        let mut col_start = Vec::with_capacity(cols + 1);
+        col_start.push(0);
+        for &d in &indegree {
+            col_start.push(col_start.last().copied().unwrap_or(0) + d);
+        }
+        let arcs = col_start[cols];
+        let mut next = col_start.clone();
+        let mut arc_row = vec![0u32; arcs];
+        let mut arc_cost = vec![C::ZERO; arcs];
+        // Per column, the least and greatest transposed arc cost, for the range check.
+        let mut range: Vec<Option<(C, C)>> = vec![None; cols];
+        for (r, &u) in unassigned.iter().enumerate() {
+            for i in problem.arc_range(r) {
+                let c = problem.arc_col(i);
+                let cost = problem.arc_cost(r, i).checked_sub(u)?;
+                let slot = &mut next[c];
+                arc_row[*slot] = r as u32;
+                arc_cost[*slot] = cost;
+                *slot += 1;
+                range[c] = Some(match range[c] {
+                    Some((lo, hi)) => (lo.min(cost), hi.max(cost)),
+                    None => (cost, cost),
+                });
+            }
+        }
+        let mut place_col = Vec::with_capacity(total);
+        let mut place_cost = Vec::with_capacity(total);
+        for (c, extremes) in range.iter().enumerate() {
+            for k in 0..places_of(c) as u32 {
+                let slot = slot_cost(c, k);
+                // The solver adds a place's slot cost to each of its arcs: the sums at
+                // the extremes fit, so every sum does.
+                if let Some((lo, hi)) = *extremes {
+                    lo.checked_add(slot)?;
+                    hi.checked_add(slot)?;
+                }
+                place_col.push(c as u32);
+                place_cost.push(slot);
+            }
+        }
+        Some(Places {
+            place_col,
+            place_cost,
+            col_start,
+            arc_row,
+            arc_cost,
+            rows,
+        })
+    }
+
+    /// The original problem's solution from the transposed one's.
+    pub(super) fn back<N: Network<C>>(
+        &self,
+        problem: &N,
+        slot_cost: &impl Fn(usize, u32) -> C,
+        turned: &Solution<C>,
+    ) -> Result<Solution<C>> {
+        let (rows, cols) = (problem.rows(), problem.cols());
+        let sink = turned.duals.sink;
+        let mut row_to_col = vec![None; rows];
+        for (place, &row) in turned.row_to_col.iter().enumerate() {
+            if let Some(r) = row {
+                row_to_col[r] = Some(self.place_col[place] as usize);
+            }
+        }
+        // Rows: −unassigned − q(r).
+        let mut row_dual = Vec::with_capacity(rows);
+        for r in 0..rows {
+            let u = problem
+                .unassigned_cost(r)
+                .expect("only problems whose rows may all stay unassigned are turned");
+            let q = sub(turned.duals.col[r], sink)?;
+            row_dual.push(sub(sub(C::ZERO, u)?, q)?);
+        }
+        // Columns with places: −min over them of slot cost + g.
+        let mut col_dual: Vec<Option<C>> = vec![None; cols];
+        for (place, &c) in self.place_col.iter().enumerate() {
+            let g = sub(turned.duals.row[place], sink)?;
+            let h = add(self.place_cost[place], g)?;
+            let c = c as usize;
+            col_dual[c] = Some(col_dual[c].map_or(h, |m: C| m.min(h)));
+        }
+        let mut col = Vec::with_capacity(cols);
+        for (c, h) in col_dual.into_iter().enumerate() {
+            col.push(match h {
+                Some(h) => sub(C::ZERO, h)?,
+                // No places: with capacity (and so no arcs), the lowest potential the
+                // first slot allows; without, low enough for every arc into it.
+                None if problem.capacity(c) > 0 => sub(C::ZERO, slot_cost(c, 0))?,
+                None => {
+                    let mut low: Option<C> = None;
+                    for t in self.col_start[c]..self.col_start[c + 1] {
+                        let r = self.arc_row[t] as usize;
+                        let u = problem.unassigned_cost(r).expect("turned problems only");
+                        let cost = add(self.arc_cost[t], u)?;
+                        let p = add(cost, row_dual[r])?;
+                        low = Some(low.map_or(p, |m| m.min(p)));
+                    }
+                    low.unwrap_or(C::ZERO)
+                }
+            });
+        }
+        // The cost, recomputed in the original's terms.
+        let mut cost = C::ZERO;
+        let mut given = vec![0u32; cols];
+        for (r, &assigned) in row_to_col.iter().enumerate() {
+            let part = match assigned {
+                Some(c) => {
+                    given[c] += 1;
+                    problem
+                        .arcs(r)
+                        .filter(|&(col, _)| col == c)
+                        .map(|(_, x)| x)
+                        .min()
+                        .expect("a place only takes a row through one of its arcs")
+                }
+                None => problem.unassigned_cost(r).expect("turned problems only"),
+            };
+            cost = add(cost, part)?;
+        }
+        for (c, &n) in given.iter().enumerate() {
+            for k in 0..n {
+                cost = add(cost, slot_cost(c, k))?;
+            }
+        }
+        Ok(Solution {
+            row_to_col,
+            cost,
+            duals: Duals {
+                row: row_dual,
+                col,
+                sink: C::ZERO,
+            },
+        })
+    }
+}
+
+impl<C: Cost> Network<C> for Places<C> {
+    fn rows(&self) -> usize {
+        self.place_col.len()
+    }
+    fn cols(&self) -> usize {
+        self.rows
+    }
+    fn arcs_len(&self) -> usize {
+        self.arc_row.len()
+    }
+    fn capacity(&self, _col: usize) -> u32 {
+        1
+    }
+    fn unassigned_cost(&self, _row: usize) -> Option<C> {
+        Some(C::ZERO)
+    }
+    #[inline]
+    fn arc_range(&self, place: usize) -> std::ops::Range<usize> {
+        let c = self.place_col[place] as usize;
+        self.col_start[c]..self.col_start[c + 1]
+    }
+    #[inline]
+    fn arc_col(&self, arc: usize) -> usize {
+        self.arc_row[arc] as usize
+    }
+    #[inline]
+    fn arc_cost(&self, place: usize, arc: usize) -> C {
+        self.arc_cost[arc]
+            .checked_add(self.place_cost[place])
+            .expect("checked against the column's extreme arc costs when built")
+    }
+}
