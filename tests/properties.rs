@@ -522,7 +522,11 @@ fn generator_covers_the_interesting_cases() {
     let (mut staged, mut places_side, mut plentiful) = (0, 0, 0);
     for _ in 0..500 {
         let cohort = cohort().new_tree(&mut runner).unwrap().current();
-        let open: u32 = cohort.mentors().iter().map(|m| m.capacity - m.current_load).sum();
+        let open: u32 = cohort
+            .mentors()
+            .iter()
+            .map(|m| m.capacity - m.current_load)
+            .sum();
         if (open as usize) < cohort.recipients().len() {
             let urgent = cohort.recipients().iter().any(|r| r.urgency > 0);
             if urgent && cohort.policy().objective == Objective::Participation {

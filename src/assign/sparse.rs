@@ -777,14 +777,37 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             Some(u) => Some(sub(pi_t, u)?),
             None => None,
         };
+        let stay = p0;
+        // The tight arc the search would settle first: least column, then cheapest.
+        let mut tight: Option<(usize, C)> = None;
         for (c, cost) in problem.arcs(r0) {
             let need = sub(self.pi[col_node(c)], cost)?;
+            let better = p0.is_none_or(|p| need > p);
+            let tie = p0 == Some(need) && tight.is_some_and(|(t, x)| (c, cost) < (t, x));
+            if better || tie {
+                tight = Some((c, cost));
+            }
             p0 = Some(p0.map_or(need, |p| p.max(need)));
         }
         let Some(p0) = p0 else {
             return Err(Error::Infeasible { row: r0 });
         };
         self.pi[r0] = p0;
+        // Shortcut: when staying unassigned is strictly worse and the tight arc's column
+        // has a free slot at reduced cost 0, the search would end there with nothing to
+        // update (every settled distance is 0), so take it directly. Common on the
+        // places' side, where free rows are plentiful.
+        if let Some((c, cost)) = tight
+            && stay != Some(p0)
+            && self.given[c] < problem.capacity(c)
+            && sub(
+                add((self.slot_cost)(c, self.given[c]), self.pi[col_node(c)])?,
+                pi_t,
+            )? == C::ZERO
+        {
+            self.attach(r0, c, Some(cost));
+            return Ok(());
+        }
 
         let Ssp {
             slot_cost,
@@ -848,9 +871,22 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
                     }
                     let v = col_node(c);
                     let nd = add(d, sub(add(cost, pi[x])?, pi[v])?)?;
+                    // Nothing at or past the best end found so far will be settled.
+                    if best.is_some_and(|(delta, _)| nd >= delta) {
+                        continue;
+                    }
                     if relax(v, nd, heap) {
                         pred_row[c] = x as u32;
                         pred_cost[c] = cost;
+                        // A free slot's end is known as soon as the column is reached;
+                        // recording it now keeps worse nodes out of the heap.
+                        if given[c] < problem.capacity(c) {
+                            let slot = slot_cost(c, given[c]);
+                            let end = add(nd, sub(add(slot, pi[v])?, pi_t)?)?;
+                            if best.is_none_or(|(delta, _)| end < delta) {
+                                best = Some((end, End::Slot(c)));
+                            }
+                        }
                     }
                 }
             } else {
@@ -866,7 +902,9 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
                 for &r in &col_rows[c] {
                     let r = r as usize;
                     let nd = add(d, sub(sub(pi[x], row_cost[r])?, pi[r])?)?;
-                    relax(r, nd, heap);
+                    if best.is_none_or(|(delta, _)| nd < delta) {
+                        relax(r, nd, heap);
+                    }
                 }
             }
         }
