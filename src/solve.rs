@@ -32,9 +32,14 @@
 //!   urgent recipients are added one by one, most urgent first, from that warm flow and
 //!   its duals (`assign::insert_rows`), each displacing whoever is cheapest to displace.
 //!   Adding supply in stages like this is still successive shortest paths, so the result
-//!   is exact. At 10 000 × 2 000 (synthetic, seed 1) the solve takes 0.26 s instead of
+//!   is exact. At 10 000 × 2 000 (synthetic, seed 1) the solve took 0.26 s instead of
 //!   0.60 s adding recipients alone, and at 30 000 × 4 000 1.75 s instead of 3.26 s;
-//!   the places' side alone, with every tier present, took 15 s there.
+//!   the places' side alone, with every tier present, took 15 s there. Filling the
+//!   places with another tier first was slower (4.0–4.7 s at 30 000 × 4 000).
+//!
+//! What is left slow: at 100 000 × 10 000 there are more urgent recipients (30 000)
+//! than places (26 000), so the last urgent ones reach the few remaining urgency-0
+//! holders only through long alternating paths, and those searches dominate.
 //!
 //! # Pruning, certified
 //! A recipient with hundreds of eligible mentors will not be given their 200th best. With

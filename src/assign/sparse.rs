@@ -1137,6 +1137,24 @@ mod tests {
     }
 
     #[test]
+    fn a_transposed_cost_that_would_overflow_keeps_the_rows_side() {
+        // Fewer places than rows, but cost − unassigned cost leaves i64: the places'
+        // side is not built, and the rows' side reports the overflow.
+        let mut p = CapacitatedProblem::<i64>::new(vec![1]);
+        p.add_row(Some(i64::MAX), [(0, i64::MIN)]).unwrap();
+        p.add_row(Some(0), [(0, 0)]).unwrap();
+        assert!(Places::new(&p, &|_, _| 0).is_none());
+        assert_eq!(solve(&p, |_, _| 0), Err(Error::CostOverflow));
+        // The same when only a slot cost pushes an arc past the range.
+        let mut p = CapacitatedProblem::<i64>::new(vec![1]);
+        p.add_row(Some(0), [(0, i64::MAX - 1)]).unwrap();
+        p.add_row(Some(0), [(0, 0)]).unwrap();
+        assert!(Places::new(&p, &|_, _| 2).is_none());
+        let rows_side = solve_oriented(&p, |_, _| 2, &|_, _| {}, Orientation::Rows);
+        assert_eq!(solve(&p, |_, _| 2), rows_side.map(|(s, _)| s));
+    }
+
+    #[test]
     fn rerouting_through_a_full_column() {
         // Row 0 prefers column 0; row 1 can only use column 0 and values it more, so
         // row 0 must move to column 1 along an augmenting path through column 0.
