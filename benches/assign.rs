@@ -11,7 +11,9 @@
 //!   uniform 1000 × 1000 matrix;
 //! - `assign/sparse_capacitated_k10`: min-cost maximum flow with `R` rows, 10 random
 //!   candidate columns each, capacities 1–5 (total ≈ 1.25 R), costs in [0, 1000),
-//!   R = 1000, 20 000, 100 000.
+//!   R = 1000, 20 000, 100 000;
+//! - `assign/sparse_scarce_k24`: the same with 24 candidate columns per row and places
+//!   for only a quarter of the rows (solved from the places' side).
 //!
 //! Every instance is seeded, so every run solves the same problems. The side-by-side
 //! comparison with lap, scipy and OR-tools is `benches/compare.py`.
@@ -54,14 +56,15 @@ fn machol_wien(n: usize) -> Matrix<i64> {
     Matrix::from_fn(n, n, |r, c| ((r + 1) * (c + 1)) as i64)
 }
 
-fn sparse(rows: usize, seed: u64) -> CapacitatedProblem<i64> {
+/// `rows` rows with `k` random candidate columns each, capacities 1–5 (average 3) on
+/// enough columns for a total capacity of about `places` × `rows`, costs in [0, 1000).
+fn sparse(rows: usize, k: usize, places: f64, seed: u64) -> CapacitatedProblem<i64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // Capacities 1–5 average 3, so R × 1.25 / 3 columns give total capacity ≈ 1.25 R.
-    let cols = (rows * 5 / 12).max(1);
+    let cols = ((rows as f64 * places / 3.0) as usize).max(1);
     let capacity: Vec<u32> = (0..cols).map(|_| rng.random_range(1..=5)).collect();
     let mut problem = CapacitatedProblem::new(capacity);
     for _ in 0..rows {
-        let arcs: Vec<(usize, i64)> = (0..10)
+        let arcs: Vec<(usize, i64)> = (0..k)
             .map(|_| (rng.random_range(0..cols), rng.random_range(0..1000i64)))
             .collect();
         problem
@@ -138,7 +141,19 @@ fn sparse_capacitated(c: &mut Criterion) {
     let mut group = c.benchmark_group("assign/sparse_capacitated_k10");
     group.sample_size(10);
     for rows in [1_000usize, 20_000, 100_000] {
-        let problem = sparse(rows, 42);
+        let problem = sparse(rows, 10, 1.25, 42);
+        group.bench_with_input(BenchmarkId::from_parameter(rows), &problem, |b, p| {
+            b.iter(|| min_cost_max_flow(black_box(p), |_, _| 0).expect("no overflow"))
+        });
+    }
+    group.finish();
+}
+
+fn sparse_scarce(c: &mut Criterion) {
+    let mut group = c.benchmark_group("assign/sparse_scarce_k24");
+    group.sample_size(10);
+    for rows in [1_000usize, 20_000, 100_000] {
+        let problem = sparse(rows, 24, 0.25, 43);
         group.bench_with_input(BenchmarkId::from_parameter(rows), &problem, |b, p| {
             b.iter(|| min_cost_max_flow(black_box(p), |_, _| 0).expect("no overflow"))
         });
@@ -152,6 +167,7 @@ criterion_group!(
     dense_structured,
     dense_f64,
     crates,
-    sparse_capacitated
+    sparse_capacitated,
+    sparse_scarce
 );
 criterion_main!(benches);
