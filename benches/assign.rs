@@ -137,28 +137,23 @@ fn crates(c: &mut Criterion) {
     group.finish();
 }
 
-fn sparse_capacitated(c: &mut Criterion) {
-    let mut group = c.benchmark_group("assign/sparse_capacitated_k10");
-    group.sample_size(10);
-    for rows in [1_000usize, 20_000, 100_000] {
-        let problem = sparse(rows, 10, 1.25, 42);
-        group.bench_with_input(BenchmarkId::from_parameter(rows), &problem, |b, p| {
-            b.iter(|| min_cost_max_flow(black_box(p), |_, _| 0).expect("no overflow"))
-        });
+fn sparse_families(c: &mut Criterion) {
+    // (group, candidates per row, places per row, seed)
+    let families = [
+        ("assign/sparse_capacitated_k10", 10, 1.25, 42),
+        ("assign/sparse_scarce_k24", 24, 0.25, 43),
+    ];
+    for (name, k, places, seed) in families {
+        let mut group = c.benchmark_group(name);
+        group.sample_size(10);
+        for rows in [1_000usize, 20_000, 100_000] {
+            let problem = sparse(rows, k, places, seed);
+            group.bench_with_input(BenchmarkId::from_parameter(rows), &problem, |b, p| {
+                b.iter(|| min_cost_max_flow(black_box(p), |_, _| 0).expect("no overflow"))
+            });
+        }
+        group.finish();
     }
-    group.finish();
-}
-
-fn sparse_scarce(c: &mut Criterion) {
-    let mut group = c.benchmark_group("assign/sparse_scarce_k24");
-    group.sample_size(10);
-    for rows in [1_000usize, 20_000, 100_000] {
-        let problem = sparse(rows, 24, 0.25, 43);
-        group.bench_with_input(BenchmarkId::from_parameter(rows), &problem, |b, p| {
-            b.iter(|| min_cost_max_flow(black_box(p), |_, _| 0).expect("no overflow"))
-        });
-    }
-    group.finish();
 }
 
 criterion_group!(
@@ -167,7 +162,6 @@ criterion_group!(
     dense_structured,
     dense_f64,
     crates,
-    sparse_capacitated,
-    sparse_scarce
+    sparse_families
 );
 criterion_main!(benches);

@@ -60,15 +60,21 @@ struct Args {
     pruning: Pruning,
 }
 
-fn parse_size(text: &str) -> Result<(usize, usize), String> {
-    let (r, m) = text
-        .split_once('x')
-        .ok_or_else(|| format!("--synthetic takes RxM, e.g. 2000x400, got `{text}`"))?;
-    let number = |t: &str| {
-        t.parse::<usize>()
-            .map_err(|_| format!("--synthetic takes RxM, e.g. 2000x400, got `{text}`"))
-    };
-    Ok((number(r)?, number(m)?))
+/// `RxM` as (recipients, mentors).
+fn parse_size(text: &str) -> Option<(usize, usize)> {
+    let (r, m) = text.split_once('x')?;
+    Some((r.parse().ok()?, m.parse().ok()?))
+}
+
+/// The value after `flag`, parsed by `parse`; the error says what the flag `takes`.
+fn option<T>(
+    args: &mut impl Iterator<Item = String>,
+    flag: &str,
+    takes: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, String> {
+    let value = args.next().ok_or_else(|| format!("{flag} takes {takes}"))?;
+    parse(&value).ok_or_else(|| format!("{flag} takes {takes}, got `{value}`"))
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -88,46 +94,35 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--synthetic" => {
-                let size = args.next().ok_or("--synthetic takes RxM, e.g. 2000x400")?;
-                out.synthetic = Some(parse_size(&size)?);
+                let size = option(&mut args, "--synthetic", "RxM, e.g. 2000x400", parse_size)?;
+                out.synthetic = Some(size);
             }
-            "--seed" => {
-                let seed = args.next().ok_or("--seed takes a number")?;
-                out.seed = seed
-                    .parse()
-                    .map_err(|_| format!("--seed takes a number, got `{seed}`"))?;
-            }
+            "--seed" => out.seed = option(&mut args, "--seed", "a number", |t| t.parse().ok())?,
             "--prune" => {
-                let p = args.next().ok_or("--prune takes auto, off or a number K")?;
-                out.pruning = match p.as_str() {
-                    "auto" => Pruning::Auto,
-                    "off" => Pruning::Off,
-                    k => Pruning::TopK(k.parse().map_err(|_| {
-                        format!("--prune takes auto, off or a number K, got `{k}`")
-                    })?),
-                };
+                out.pruning = option(
+                    &mut args,
+                    "--prune",
+                    "auto, off or a number K",
+                    |t| match t {
+                        "auto" => Some(Pruning::Auto),
+                        "off" => Some(Pruning::Off),
+                        k => k.parse().ok().map(Pruning::TopK),
+                    },
+                )?;
             }
             "--homogeneous" => out.homogeneous = true,
             "--via-json" => out.via_json = true,
             "--threads" => {
-                let n = args.next().ok_or("--threads takes a number")?;
-                out.threads = n
-                    .parse()
-                    .map_err(|_| format!("--threads takes a number, got `{n}`"))?;
+                out.threads = option(&mut args, "--threads", "a number", |t| t.parse().ok())?;
             }
             "--objective" => {
-                let o = args
-                    .next()
-                    .ok_or("--objective takes participation or quality")?;
-                out.objective = Some(match o.as_str() {
-                    "participation" => Objective::Participation,
-                    "quality" => Objective::Quality,
-                    _ => {
-                        return Err(format!(
-                            "--objective takes participation or quality, got `{o}`"
-                        ));
-                    }
-                });
+                let takes = "participation or quality";
+                let objective = option(&mut args, "--objective", takes, |t| match t {
+                    "participation" => Some(Objective::Participation),
+                    "quality" => Some(Objective::Quality),
+                    _ => None,
+                })?;
+                out.objective = Some(objective);
             }
             "--help" | "-h" => return Ok(None),
             "--json" => out.json = true,

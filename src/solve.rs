@@ -365,13 +365,13 @@ where
     P: Fn(usize, u32) -> Option<C> + Sync,
     A: Fn(C, u32) -> C,
 {
-    /// The network of the `considered` pairs, or `None` when some pair's cost would
-    /// not fit `C`. Costs are affine in the score, so checking each recipient's costs
-    /// at scores 0 and 10⁶ checks every arc. Rows are gathered in chunks on the
-    /// matcher's threads and put back in order.
+    /// The network of the pairs `keep(recipient, candidate index)` accepts, or `None`
+    /// when some pair's cost would not fit `C`. Costs are affine in the score, so
+    /// checking each recipient's costs at scores 0 and 10⁶ checks every arc. Rows are
+    /// gathered in chunks on the matcher's threads and put back in order.
     fn new(
         network: &'n Network<'_>,
-        considered: &[bool],
+        keep: &(impl Fn(usize, usize) -> bool + Sync),
         pair: &'n P,
         apply: &'n A,
     ) -> Option<Self> {
@@ -384,7 +384,7 @@ where
             for &r in &order[rows] {
                 base.push(pair(r as usize, 0)?);
                 pair(r as usize, MICRO as u32)?;
-                for i in cands.range(r as usize).filter(|&i| considered[i]) {
+                for i in cands.range(r as usize).filter(|&i| keep(r as usize, i)) {
                     mentor.push(cands.mentor[i]);
                     score.push(cands.score[i]);
                 }
@@ -701,10 +701,8 @@ impl<'a> Network<'a> {
         // Urgency first: the places are filled from their side with the recipients of
         // urgency 0 only, then the urgent recipients are added one by one, most urgent
         // first, each displacing whoever is cheapest to displace.
-        let cands = self.candidates;
-        let calm: Vec<bool> = (0..cands.len())
-            .map(|i| considered[i] && self.urgency[cands.recipient_of(i)] == 0)
-            .collect();
+        let urgency = &self.urgency;
+        let calm = |r: usize, i: usize| considered[i] && urgency[r] == 0;
         let network = PairNetwork::new(self, &calm, pair, apply)?;
         let (first, work) =
             assign::solve_oriented(&network, slot, tick, assign::Orientation::Auto).ok()?;
@@ -730,7 +728,7 @@ impl<'a> Network<'a> {
         warm: Option<(&Solution<C>, &[bool])>,
         round: u32,
     ) -> Option<(Vec<Option<usize>>, Reduced<C>, bool, Solution<C>)> {
-        let problem = PairNetwork::new(self, considered, pair, apply)?;
+        let problem = PairNetwork::new(self, &|_, i| considered[i], pair, apply)?;
         let tick = |done: usize, total: usize| {
             self.progress.report(Stage::Solve, done, total, round);
         };

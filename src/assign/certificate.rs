@@ -82,12 +82,7 @@ pub(crate) fn verify_network<C: Cost, N: Network<C>>(
         // The arc actually used is the cheapest arc to the assigned column.
         let used_cost = match assigned {
             Some(c) => {
-                let cheapest = problem
-                    .arcs(r)
-                    .filter(|&(col, _)| col == c)
-                    .map(|(_, x)| x)
-                    .min();
-                let Some(cost) = cheapest else {
+                let Some(cost) = problem.cheapest(r, c) else {
                     return reject(format!(
                         "row {r} is assigned to column {c} but has no arc to it"
                     ));

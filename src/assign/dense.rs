@@ -531,19 +531,11 @@ fn jv_tuned<T: Num>(
         let mut start = 0usize;
         free.retain(|&i| {
             let r = row(i as usize);
-            for k in 0..cols {
-                let j = if start + k < cols {
-                    start + k
-                } else {
-                    start + k - cols
-                };
+            for j in (start..cols).chain(0..start) {
                 if y[j] == FREE && r[j] == v[j] {
                     x[i as usize] = j as u32;
                     y[j] = i;
                     start = j + 1;
-                    if start == cols {
-                        start = 0;
-                    }
                     return false;
                 }
             }
@@ -795,17 +787,12 @@ fn auction_prices<T: Num>(n: usize, c: &[T]) -> Option<Vec<i64>> {
     }
     // The costs shifted to start at 0, in 32 bits when they fit (half the memory
     // each bid streams through); each is multiplied by `scale` as it is read.
+    let shifted = c.iter().map(|&x| x.to_i64().expect("checked above") - lo);
     if range <= u128::from(u32::MAX) {
-        let narrow: Vec<u32> = c
-            .iter()
-            .map(|&x| (x.to_i64().expect("checked above") - lo) as u32)
-            .collect();
+        let narrow: Vec<u32> = shifted.map(|x| x as u32).collect();
         Some(auction_phases(n, &narrow, scale, range as i64))
     } else {
-        let wide: Vec<i64> = c
-            .iter()
-            .map(|&x| x.to_i64().expect("checked above") - lo)
-            .collect();
+        let wide: Vec<i64> = shifted.collect();
         Some(auction_phases(n, &wide, scale, range as i64))
     }
 }

@@ -33,7 +33,7 @@
 //! transposed network, or bounded by one); [`verify`](super::verify) checks this
 //! independently, and the tests check it on random problems.
 
-use super::sparse::{Duals, Network, Solution};
+use super::sparse::{Duals, Network, Solution, slots_cost};
 use super::{Cost, add, sub};
 use crate::error::Result;
 
@@ -196,21 +196,14 @@ impl<C: Cost> Places<C> {
                 Some(c) => {
                     given[c] += 1;
                     problem
-                        .arcs(r)
-                        .filter(|&(col, _)| col == c)
-                        .map(|(_, x)| x)
-                        .min()
+                        .cheapest(r, c)
                         .expect("a place only takes a row through one of its arcs")
                 }
                 None => problem.unassigned_cost(r).expect("turned problems only"),
             };
             cost = add(cost, part)?;
         }
-        for (c, &n) in given.iter().enumerate() {
-            for k in 0..n {
-                cost = add(cost, slot_cost(c, k))?;
-            }
-        }
+        let cost = add(cost, slots_cost(&given, slot_cost)?)?;
         Ok(Solution {
             row_to_col,
             cost,

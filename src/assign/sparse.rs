@@ -180,6 +180,14 @@ pub(crate) trait Network<C: Cost> {
         self.arc_range(row)
             .map(move |i| (self.arc_col(i), self.arc_cost(row, i)))
     }
+    /// The cheapest of row `row`'s arcs into column `col` (the one a row assigned there
+    /// uses), or `None` when it has none.
+    fn cheapest(&self, row: usize, col: usize) -> Option<C> {
+        self.arcs(row)
+            .filter(|&(c, _)| c == col)
+            .map(|(_, cost)| cost)
+            .min()
+    }
 }
 
 impl<C: Cost> Network<C> for CapacitatedProblem<C> {
@@ -288,17 +296,7 @@ pub fn solve<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: impl Fn(usize, u32) -> C,
 ) -> Result<Solution<C>> {
-    solve_with_progress(problem, slot_cost, &|_, _| {}).map(|(solution, _)| solution)
-}
-
-/// [`solve`], calling `progress(rows added, rows)` every few hundred rows; also
-/// returns the work done (nodes settled), a deterministic measure of its cost.
-pub(crate) fn solve_with_progress<C: Cost, N: Network<C>>(
-    problem: &N,
-    slot_cost: impl Fn(usize, u32) -> C,
-    progress: &dyn Fn(usize, usize),
-) -> Result<(Solution<C>, u64)> {
-    solve_oriented(problem, slot_cost, progress, Orientation::Auto)
+    solve_oriented(problem, slot_cost, &|_, _| {}, Orientation::Auto).map(|(solution, _)| solution)
 }
 
 /// Which side of the network [`solve_oriented`] adds one unit at a time.
@@ -311,9 +309,9 @@ pub(crate) enum Orientation {
     Rows,
 }
 
-/// [`solve_with_progress`] with the orientation chosen by the caller. With
-/// [`Orientation::Auto`], `progress` counts places added when the places' side is
-/// solved.
+/// [`solve`] from the side chosen by the caller, calling `progress(units added, units)`
+/// every few hundred units (rows, or places on the places' side); also returns the work
+/// done (nodes settled), a deterministic measure of its cost.
 pub(crate) fn solve_oriented<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
@@ -336,16 +334,7 @@ fn add_rows<C: Cost, N: Network<C>>(
     progress: &dyn Fn(usize, usize),
 ) -> Result<(Solution<C>, u64)> {
     let rows = problem.rows();
-    let mut ssp = Ssp::new(problem, slot_cost);
-    for r0 in 0..rows {
-        if r0 % PROGRESS_EVERY == 0 {
-            progress(r0, rows);
-        }
-        ssp.insert(r0)?;
-    }
-    progress(rows, rows);
-    let work = ssp.work;
-    Ok((ssp.finish()?, work))
+    Ssp::new(problem, slot_cost).add_all(0..rows, rows, progress)
 }
 
 /// Adds the rows flagged in `late` to `previous`, an optimal solution of the same
@@ -362,27 +351,13 @@ pub(crate) fn insert_rows<C: Cost, N: Network<C>>(
     late: &[bool],
     progress: &dyn Fn(usize, usize),
 ) -> Result<(Solution<C>, u64)> {
-    let rows = problem.rows();
-    let mut ssp = Ssp::new(problem, slot_cost);
-    ssp.pi[..rows].copy_from_slice(&previous.duals.row);
-    ssp.pi[rows..].copy_from_slice(&previous.duals.col);
-    ssp.pi_t = previous.duals.sink;
-    for (r, &col) in previous.row_to_col.iter().enumerate() {
-        if let Some(c) = col {
-            debug_assert!(!late[r], "a late row must start unassigned");
-            ssp.attach(r, c, None);
-        }
-    }
+    debug_assert!(
+        (0..problem.rows()).all(|r| !late[r] || previous.row_to_col[r].is_none()),
+        "a late row must start unassigned"
+    );
     let total = late.iter().filter(|&&l| l).count();
-    for (k, r) in (0..rows).filter(|&r| late[r]).enumerate() {
-        if k % PROGRESS_EVERY == 0 {
-            progress(k, total);
-        }
-        ssp.insert(r)?;
-    }
-    progress(total, total);
-    let work = ssp.work;
-    Ok((ssp.finish()?, work))
+    let order = (0..problem.rows()).filter(|&r| late[r]);
+    Ssp::warm(problem, slot_cost, previous).add_all(order, total, progress)
 }
 
 /// Rows (or added arcs) between two progress calls.
@@ -408,7 +383,7 @@ const PROJECT_AFTER: u64 = 32;
 /// negative the flow is optimal. Only the region within `δ` of each new arc is
 /// touched, so a few added arcs cost far less than solving again — but each search
 /// can cover a whole component, so once `budget` nodes settled in all (compare the
-/// work [`solve_with_progress`] reports) are spent, or projected to be by the mean of
+/// work [`solve_oriented`] reports) are spent, or projected to be by the mean of
 /// the searches so far, it gives up and returns `None`: solving again is then cheaper. The budget counts nodes, not time, so the choice is
 /// deterministic.
 pub(crate) fn resolve<C: Cost, N: Network<C>>(
@@ -420,15 +395,7 @@ pub(crate) fn resolve<C: Cost, N: Network<C>>(
     budget: u64,
 ) -> Result<Option<Solution<C>>> {
     let rows = problem.rows();
-    let mut ssp = Ssp::new(problem, slot_cost);
-    ssp.pi[..rows].copy_from_slice(&previous.duals.row);
-    ssp.pi[rows..].copy_from_slice(&previous.duals.col);
-    ssp.pi_t = previous.duals.sink;
-    for (r, &col) in previous.row_to_col.iter().enumerate() {
-        if let Some(c) = col {
-            ssp.attach(r, c, None);
-        }
-    }
+    let mut ssp = Ssp::warm(problem, slot_cost, previous);
     // Arcs of changed rows start out pending when their reduced cost is negative;
     // the cycle searches only walk accepted arcs, whose reduced costs are all
     // non-negative.
@@ -730,15 +697,47 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
         }
     }
 
+    /// The state of `previous`, a solution of `problem` with feasible duals: its flow and
+    /// its potentials (a warm start).
+    fn warm(problem: &'p N, slot_cost: F, previous: &Solution<C>) -> Self {
+        let mut ssp = Ssp::new(problem, slot_cost);
+        let rows = ssp.rows;
+        ssp.pi[..rows].copy_from_slice(&previous.duals.row);
+        ssp.pi[rows..].copy_from_slice(&previous.duals.col);
+        ssp.pi_t = previous.duals.sink;
+        for (r, &col) in previous.row_to_col.iter().enumerate() {
+            if let Some(c) = col {
+                ssp.attach(r, c, None);
+            }
+        }
+        ssp
+    }
+
+    /// Adds the rows of `order` (`total` of them) one by one, reporting progress, and
+    /// returns the solution with the nodes settled.
+    fn add_all(
+        mut self,
+        order: impl Iterator<Item = usize>,
+        total: usize,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<(Solution<C>, u64)> {
+        for (k, r) in order.enumerate() {
+            if k % PROGRESS_EVERY == 0 {
+                progress(k, total);
+            }
+            self.insert(r)?;
+        }
+        progress(total, total);
+        let work = self.work;
+        Ok((self.finish()?, work))
+    }
+
     /// Puts row `r` in column `c` by the arc of cost `cost`, or by its cheapest arc
     /// there (warm start).
     fn attach(&mut self, r: usize, c: usize, cost: Option<C>) {
         let cost = cost.unwrap_or_else(|| {
             self.problem
-                .arcs(r)
-                .filter(|&(col, _)| col == c)
-                .map(|(_, x)| x)
-                .min()
+                .cheapest(r, c)
                 .expect("a warm start only uses existing arcs")
         });
         self.row_col[r] = c as u32;
@@ -983,11 +982,7 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             };
             cost = add(cost, part)?;
         }
-        for (c, &n) in given.iter().enumerate() {
-            for k in 0..n {
-                cost = add(cost, slot_cost(c, k))?;
-            }
-        }
+        let cost = add(cost, slots_cost(&given, slot_cost)?)?;
         let col_pi = pi.split_off(rows);
         Ok(Solution {
             row_to_col: row_col
@@ -1002,6 +997,18 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             },
         })
     }
+}
+
+/// What the slots cost when column `c` has given `given[c]` rows: the sum of
+/// `slot_cost(c, k)` for `k < given[c]`.
+pub(super) fn slots_cost<C: Cost>(given: &[u32], slot_cost: impl Fn(usize, u32) -> C) -> Result<C> {
+    let mut cost = C::ZERO;
+    for (c, &n) in given.iter().enumerate() {
+        for k in 0..n {
+            cost = add(cost, slot_cost(c, k))?;
+        }
+    }
+    Ok(cost)
 }
 
 /// Removes `row` from its column's list in O(1), keeping `position` in step.
