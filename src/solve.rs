@@ -533,9 +533,14 @@ impl<'a> Network<'a> {
             for i in range.clone() {
                 let m = cands.mentor[i] as usize;
                 let heap = &mut best[m];
-                heap.push(Reverse((self.value(r, cands.score[i]), Reverse(i))));
-                if heap.len() > limit(m) {
+                let entry = Reverse((self.value(r, cands.score[i]), Reverse(i)));
+                // A full heap takes only what beats its least entry (its top): one
+                // comparison for most pairs instead of a push and a pop.
+                if heap.len() < limit(m) {
+                    heap.push(entry);
+                } else if heap.peek().is_some_and(|least| entry < *least) {
                     heap.pop();
+                    heap.push(entry);
                 }
             }
             if range.len() <= k {
@@ -774,5 +779,79 @@ impl<'a> Network<'a> {
             .map(Some)
             .collect();
         Some((mentor_of, Reduced { mentor, recipient }, verified, solution))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::candidates;
+    use crate::interned::Interned;
+    use crate::synth::{self, SynthOptions};
+
+    /// Round 1's pairs, spelled out by sorting: each recipient's best `k` by score
+    /// (ties to the earlier mentor), and each mentor's best `MENTOR_FACTOR × min(room,
+    /// k)` recipients by the objective (ties to the earlier pair).
+    fn initial_by_sorting(network: &Network<'_>, k: usize) -> Vec<bool> {
+        let cands = network.candidates;
+        let mut keep = vec![false; cands.len()];
+        let mut of_mentor: Vec<Vec<(u64, usize)>> = vec![Vec::new(); network.room.len()];
+        for r in 0..cands.rows() {
+            let mut mine: Vec<usize> = cands.range(r).collect();
+            mine.sort_by_key(|&i| (Reverse(cands.score[i]), cands.mentor[i]));
+            for &i in mine.iter().take(k) {
+                keep[i] = true;
+            }
+            for i in cands.range(r) {
+                of_mentor[cands.mentor[i] as usize].push((network.value(r, cands.score[i]), i));
+            }
+        }
+        for (m, list) in of_mentor.iter_mut().enumerate() {
+            list.sort_by_key(|&(v, i)| (Reverse(v), i));
+            let limit = (network.room[m] as usize).min(k) * MENTOR_FACTOR;
+            for &(_, i) in list.iter().take(limit) {
+                keep[i] = true;
+            }
+        }
+        keep
+    }
+
+    #[test]
+    fn first_round_pairs_are_the_best_per_recipient_and_per_mentor() {
+        for seed in 0..12 {
+            for objective in [Objective::Participation, Objective::Quality] {
+                let options = SynthOptions {
+                    recipients: 400,
+                    mentors: 60,
+                    seed,
+                    homogeneous: seed % 3 == 0,
+                };
+                let cohort = synth::generate(&options).expect("a valid synthetic cohort");
+                let index = Interned::new(&cohort);
+                let cands = candidates::generate(&index, 1, &Reporter::default());
+                let room: Vec<u32> = cohort
+                    .mentors()
+                    .iter()
+                    .map(|m| m.capacity - m.current_load)
+                    .collect();
+                let quiet = Reporter::default();
+                for k in [0u32, 1, 3, 8] {
+                    let network = Network::new(
+                        &cands,
+                        &room,
+                        Some(k),
+                        cohort.recipients().iter().map(|r| r.urgency).collect(),
+                        objective,
+                        1,
+                        &quiet,
+                    );
+                    assert_eq!(
+                        network.initial(),
+                        initial_by_sorting(&network, k as usize),
+                        "seed {seed}, {objective:?}, k = {k}"
+                    );
+                }
+            }
+        }
     }
 }
