@@ -101,6 +101,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assign;
+mod basis;
 mod candidates;
 mod cohort;
 mod error;

@@ -17,8 +17,8 @@ use petgraph::graph::UnGraph;
 use proptest::prelude::*;
 
 use peermatch::{
-    Cohort, ContactMode, Criterion, HardRule, MatchReport, Matcher, Mentor, Objective, Policy,
-    Pruning, Reason, Recipient, TrainingLevel, explain, match_cohort,
+    Cohort, ContactMode, Criterion, EligiblePairs, HardRule, MatchReport, Matcher, Mentor,
+    Objective, Policy, Pruning, Reason, Recipient, TrainingLevel, explain, match_cohort,
 };
 
 const TAGS: [&str; 5] = ["carer", "walking", "shift work", "parent", "rural"];
@@ -516,10 +516,12 @@ fn generator_covers_the_interesting_cases() {
 
     let mut runner = TestRunner::deterministic();
     let (mut with_matches, mut full, mut not_worth, mut no_eligible, mut multi) = (0, 0, 0, 0, 0);
-    // The solver's three orientations (see `solve`'s module docs): places scarce with
-    // urgent recipients and participation first (staged), places scarce otherwise (the
-    // places' side), places plentiful (recipients added one by one).
-    let (mut staged, mut places_side, mut plentiful) = (0, 0, 0);
+    // The solver's orientations (see `solve`'s module docs): places scarce with urgent
+    // recipients and participation first (staged; split by tier when the urgent
+    // recipients with an eligible mentor outnumber the places and the most urgent fit),
+    // places scarce otherwise (the places' side), places plentiful (recipients added
+    // one by one).
+    let (mut staged, mut split, mut places_side, mut plentiful) = (0, 0, 0, 0);
     for _ in 0..500 {
         let cohort = cohort().new_tree(&mut runner).unwrap().current();
         let open: u32 = cohort
@@ -530,7 +532,21 @@ fn generator_covers_the_interesting_cases() {
         if (open as usize) < cohort.recipients().len() {
             let urgent = cohort.recipients().iter().any(|r| r.urgency > 0);
             if urgent && cohort.policy().objective == Objective::Participation {
-                staged += 1;
+                let pairs = EligiblePairs::new(&cohort);
+                let mut by_tier = [0u32; 4];
+                for (r, person) in cohort.recipients().iter().enumerate() {
+                    if pairs.of(r).next().is_some() {
+                        by_tier[usize::from(person.urgency.min(3))] += 1;
+                    }
+                }
+                let urgent_placeable: u32 = by_tier[1..].iter().sum();
+                if urgent_placeable >= open
+                    && (1..4).any(|h| by_tier[h..].iter().sum::<u32>() <= open)
+                {
+                    split += 1;
+                } else {
+                    staged += 1;
+                }
             } else {
                 places_side += 1;
             }
@@ -557,6 +573,6 @@ fn generator_covers_the_interesting_cases() {
     assert!(full > 50, "{full}");
     assert!(not_worth > 10, "{not_worth}");
     assert!(no_eligible > 200, "{no_eligible}");
-    eprintln!("staged {staged}, places' side {places_side}, plentiful {plentiful}");
-    assert!(staged > 50 && places_side > 50 && plentiful > 50);
+    eprintln!("staged {staged}, split {split}, places' side {places_side}, plentiful {plentiful}");
+    assert!(staged > 30 && split > 30 && places_side > 50 && plentiful > 50);
 }

@@ -62,6 +62,17 @@ impl<C: Cost> Places<C> {
         problem: &N,
         slot_cost: &impl Fn(usize, u32) -> C,
     ) -> Option<Self> {
+        Self::build(problem, slot_cost, false)
+    }
+
+    /// The places' side of `problem`, however many places there are (`always`), or
+    /// only when there are fewer than rows; `None` when some row must be assigned or
+    /// a transposed cost would not fit `C`.
+    pub(super) fn build<N: Network<C>>(
+        problem: &N,
+        slot_cost: &impl Fn(usize, u32) -> C,
+        always: bool,
+    ) -> Option<Self> {
         let (rows, cols) = (problem.rows(), problem.cols());
         let mut unassigned = Vec::with_capacity(rows);
         for r in 0..rows {
@@ -82,7 +93,7 @@ impl<C: Cost> Places<C> {
             }
         };
         let total: usize = (0..cols).map(places_of).sum();
-        if total >= rows || rows > u32::MAX as usize {
+        if (total >= rows && !always) || rows > u32::MAX as usize {
             return None;
         }
 
@@ -134,6 +145,85 @@ impl<C: Cost> Places<C> {
             arc_cost,
             rows,
         })
+    }
+
+    /// The transposed view of `solution`, an optimal solution of `problem` with each
+    /// column `c` capped at the rows it was given (its first places occupied, the
+    /// others not yet added), and which places it occupies: the places' side can then
+    /// add the others one by one (`insert_rows`). The inverse of [`Places::back`],
+    /// with `R`, `P` the original duals relative to its sink:
+    /// - an assigned row's `R` is first raised until the arc it uses is tight
+    ///   (`R = P(c) − cost`; that only raises reduced costs of arcs out of it, and no
+    ///   residual arc enters an assigned row but the one it uses), so that the rows of
+    ///   one column stand level and may trade places;
+    /// - a row's potential is then `q(r) = −unassigned_cost(r) − R(r)`, an occupied
+    ///   place's `g = −P(c) − slot_cost(c, k)`, the transposed sink 0.
+    ///
+    /// Each reduced cost of the transposed network among the occupied places is then
+    /// one of the original's: place `(c, k)` to row `r` is `cost(r, c) + R(r) − P(c)`,
+    /// staying empty is `−(slot_cost(c, k) + P(c))`, a row's place is its
+    /// unassigned option. So the view is a valid warm start.
+    pub(super) fn turn<N: Network<C>>(
+        &self,
+        problem: &N,
+        slot_cost: &impl Fn(usize, u32) -> C,
+        solution: &Solution<C>,
+    ) -> Result<(Solution<C>, Vec<bool>)> {
+        let (rows, cols) = (problem.rows(), problem.cols());
+        let sink = solution.duals.sink;
+        let mut holders: Vec<Vec<usize>> = vec![Vec::new(); cols];
+        for (r, &c) in solution.row_to_col.iter().enumerate() {
+            if let Some(c) = c {
+                holders[c].push(r);
+            }
+        }
+        let places = self.place_col.len();
+        let mut row_to_col = vec![None; places];
+        let mut place_dual = vec![C::ZERO; places];
+        let mut occupied = vec![false; places];
+        let mut cost = C::ZERO;
+        let mut k_of = vec![0u32; cols];
+        // Assigned rows' `R`, raised to make the arc they use tight.
+        let mut level: Vec<Option<C>> = vec![None; rows];
+        for (place, &c) in self.place_col.iter().enumerate() {
+            let c = c as usize;
+            let k = k_of[c];
+            k_of[c] += 1;
+            let Some(&h) = holders[c].get(k as usize) else {
+                continue;
+            };
+            let used = problem
+                .cheapest(h, c)
+                .expect("a row is only given a column it has an arc to");
+            let p_c = sub(solution.duals.col[c], sink)?;
+            place_dual[place] = sub(sub(C::ZERO, p_c)?, slot_cost(c, k))?;
+            level[h] = Some(sub(p_c, used)?);
+            row_to_col[place] = Some(h);
+            occupied[place] = true;
+            let u = problem.unassigned_cost(h).expect("turned problems only");
+            cost = add(cost, add(sub(used, u)?, slot_cost(c, k))?)?;
+        }
+        // A column has a place for each row it can take (`min(capacity, arcs + 1)`).
+        debug_assert!((0..cols).all(|c| holders[c].len() <= k_of[c] as usize));
+        let mut row_dual = Vec::with_capacity(rows);
+        for (r, raised) in level.into_iter().enumerate() {
+            let u = problem.unassigned_cost(r).expect("turned problems only");
+            let r_r = match raised {
+                Some(raised) => raised,
+                None => sub(solution.duals.row[r], sink)?,
+            };
+            row_dual.push(sub(sub(C::ZERO, u)?, r_r)?);
+        }
+        let turned = Solution {
+            row_to_col,
+            cost,
+            duals: Duals {
+                row: place_dual,
+                col: row_dual,
+                sink: C::ZERO,
+            },
+        };
+        Ok((turned, occupied))
     }
 
     /// The original problem's solution from the transposed one's.

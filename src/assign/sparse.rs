@@ -328,7 +328,7 @@ pub(crate) fn solve_oriented<C: Cost, N: Network<C>>(
 }
 
 /// Successive shortest paths, adding `problem`'s rows in order.
-fn add_rows<C: Cost, N: Network<C>>(
+pub(super) fn add_rows<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
     progress: &dyn Fn(usize, usize),

@@ -1,0 +1,347 @@
+//! Solving in stages: a few valuable rows from the rows' side, the rest from the
+//! places' side.
+//!
+//! Successive shortest paths is exact whatever the order in which units of supply are
+//! added, and a unit can be a row (the rows' side) or a place (the places' side,
+//! [`places`](super::places)). Which side suits depends on which is scarce at the time:
+//! a row searches until it finds a free place, a place until it finds a free row. When
+//! a few rows are worth far more than the rest (the matcher's urgency tiers) and the
+//! rest outnumber the places, neither side suits the whole solve: from the rows' side
+//! the last rows search far for the last free places, and from the places' side every
+//! place searches far for a free row of the best tier. So [`solve_in_stages`] does this:
+//! 1. adds the valuable rows (`first`) from the rows' side, every place open: they
+//!    find free places near by;
+//! 2. closes the places still empty (each column's capacity becomes the rows it was
+//!    given) and lowers every potential by its distance to the sink ([`tighten`]):
+//!    the duals stay feasible, and each column is now priced at its cheapest way of
+//!    giving up a row;
+//! 3. adds the other rows from the rows' side: against those prices a row that cannot
+//!    displace anybody at a profit ends its search at once;
+//! 4. turns flow and duals around to the places' side ([`Places::turn`]), lowers the
+//!    potentials to the sink again (the free rows are the sink's side there), and adds
+//!    the closed places back one by one: free rows are now the plentiful side.
+//!
+//! Each stage starts from the optimal flow and feasible duals the previous one left,
+//! so each is a run of successive-shortest-path steps and the result is exactly
+//! optimal; the unit tests compare it with the one-sided solve and verify its
+//! certificate on random problems.
+
+use super::places::Places;
+use super::sparse::{Network, Solution, add_rows, insert_rows};
+use super::{Cost, add, sub};
+use crate::error::Result;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// A view of a network with some rows' arcs hidden and the capacities replaced.
+struct Restricted<'a, N> {
+    inner: &'a N,
+    /// Rows whose arcs are visible (all when `None`).
+    rows: Option<&'a [bool]>,
+    /// The capacities (the inner network's when `None`).
+    capacity: Option<&'a [u32]>,
+}
+
+impl<C: Cost, N: Network<C>> Network<C> for Restricted<'_, N> {
+    fn rows(&self) -> usize {
+        self.inner.rows()
+    }
+    fn cols(&self) -> usize {
+        self.inner.cols()
+    }
+    fn arcs_len(&self) -> usize {
+        self.inner.arcs_len()
+    }
+    fn capacity(&self, col: usize) -> u32 {
+        self.capacity
+            .map_or_else(|| self.inner.capacity(col), |c| c[col])
+    }
+    fn unassigned_cost(&self, row: usize) -> Option<C> {
+        self.inner.unassigned_cost(row)
+    }
+    #[inline]
+    fn arc_range(&self, row: usize) -> std::ops::Range<usize> {
+        let range = self.inner.arc_range(row);
+        match self.rows {
+            Some(visible) if !visible[row] => range.start..range.start,
+            _ => range,
+        }
+    }
+    #[inline]
+    fn arc_col(&self, arc: usize) -> usize {
+        self.inner.arc_col(arc)
+    }
+    #[inline]
+    fn arc_cost(&self, row: usize, arc: usize) -> C {
+        self.inner.arc_cost(row, arc)
+    }
+}
+
+/// Solves `problem` in the four stages of the module docs, the rows flagged in
+/// `first` first. Returns the solution and the work done (nodes settled), or `None`
+/// when the problem cannot be turned to the places' side (a row must be assigned, or
+/// a transposed cost would overflow): the caller then solves it another way.
+pub(crate) fn solve_in_stages<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    first: &[bool],
+    progress: &dyn Fn(usize, usize),
+) -> Result<Option<(Solution<C>, u64)>> {
+    let Some(places) = Places::build(problem, &slot_cost, true) else {
+        return Ok(None);
+    };
+    let cols = problem.cols();
+    // 1. The first rows, every place open.
+    let only_first = Restricted {
+        inner: problem,
+        rows: Some(first),
+        capacity: None,
+    };
+    let (mut solution, work_first) = add_rows(&only_first, &slot_cost, progress)?;
+    // 2. Close the empty places; price every column.
+    let mut given = vec![0u32; cols];
+    for &c in solution.row_to_col.iter().flatten() {
+        given[c] += 1;
+    }
+    let closed_first = Restricted {
+        inner: problem,
+        rows: Some(first),
+        capacity: Some(&given),
+    };
+    tighten(&closed_first, &slot_cost, &mut solution)?;
+    // 3. The other rows, against those prices.
+    let closed = Restricted {
+        inner: problem,
+        rows: None,
+        capacity: Some(&given),
+    };
+    let late: Vec<bool> = first.iter().map(|&f| !f).collect();
+    let (solution, work_rest) = insert_rows(&closed, &slot_cost, &solution, &late, progress)?;
+    // 4. The closed places back, from their side.
+    let (mut turned, occupied) = places.turn(problem, &slot_cost, &solution)?;
+    let open = Restricted {
+        inner: &places,
+        rows: Some(&occupied),
+        capacity: None,
+    };
+    debug_assert!(
+        super::verify_network(&open, |_, _| C::ZERO, &turned).is_ok(),
+        "the turned view is a valid warm start"
+    );
+    tighten(&open, &|_, _| C::ZERO, &mut turned)?;
+    let closed_places: Vec<bool> = occupied.iter().map(|&o| !o).collect();
+    let (turned, work_places) =
+        insert_rows(&places, |_, _| C::ZERO, &turned, &closed_places, progress)?;
+    let solution = places.back(problem, &slot_cost, &turned)?;
+    Ok(Some((solution, work_first + work_rest + work_places)))
+}
+
+/// Lowers every potential of `solution` (optimal for `problem`, with feasible duals)
+/// by its node's reduced distance to the sink in the residual network, nodes that
+/// cannot reach the sink by the greatest such distance. For a residual arc `a → b`,
+/// `d(a) ≤ reduced(a, b) + d(b)`, so the new reduced cost `reduced(a, b) − d(a) + d(b)`
+/// stays non-negative; and every node that reaches the sink now does so at reduced
+/// distance 0, which prices each column at its cheapest way of giving up a row.
+fn tighten<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: &impl Fn(usize, u32) -> C,
+    solution: &mut Solution<C>,
+) -> Result<()> {
+    let (rows, cols) = (problem.rows(), problem.cols());
+    let duals = &mut solution.duals;
+    let pi_t = duals.sink;
+    let mut given = vec![0u32; cols];
+    let mut used: Vec<Option<C>> = vec![None; rows];
+    for (r, &c) in solution.row_to_col.iter().enumerate() {
+        if let Some(c) = c {
+            given[c] += 1;
+            used[r] = problem.cheapest(r, c);
+        }
+    }
+    // Per column, the arcs into it (row, arc) of rows not assigned there.
+    let mut start = vec![0usize; cols + 1];
+    for r in 0..rows {
+        for i in problem.arc_range(r) {
+            start[problem.arc_col(i) + 1] += 1;
+        }
+    }
+    for c in 0..cols {
+        start[c + 1] += start[c];
+    }
+    let mut fill = start.clone();
+    let mut into = vec![(0u32, 0u32); start[cols]];
+    for r in 0..rows {
+        for i in problem.arc_range(r) {
+            let c = problem.arc_col(i);
+            into[fill[c]] = (r as u32, i as u32);
+            fill[c] += 1;
+        }
+    }
+    // Dijkstra towards the sink, over reversed residual arcs. Nodes: rows, then
+    // columns.
+    let mut dist: Vec<Option<C>> = vec![None; rows + cols];
+    let mut done = vec![false; rows + cols];
+    let mut heap = BinaryHeap::new();
+    let offer = |v: usize, d: C, dist: &mut Vec<Option<C>>, heap: &mut BinaryHeap<_>| {
+        if dist[v].is_none_or(|old| d < old) {
+            dist[v] = Some(d);
+            heap.push(Reverse((d, v)));
+        }
+    };
+    for (r, used) in used.iter().enumerate() {
+        // An assigned row may leave for the sink (stay unassigned).
+        if used.is_some()
+            && let Some(u) = problem.unassigned_cost(r)
+        {
+            offer(r, sub(add(u, duals.row[r])?, pi_t)?, &mut dist, &mut heap);
+        }
+    }
+    for (c, &given) in given.iter().enumerate() {
+        if given < problem.capacity(c) {
+            let slot = slot_cost(c, given);
+            let d = sub(add(slot, duals.col[c])?, pi_t)?;
+            offer(rows + c, d, &mut dist, &mut heap);
+        }
+    }
+    while let Some(Reverse((d, v))) = heap.pop() {
+        if done[v] || dist[v] != Some(d) {
+            continue;
+        }
+        done[v] = true;
+        if v < rows {
+            // Its column reaches it along the reverse of the arc it uses.
+            if let (Some(c), Some(cost)) = (solution.row_to_col[v], used[v]) {
+                let reduced = sub(duals.col[c], add(cost, duals.row[v])?)?;
+                offer(rows + c, add(d, reduced)?, &mut dist, &mut heap);
+            }
+        } else {
+            let c = v - rows;
+            // A row assigned here uses one of its arcs into `c` (the cheapest), which
+            // has no forward residual; any other arc into `c` does.
+            let mut skipped = usize::MAX;
+            for &(r, i) in &into[start[c]..start[c + 1]] {
+                let r = r as usize;
+                let cost = problem.arc_cost(r, i as usize);
+                if solution.row_to_col[r] == Some(c) && skipped != r && used[r] == Some(cost) {
+                    skipped = r;
+                    continue;
+                }
+                let reduced = sub(add(cost, duals.row[r])?, duals.col[c])?;
+                offer(r, add(d, reduced)?, &mut dist, &mut heap);
+            }
+        }
+    }
+    let Some(far) = dist.iter().flatten().copied().max() else {
+        return Ok(());
+    };
+    for (v, d) in dist.iter().enumerate() {
+        let d = d.unwrap_or(far);
+        let pi = if v < rows {
+            &mut duals.row[v]
+        } else {
+            &mut duals.col[v - rows]
+        };
+        *pi = sub(*pi, d)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assign::{CapacitatedProblem, solve, verify, verify_network};
+
+    #[test]
+    fn tightened_duals_stay_feasible() {
+        let mut next = crate::assign::xorshift(0xbb67_ae85_84ca_a73bu64);
+        let mut lowered = 0;
+        for round in 0..3000 {
+            let cols = next(4) as usize + 1;
+            let rows = next(8) as usize;
+            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
+            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            let mut problem = CapacitatedProblem::new(capacity.clone());
+            for _ in 0..rows {
+                let mut arcs: Vec<(usize, i64)> = Vec::new();
+                for c in 0..cols {
+                    if next(3) > 0 {
+                        arcs.push((c, next(41) as i64 - 30));
+                    }
+                }
+                // Now and then a row that must be assigned (so reaches the sink only
+                // through another row), when it can be.
+                let must = next(6) == 0 && arcs.iter().any(|&(c, _)| capacity[c] > 0);
+                let unassigned = (!must).then(|| next(11) as i64 - 5);
+                problem.add_row(unassigned, arcs).unwrap();
+            }
+            let Ok(mut solution) = solve(&problem, slot) else {
+                continue;
+            };
+            // Half the time, close the places left empty.
+            let mut given = vec![0u32; cols];
+            for &c in solution.row_to_col.iter().flatten() {
+                given[c] += 1;
+            }
+            let closed = Restricted {
+                inner: &problem,
+                rows: None,
+                capacity: (round % 2 == 0).then_some(given.as_slice()),
+            };
+            let before = solution.duals.clone();
+            tighten(&closed, &slot, &mut solution).unwrap();
+            assert!(
+                verify_network(&closed, slot, &solution).is_ok(),
+                "round {round}: {problem:?}"
+            );
+            lowered += usize::from(before != solution.duals);
+        }
+        assert!(lowered > 1000, "{lowered}");
+    }
+
+    #[test]
+    fn staged_solves_equal_a_one_sided_solve() {
+        let mut next = crate::assign::xorshift(0x6a09_e667_f3bc_c908u64);
+        let (mut staged, mut moved_late) = (0, 0);
+        for round in 0..3000 {
+            let cols = next(4) as usize + 1;
+            let rows = next(9) as usize;
+            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
+            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            let mut problem = CapacitatedProblem::new(capacity.clone());
+            // First rows are worth more (a tier), as in the matcher, but not always.
+            let first: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
+            for &is_first in &first {
+                let bonus = if is_first && round % 4 != 0 { 100 } else { 0 };
+                let mut arcs: Vec<(usize, i64)> = Vec::new();
+                for c in 0..cols {
+                    // Now and then a second arc to the same column.
+                    let copies = usize::from(next(3) > 0) + usize::from(next(5) == 0);
+                    for _ in 0..copies {
+                        arcs.push((c, next(41) as i64 - 30 - bonus));
+                    }
+                }
+                problem.add_row(Some(next(11) as i64 - 5), arcs).unwrap();
+            }
+            let quiet = &|_: usize, _: usize| {};
+            let (solution, _) = solve_in_stages(&problem, slot, &first, quiet)
+                .unwrap()
+                .expect("every row may stay unassigned");
+            let cold = solve(&problem, slot).unwrap();
+            assert_eq!(solution.cost, cold.cost, "round {round}: {problem:?}");
+            assert_eq!(
+                verify(&problem, slot, &solution),
+                Ok(cold.cost),
+                "round {round}"
+            );
+            staged += 1;
+            moved_late += (0..rows)
+                .filter(|&r| !first[r] && solution.row_to_col[r].is_some())
+                .count();
+        }
+        assert_eq!(staged, 3000);
+        assert!(moved_late > 500, "{moved_late}");
+    }
+}
