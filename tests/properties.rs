@@ -518,7 +518,8 @@ fn generator_covers_the_interesting_cases() {
     let (mut with_matches, mut full, mut not_worth, mut no_eligible, mut multi) = (0, 0, 0, 0, 0);
     // The solver's orientations (see `solve`'s module docs): places scarce with urgent
     // recipients and participation first (staged; split by tier when the urgent
-    // recipients with an eligible mentor outnumber the places and the most urgent fit),
+    // recipients with an eligible mentor outnumber the places, or those of urgency 0
+    // barely do, and the most urgent fit),
     // places scarce otherwise (the places' side), places plentiful (recipients added
     // one by one).
     let (mut staged, mut split, mut places_side, mut plentiful) = (0, 0, 0, 0);
@@ -539,10 +540,11 @@ fn generator_covers_the_interesting_cases() {
                         by_tier[usize::from(person.urgency.min(3))] += 1;
                     }
                 }
-                let urgent_placeable: u32 = by_tier[1..].iter().sum();
-                if urgent_placeable >= open
-                    && (1..4).any(|h| by_tier[h..].iter().sum::<u32>() <= open)
-                {
+                let (calm, urgent): (u32, u32) = (by_tier[0], by_tier[1..].iter().sum());
+                let crowded = urgent >= open;
+                let balanced = urgent > 0 && calm >= open && calm * 10 <= open * 11;
+                let fits = (1..4).any(|h| by_tier[h..].iter().sum::<u32>() <= open);
+                if (crowded || balanced) && fits {
                     split += 1;
                 } else {
                     staged += 1;
