@@ -145,6 +145,10 @@ const NETWORK_CHUNK: usize = 1024;
 const BALANCED_NUM: u64 = 11;
 const BALANCED_DEN: u64 = 10;
 
+/// Recipients who gained pairs in a round, above which a split solve re-adds them
+/// by its last stages instead of repairing pair by pair (see [`Network::reinsert`]).
+const REINSERT_MIN: u64 = 512;
+
 /// The counting searches that find who can be matched at all ([`basis`]) may scan
 /// this many times round 1's pairs before they are given up.
 const BASIS_BUDGET: u64 = 64;
@@ -561,6 +565,23 @@ impl<'a> Network<'a> {
         (1..=3u8).find(|&h| by_tier[usize::from(h)..].iter().sum::<u64>() <= places)
     }
 
+    /// Whether a warm round re-adds the recipients who gained pairs (`changed`, per
+    /// solver row) by the split solve's last stages (`assign::reinsert_rows`) rather
+    /// than repairing pair by pair (`assign::resolve`): with the tiers split, when more
+    /// than [`REINSERT_MIN`] recipients changed but at most a quarter as many as there
+    /// are places. Repairing pair by pair cost more than a fresh solve there (the
+    /// cycle searches run through the same crowded region), while re-adding a few
+    /// thousand recipients costs a fraction of one; with more of them a fresh solve is
+    /// cheaper again, and with a few hundred the repair converges in fewer rounds.
+    fn reinsert(&self, changed: &[bool]) -> bool {
+        if self.split.is_none() {
+            return false;
+        }
+        let places: u64 = self.room.iter().map(|&n| u64::from(n)).sum();
+        let count = changed.iter().filter(|&&c| c).count() as u64;
+        count > REINSERT_MIN && count * 4 <= places
+    }
+
     /// Leaves out of `keep` (round 1's pairs) every pair of the recipients that no
     /// optimal plan of those pairs can match ([`basis`]): at 100 000 × 10 000 nearly
     /// all of the 70 000 recipients of urgency 0, since the urgent ones fill every
@@ -844,6 +865,13 @@ impl<'a> Network<'a> {
             self.progress.report(Stage::Solve, done, total, round);
         };
         let warm = match warm {
+            // Split tiers and many recipients who gained pairs: they are taken out with
+            // their places closed and added back like a split solve's last stages.
+            Some((previous, changed)) if self.reinsert(changed) => {
+                assign::reinsert_rows(&problem, slot, previous, changed, &tick)
+                    .ok()?
+                    .map(|(solution, _)| solution)
+            }
             Some((previous, changed)) => {
                 assign::resolve(&problem, slot, previous, changed, &tick, self.work.get()).ok()?
             }

@@ -65,7 +65,7 @@ pub use dense::{
 };
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
 pub(crate) use sparse::{Network, Orientation, insert_rows, resolve, solve_oriented};
-pub(crate) use stages::solve_in_stages;
+pub(crate) use stages::{reinsert_rows, solve_in_stages};
 
 /// The overflow error, built only when an operation actually overflows (building it
 /// eagerly on every checked step showed up as 14 % of the solve in a profile).

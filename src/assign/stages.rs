@@ -91,37 +91,77 @@ pub(crate) fn solve_in_stages<C: Cost, N: Network<C>>(
     let Some(places) = Places::build(problem, &slot_cost, true) else {
         return Ok(None);
     };
-    let cols = problem.cols();
     // 1. The first rows, every place open.
     let only_first = Restricted {
         inner: problem,
         rows: Some(first),
         capacity: None,
     };
-    let (mut solution, work_first) = add_rows(&only_first, &slot_cost, progress)?;
+    let (solution, work_first) = add_rows(&only_first, &slot_cost, progress)?;
+    let late: Vec<bool> = first.iter().map(|&f| !f).collect();
+    let (solution, work_rest) = finish(problem, &places, &slot_cost, solution, &late, progress)?;
+    Ok(Some((solution, work_first + work_rest)))
+}
+
+/// Re-solves `problem` from `previous`, an optimal solution of the same problem before
+/// the rows flagged in `changed` gained arcs (with any feasible duals), by stages 2–4
+/// of the module docs: the changed rows are taken out of the flow and the places they
+/// held closed, which leaves an optimal flow of the problem without them (a closed
+/// place has no residual arc), and they are added back like the other rows of a split
+/// solve. `None` when the problem cannot be turned to the places' side.
+pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    previous: &Solution<C>,
+    changed: &[bool],
+    progress: &dyn Fn(usize, usize),
+) -> Result<Option<(Solution<C>, u64)>> {
+    let Some(places) = Places::build(problem, &slot_cost, true) else {
+        return Ok(None);
+    };
+    let mut start = previous.clone();
+    for (col, &out) in start.row_to_col.iter_mut().zip(changed) {
+        if out {
+            *col = None;
+        }
+    }
+    finish(problem, &places, &slot_cost, start, changed, progress).map(Some)
+}
+
+/// Stages 2–4 from `solution`, optimal with feasible duals for `problem` with the
+/// `late` rows' arcs hidden and each column capped at the rows it holds: prices the
+/// columns, adds the late rows, and adds the closed places back from their side.
+fn finish<C: Cost, N: Network<C>>(
+    problem: &N,
+    places: &Places<C>,
+    slot_cost: &impl Fn(usize, u32) -> C,
+    mut solution: Solution<C>,
+    late: &[bool],
+    progress: &dyn Fn(usize, usize),
+) -> Result<(Solution<C>, u64)> {
     // 2. Close the empty places; price every column.
-    let mut given = vec![0u32; cols];
+    let mut given = vec![0u32; problem.cols()];
     for &c in solution.row_to_col.iter().flatten() {
         given[c] += 1;
     }
-    let closed_first = Restricted {
+    let early: Vec<bool> = late.iter().map(|&l| !l).collect();
+    let closed_early = Restricted {
         inner: problem,
-        rows: Some(first),
+        rows: Some(&early),
         capacity: Some(&given),
     };
-    tighten(&closed_first, &slot_cost, &mut solution)?;
-    // 3. The other rows, against those prices.
+    tighten(&closed_early, slot_cost, &mut solution)?;
+    // 3. The late rows, against those prices.
     let closed = Restricted {
         inner: problem,
         rows: None,
         capacity: Some(&given),
     };
-    let late: Vec<bool> = first.iter().map(|&f| !f).collect();
-    let (solution, work_rest) = insert_rows(&closed, &slot_cost, &solution, &late, progress)?;
+    let (solution, work_rows) = insert_rows(&closed, slot_cost, &solution, late, progress)?;
     // 4. The closed places back, from their side.
-    let (mut turned, occupied) = places.turn(problem, &slot_cost, &solution)?;
+    let (mut turned, occupied) = places.turn(problem, slot_cost, &solution)?;
     let open = Restricted {
-        inner: &places,
+        inner: places,
         rows: Some(&occupied),
         capacity: None,
     };
@@ -132,9 +172,9 @@ pub(crate) fn solve_in_stages<C: Cost, N: Network<C>>(
     tighten(&open, &|_, _| C::ZERO, &mut turned)?;
     let closed_places: Vec<bool> = occupied.iter().map(|&o| !o).collect();
     let (turned, work_places) =
-        insert_rows(&places, |_, _| C::ZERO, &turned, &closed_places, progress)?;
-    let solution = places.back(problem, &slot_cost, &turned)?;
-    Ok(Some((solution, work_first + work_rest + work_places)))
+        insert_rows(places, |_, _| C::ZERO, &turned, &closed_places, progress)?;
+    let solution = places.back(problem, slot_cost, &turned)?;
+    Ok((solution, work_rows + work_places))
 }
 
 /// Lowers every potential of `solution` (optimal for `problem`, with feasible duals)
@@ -298,6 +338,49 @@ mod tests {
             lowered += usize::from(before != solution.duals);
         }
         assert!(lowered > 1000, "{lowered}");
+    }
+
+    #[test]
+    fn rows_reinserted_after_gaining_arcs_equal_a_cold_solve() {
+        let mut next = crate::assign::xorshift(0xa54f_f53a_5f1d_36f1u64);
+        let mut moved = 0;
+        for round in 0..3000 {
+            let cols = next(4) as usize + 1;
+            let rows = next(9) as usize;
+            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
+            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            let changed: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
+            let mut before = CapacitatedProblem::new(capacity.clone());
+            let mut after = CapacitatedProblem::new(capacity.clone());
+            for &gains in &changed {
+                let mut arcs: Vec<(usize, i64)> = Vec::new();
+                for c in 0..cols {
+                    if next(3) > 0 {
+                        arcs.push((c, next(41) as i64 - 30 - if next(4) == 0 { 60 } else { 0 }));
+                    }
+                }
+                // A changed row saw only some of its arcs before.
+                let kept: Vec<(usize, i64)> = if gains {
+                    arcs.iter().copied().filter(|_| next(2) == 0).collect()
+                } else {
+                    arcs.clone()
+                };
+                let unassigned = Some(next(11) as i64 - 5);
+                before.add_row(unassigned, kept).unwrap();
+                after.add_row(unassigned, arcs).unwrap();
+            }
+            let previous = solve(&before, slot).unwrap();
+            let quiet = &|_: usize, _: usize| {};
+            let (warm, _) = reinsert_rows(&after, slot, &previous, &changed, quiet)
+                .unwrap()
+                .expect("every row may stay unassigned");
+            let cold = solve(&after, slot).unwrap();
+            assert_eq!(warm.cost, cold.cost, "round {round}: {after:?}");
+            assert_eq!(verify(&after, slot, &warm), Ok(cold.cost), "round {round}");
+            moved += usize::from(warm.row_to_col != previous.row_to_col);
+        }
+        assert!(moved > 500, "{moved}");
     }
 
     #[test]
