@@ -4,9 +4,13 @@
 //! - `pipeline/synthetic`: R recipients × M mentors at 1:5 (2 000 × 400, 10 000 × 2 000);
 //! - `pipeline/homogeneous`: one condition and one language for everybody (nothing for
 //!   candidate generation to block on), 2 000 × 500.
+//! - `pipeline/crowded`: 30 000 × 2 500, more urgent recipients than places, so the
+//!   solver splits the urgency tiers and leaves out whom no optimum can match (see
+//!   `solve`'s "Orientation"): the national cohort's path at a size a default run can
+//!   afford.
 //!
 //! - `pipeline/national`, only when `PEERMATCH_BENCH_NATIONAL` is set (each sample takes
-//!   tens of seconds, so a run takes about ten minutes): 100 000 × 10 000, and
+//!   several seconds, so a run takes about four minutes): 100 000 × 10 000, and
 //!   20 000 × 5 000 with one condition and one language. The demo times the same
 //!   cohorts stage by stage (`cargo run --release --example match -- --synthetic
 //!   100000x10000`).
@@ -55,6 +59,24 @@ fn homogeneous(c: &mut Criterion) {
     group.finish();
 }
 
+fn crowded(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pipeline/crowded");
+    group.sample_size(10);
+    let cohort = synth::generate(&SynthOptions {
+        recipients: 30_000,
+        mentors: 2_500,
+        seed: 1,
+        homogeneous: false,
+    })
+    .expect("valid sizes");
+    group.bench_with_input(
+        BenchmarkId::from_parameter("30000x2500"),
+        &cohort,
+        |b, cohort| b.iter(|| match_cohort(black_box(cohort))),
+    );
+    group.finish();
+}
+
 fn national(c: &mut Criterion) {
     if std::env::var_os("PEERMATCH_BENCH_NATIONAL").is_none() {
         return;
@@ -82,5 +104,5 @@ fn national(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, synthetic, homogeneous, national);
+criterion_group!(benches, synthetic, homogeneous, crowded, national);
 criterion_main!(benches);
