@@ -23,6 +23,11 @@
 //!    many closed places, the potentials are lowered again after every batch of them
 //!    ([`Retighten`]), since each search uses up the zero-cost paths it follows.
 //!
+//! [`reinsert_rows`] reuses stages 2–4 to re-solve after some rows gained arcs (the
+//! matcher's certified pruning adds pairs back): those rows are taken out of the flow
+//! with their places closed, which leaves an optimal flow, and are added back as the
+//! "other rows" of stage 3.
+//!
 //! Each stage starts from the optimal flow and feasible duals the previous one left,
 //! so each is a run of successive-shortest-path steps and the result is exactly
 //! optimal; the unit tests compare it with the one-sided solve and verify its
