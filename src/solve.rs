@@ -582,6 +582,11 @@ impl<'a> Network<'a> {
         }
         let places: u64 = self.room.iter().map(|&n| u64::from(n)).sum();
         let count = changed.iter().filter(|&&c| c).count() as u64;
+        #[cfg(test)]
+        if tests::REINSERT_ALWAYS.with(Cell::get) {
+            tests::REINSERTED.with(|n| n.set(n.get() + 1));
+            return true;
+        }
         count > REINSERT_MIN && count * 4 <= places
     }
 
@@ -951,6 +956,66 @@ mod tests {
             }
         }
         keep
+    }
+
+    thread_local! {
+        /// Makes every warm round of a split solve re-add its changed recipients, so
+        /// that cohorts small enough for a unit test reach that path.
+        pub(super) static REINSERT_ALWAYS: Cell<bool> = const { Cell::new(false) };
+        /// Warm rounds that re-added.
+        pub(super) static REINSERTED: Cell<u32> = const { Cell::new(0) };
+    }
+
+    #[test]
+    fn rounds_that_re_add_keep_the_unpruned_optimum() {
+        use crate::{Matcher, Pruning};
+        REINSERT_ALWAYS.with(|a| a.set(true));
+        let mut split = 0;
+        for seed in 1..=8 {
+            // More urgent recipients than places: the tiers are split.
+            let options = SynthOptions {
+                recipients: 1_500,
+                mentors: 100,
+                seed,
+                homogeneous: seed % 2 == 0,
+            };
+            let cohort = synth::generate(&options).expect("a valid synthetic cohort");
+            let objective = cohort.policy().objective;
+            let full = Matcher::new().pruning(Pruning::Off).run(&cohort);
+            for k in [1, 2, 4] {
+                let pruned = Matcher::new().pruning(Pruning::TopK(k)).run(&cohort);
+                assert_eq!(
+                    pruned.objective_value().key(objective),
+                    full.objective_value().key(objective),
+                    "seed {seed}, k {k}"
+                );
+                assert!(pruned.solve.certified);
+            }
+            let index = Interned::new(&cohort);
+            let cands = candidates::generate(&index, 1, &Reporter::default());
+            let room: Vec<u32> = cohort
+                .mentors()
+                .iter()
+                .map(|m| m.capacity - m.current_load)
+                .collect();
+            let quiet = Reporter::default();
+            let network = Network::new(
+                &cands,
+                &room,
+                Some(1),
+                cohort.recipients().iter().map(|r| r.urgency).collect(),
+                objective,
+                1,
+                &quiet,
+            );
+            split += usize::from(network.split.is_some());
+        }
+        REINSERT_ALWAYS.with(|a| a.set(false));
+        let reinserted = REINSERTED.with(Cell::get);
+        assert!(
+            split >= 6 && reinserted >= 10,
+            "split {split}, re-added rounds {reinserted}"
+        );
     }
 
     #[test]
