@@ -373,6 +373,8 @@ struct Network<'a> {
     /// When the tiers are split ([`Network::split_tier`]): the lowest urgency added
     /// first (see the module docs, "Orientation").
     split: Option<u8>,
+    /// Open places in all (the sum of `room`).
+    places: u64,
 }
 
 /// The considered pairs as the solver's network: rows are recipients in insertion
@@ -523,6 +525,7 @@ impl<'a> Network<'a> {
             progress,
             work: Cell::new(0),
             split: None,
+            places: room.iter().map(|&n| u64::from(n)).sum(),
         };
         network.split = network.split_tier();
         // Recipients are added most valuable first: by their best pair's place in the
@@ -551,7 +554,7 @@ impl<'a> Network<'a> {
         if self.objective != Objective::Participation {
             return None;
         }
-        let places: u64 = self.room.iter().map(|&n| u64::from(n)).sum();
+        let places = self.places;
         let mut by_tier = [0u64; 4];
         for r in (0..self.candidates.rows()).filter(|&r| self.candidates.count(r) > 0) {
             by_tier[usize::from(self.urgency[r].min(3))] += 1;
@@ -580,7 +583,7 @@ impl<'a> Network<'a> {
         if self.split.is_none() {
             return false;
         }
-        let places: u64 = self.room.iter().map(|&n| u64::from(n)).sum();
+        let places = self.places;
         let count = changed.iter().filter(|&&c| c).count() as u64;
         #[cfg(test)]
         if tests::REINSERT_ALWAYS.with(Cell::get) {
@@ -820,7 +823,7 @@ impl<'a> Network<'a> {
         tick: &dyn Fn(usize, usize),
     ) -> Option<(Solution<C>, u64)> {
         let rows = self.order.len();
-        let places: u64 = self.room.iter().map(|&n| u64::from(n)).sum();
+        let places = self.places;
         if places >= rows as u64 {
             return assign::solve_oriented(problem, slot, tick, assign::Orientation::Rows).ok();
         }
@@ -958,6 +961,18 @@ mod tests {
         keep
     }
 
+    /// A cohort's eligible pairs and each mentor's open places, as [`solve`] sees them.
+    fn candidates_and_room(cohort: &Cohort) -> (Candidates, Vec<u32>) {
+        let index = Interned::new(cohort);
+        let cands = candidates::generate(&index, 1, &Reporter::default());
+        let room = cohort
+            .mentors()
+            .iter()
+            .map(|m| m.capacity - m.current_load)
+            .collect();
+        (cands, room)
+    }
+
     thread_local! {
         /// Makes every warm round of a split solve re-add its changed recipients, so
         /// that cohorts small enough for a unit test reach that path.
@@ -991,13 +1006,7 @@ mod tests {
                 );
                 assert!(pruned.solve.certified);
             }
-            let index = Interned::new(&cohort);
-            let cands = candidates::generate(&index, 1, &Reporter::default());
-            let room: Vec<u32> = cohort
-                .mentors()
-                .iter()
-                .map(|m| m.capacity - m.current_load)
-                .collect();
+            let (cands, room) = candidates_and_room(&cohort);
             let quiet = Reporter::default();
             let network = Network::new(
                 &cands,
@@ -1029,13 +1038,7 @@ mod tests {
                     homogeneous: seed % 3 == 0,
                 };
                 let cohort = synth::generate(&options).expect("a valid synthetic cohort");
-                let index = Interned::new(&cohort);
-                let cands = candidates::generate(&index, 1, &Reporter::default());
-                let room: Vec<u32> = cohort
-                    .mentors()
-                    .iter()
-                    .map(|m| m.capacity - m.current_load)
-                    .collect();
+                let (cands, room) = candidates_and_room(&cohort);
                 let quiet = Reporter::default();
                 for k in [0u32, 1, 3, 8] {
                     let mut network = Network::new(

@@ -97,6 +97,19 @@ pub(crate) fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
     }
 }
 
+/// Random arcs for the unit tests: each of `cols` columns with probability 2/3, at a
+/// cost in [−30, 10], drawn from `next` (see [`xorshift`]).
+#[cfg(test)]
+pub(crate) fn random_arcs(next: &mut impl FnMut(u64) -> u64, cols: usize) -> Vec<(usize, i64)> {
+    let mut arcs = Vec::new();
+    for c in 0..cols {
+        if next(3) > 0 {
+            arcs.push((c, next(41) as i64 - 30));
+        }
+    }
+    arcs
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for i64 {}

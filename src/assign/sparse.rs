@@ -1207,14 +1207,9 @@ mod tests {
             let steps: Vec<i64> = (0..cols).map(|_| next(4) as i64).collect();
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             // Each row's full arc list; the first problem sees only some of it.
-            let mut full: Vec<Vec<(usize, i64)>> = vec![Vec::new(); rows];
-            for arcs in &mut full {
-                for c in 0..cols {
-                    if next(3) > 0 {
-                        arcs.push((c, next(41) as i64 - 30));
-                    }
-                }
-            }
+            let full: Vec<Vec<(usize, i64)>> = (0..rows)
+                .map(|_| crate::assign::random_arcs(&mut next, cols))
+                .collect();
             // Now and then a row that must be assigned.
             let unassigned: Vec<Option<i64>> = (0..rows)
                 .map(|_| (next(8) > 0).then(|| next(7) as i64 - 3))
@@ -1320,12 +1315,7 @@ mod tests {
             let mut early = CapacitatedProblem::new(capacity.clone());
             let mut full = CapacitatedProblem::new(capacity.clone());
             for &is_late in &late {
-                let mut arcs: Vec<(usize, i64)> = Vec::new();
-                for c in 0..cols {
-                    if next(3) > 0 {
-                        arcs.push((c, next(41) as i64 - 30));
-                    }
-                }
+                let arcs = crate::assign::random_arcs(&mut next, cols);
                 let unassigned = Some(next(11) as i64 - 5);
                 early
                     .add_row(unassigned, if is_late { Vec::new() } else { arcs.clone() })
@@ -1362,12 +1352,7 @@ mod tests {
             let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
             let mut p = CapacitatedProblem::new(capacity);
             for _ in 0..rows {
-                let mut arcs: Vec<(usize, i64)> = Vec::new();
-                for c in 0..cols {
-                    if next(3) > 0 {
-                        arcs.push((c, next(41) as i64 - 30));
-                    }
-                }
+                let arcs = crate::assign::random_arcs(&mut next, cols);
                 p.add_row(Some(next(11) as i64 - 5), arcs).unwrap();
             }
             let steps: Vec<i64> = (0..cols).map(|_| next(4) as i64).collect();

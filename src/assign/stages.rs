@@ -219,7 +219,9 @@ fn finish<C: Cost, N: Network<C>>(
         super::verify_network(&open, |_, _| C::ZERO, &turned).is_ok(),
         "the turned view is a valid warm start"
     );
-    tighten(&open, &|_, _| C::ZERO, &mut turned)?;
+    // The transposed network's reversed adjacency, built once for every lowering.
+    let incoming = Incoming::new(places);
+    tighten_with(&open, &|_, _| C::ZERO, &mut turned, &incoming)?;
     // Add the closed places back in batches, lowering the potentials to the sink again
     // between batches (the searches of one batch use up the zero-cost paths the last
     // lowering made).
@@ -229,7 +231,6 @@ fn finish<C: Cost, N: Network<C>>(
     } else {
         closed.len().max(1)
     };
-    let incoming = Incoming::new(places);
     let mut opened = occupied;
     let mut work_places = 0;
     for (k, chunk) in closed.chunks(batch).enumerate() {
@@ -409,12 +410,7 @@ mod tests {
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let mut problem = CapacitatedProblem::new(capacity.clone());
             for _ in 0..rows {
-                let mut arcs: Vec<(usize, i64)> = Vec::new();
-                for c in 0..cols {
-                    if next(3) > 0 {
-                        arcs.push((c, next(41) as i64 - 30));
-                    }
-                }
+                let arcs = crate::assign::random_arcs(&mut next, cols);
                 // Now and then a row that must be assigned (so reaches the sink only
                 // through another row), when it can be.
                 let must = next(6) == 0 && arcs.iter().any(|&(c, _)| capacity[c] > 0);
