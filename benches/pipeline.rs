@@ -41,40 +41,37 @@ fn synthetic(c: &mut Criterion) {
     group.finish();
 }
 
-fn homogeneous(c: &mut Criterion) {
-    let mut group = c.benchmark_group("pipeline/homogeneous");
+/// A group timing one seeded synthetic cohort end to end.
+fn one_cohort(
+    c: &mut Criterion,
+    group: &str,
+    recipients: usize,
+    mentors: usize,
+    homogeneous: bool,
+) {
+    let mut group = c.benchmark_group(group);
     group.sample_size(10);
     let cohort = synth::generate(&SynthOptions {
-        recipients: 2_000,
-        mentors: 500,
+        recipients,
+        mentors,
         seed: 1,
-        homogeneous: true,
+        homogeneous,
     })
     .expect("valid sizes");
     group.bench_with_input(
-        BenchmarkId::from_parameter("2000x500"),
+        BenchmarkId::from_parameter(format!("{recipients}x{mentors}")),
         &cohort,
         |b, cohort| b.iter(|| match_cohort(black_box(cohort))),
     );
     group.finish();
 }
 
+fn homogeneous(c: &mut Criterion) {
+    one_cohort(c, "pipeline/homogeneous", 2_000, 500, true);
+}
+
 fn crowded(c: &mut Criterion) {
-    let mut group = c.benchmark_group("pipeline/crowded");
-    group.sample_size(10);
-    let cohort = synth::generate(&SynthOptions {
-        recipients: 30_000,
-        mentors: 2_500,
-        seed: 1,
-        homogeneous: false,
-    })
-    .expect("valid sizes");
-    group.bench_with_input(
-        BenchmarkId::from_parameter("30000x2500"),
-        &cohort,
-        |b, cohort| b.iter(|| match_cohort(black_box(cohort))),
-    );
-    group.finish();
+    one_cohort(c, "pipeline/crowded", 30_000, 2_500, false);
 }
 
 fn national(c: &mut Criterion) {
