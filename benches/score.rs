@@ -1,11 +1,11 @@
-//! Candidate generation on its own: blocking, the hard rules and the score for every
-//! pair that survives blocking, on seeded synthetic cohorts (`peermatch::synth`).
+//! Candidate generation on its own: the bitset screen, the remaining hard rules and the
+//! score for every pair that survives the screen, on seeded synthetic cohorts (`peermatch::synth`).
 //!
 //! Throughput is in eligible pairs per second (criterion prints it as `elem/s`), on one
 //! thread and on every core, so the speed-up from threads is read off one run:
 //! - `score/synthetic`: 10 000 × 2 000 and 30 000 × 4 000;
 //! - `score/homogeneous`: one condition and one language for everybody, 5 000 × 1 250
-//!   (nothing to block on, so every pair is checked).
+//!   (nothing to block on by language or condition).
 
 use std::hint::black_box;
 

@@ -6,19 +6,23 @@
 //! a second pass counts, for each rule, how many mentors fail it — the "why is this
 //! person unmatched" that a coordinator acts on.
 //!
-//! Mentors are blocked by language and (when required) condition, the rules that
-//! partition a cohort, so pairs that cannot be eligible are never checked; the other
-//! rules and the score are evaluated pair by pair on the remaining ones, on the
-//! interned tag bitsets of [`interned`](crate::interned). Recipients are split into
-//! chunks handed to all cores; chunks are put back in order, so the output is the same
-//! at any thread count.
+//! For each recipient, the rules that compare tag sets — capacity, language, condition,
+//! training, contact, availability, a shared topic, gender, boundaries,
+//! confidentiality — are applied to every mentor at once by a
+//! [`Screen`]: per-tag bitsets of the mentors, united and
+//! intersected 64 mentors to a word. That is blocking by every such rule, not only by
+//! the ones that partition a cohort (language, condition, region), so pairs that
+//! cannot be eligible are never touched one by one. The rules left (journey,
+//! exclusions, self-pairs) and the score are evaluated pair by pair on the mentors the
+//! screen lets through, on the interned tag sets of [`interned`](crate::interned).
+//! Recipients are split into chunks handed to all cores; chunks are put back in order,
+//! so the output is the same at any thread count.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cohort::Cohort;
-use crate::interned::Interned;
-use crate::model::{ContactMode, Mentor};
+use crate::interned::{Interned, Scratch, Screen};
 use crate::par;
 use crate::progress::{Reporter, Stage};
 use crate::rules::HardRule;
@@ -136,118 +140,28 @@ impl EligiblePairs {
     }
 }
 
-/// Mentors with room grouped by a tag: for each tag, the sorted indices of the mentors
-/// having it.
-struct Block<'a> {
-    by_tag: BTreeMap<&'a str, Vec<u32>>,
-}
-
-impl<'a> Block<'a> {
-    fn new(cohort: &'a Cohort, tags_of: impl Fn(&'a Mentor) -> &'a [String]) -> Self {
-        Block::with(cohort, |m| tags_of(m).iter().map(String::as_str).collect())
-    }
-
-    /// Mentors with room grouped by the tags `tags_of` gives each of them.
-    fn with(cohort: &'a Cohort, tags_of: impl Fn(&'a Mentor) -> Vec<&'a str>) -> Self {
-        let mut by_tag: BTreeMap<&'a str, Vec<u32>> = BTreeMap::new();
-        for (m, mentor) in cohort.mentors().iter().enumerate() {
-            // A full mentor fails the capacity rule for everybody.
-            if mentor.current_load >= mentor.capacity {
-                continue;
-            }
-            for tag in tags_of(mentor) {
-                by_tag.entry(tag).or_default().push(m as u32);
-            }
-        }
-        Block { by_tag }
-    }
-
-    /// How many mentors the lists of `tags` hold together (with repeats).
-    fn size(&self, tags: &[String]) -> usize {
-        tags.iter()
-            .filter_map(|t| self.by_tag.get(t.as_str()))
-            .map(Vec::len)
-            .sum()
-    }
-
-    /// The sorted, deduplicated mentors having any of `tags`.
-    fn any_of(&self, tags: &[String], out: &mut Vec<u32>) {
-        out.clear();
-        let mut lists = tags.iter().filter_map(|t| self.by_tag.get(t.as_str()));
-        match (lists.next(), lists.next()) {
-            (None, _) => {}
-            (Some(only), None) => out.extend_from_slice(only),
-            (Some(a), Some(b)) => {
-                out.extend_from_slice(a);
-                out.extend_from_slice(b);
-                for list in lists {
-                    out.extend_from_slice(list);
-                }
-                out.sort_unstable();
-                out.dedup();
-            }
-        }
-    }
-}
-
 /// Recipients per unit of work handed to a thread.
 const CHUNK: usize = 256;
 
 /// Every eligible pair of the cohort, found on `threads` threads (0 = one per core).
 /// The result does not depend on the number of threads.
 ///
-/// Mentors are blocked by the rules that partition a cohort: a recipient is only
-/// checked against the shortest of the lists of mentors sharing a language with them,
-/// sharing a condition (when the policy requires one), or — for a recipient who meets
-/// only in person — meeting in person in their region; every rule (the partitioning
-/// ones included) is then evaluated on interned bitsets. Every mentor outside the block
-/// fails a rule, so blocking removes no eligible pair.
+/// Each recipient's mentors are screened on bitsets first (see the module docs); the
+/// screen and the pair check together decide exactly what the per-pair rules decide,
+/// so screening removes no eligible pair.
 pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter) -> Candidates {
     let cohort = index.cohort();
-    let by_language = Block::new(cohort, |m| m.languages.as_slice());
-    let by_condition = cohort
-        .policy()
-        .require_shared_condition
-        .then(|| Block::new(cohort, |m| m.conditions.as_slice()));
-    // Mentors who meet in person, by region: the only ones a recipient who meets
-    // only in person can be matched with (the contact rule).
-    let in_person =
-        |modes: &[ContactMode]| modes.is_empty() || modes.contains(&ContactMode::InPerson);
-    let by_region = Block::with(cohort, |m| match &m.region {
-        Some(region) if in_person(&m.modes) => vec![region.as_str()],
-        _ => Vec::new(),
-    });
+    let screen = Screen::new(index);
     let rows = cohort.recipients().len();
     let done = AtomicUsize::new(0);
     let parts = par::map_chunks(rows, CHUNK, threads, |range| {
         let mut part = Part::default();
-        let mut block = Vec::new();
+        let mut scratch = Scratch::default();
         let chunk_len = range.len();
         for r in range {
-            let recipient = &cohort.recipients()[r];
-            // The shortest of the lists a partitioning rule allows.
-            let mut best = (
-                by_language.size(&recipient.languages),
-                &by_language,
-                &recipient.languages[..],
-            );
-            if let Some(by_condition) = &by_condition {
-                let size = by_condition.size(&recipient.conditions);
-                if size < best.0 {
-                    best = (size, by_condition, &recipient.conditions[..]);
-                }
-            }
-            if recipient.modes == [ContactMode::InPerson] {
-                let region = recipient.region.as_slice();
-                let size = by_region.size(region);
-                if size < best.0 {
-                    best = (size, &by_region, region);
-                }
-            }
-            best.1.any_of(best.2, &mut block);
-            for &m in &block {
-                let m = m as usize;
-                if !index.check_static(m, r, true).is_empty() {
+            screen.apply(index, r, &mut scratch);
+            for m in scratch.mentors() {
+                if !index.check_except(m, r, true, screen.covered()).is_empty() {
                     continue;
                 }
                 let score = index.score_micro(m, r);

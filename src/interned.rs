@@ -23,6 +23,10 @@ use crate::model::ContactMode;
 use crate::rules::{HardRule, RuleSet};
 use crate::scoring;
 
+mod screen;
+
+pub(crate) use screen::{Scratch, Screen};
+
 /// Largest vocabulary a family stores as bitsets (8 words per person).
 pub(crate) const MAX_BITSET_TAGS: usize = 512;
 
@@ -130,6 +134,26 @@ impl TagSets {
                 merge_count(&ids[start[i]..start[i + 1]], &i2[s2[j]..s2[j + 1]], true) > 0
             }
             _ => unreachable!("one dictionary gives one representation"),
+        }
+    }
+
+    /// Calls `f` with each tag id of person `i`, in increasing order.
+    fn for_each_id(&self, i: usize, mut f: impl FnMut(usize)) {
+        match self {
+            TagSets::Bits { width, words } => {
+                for (w, &word) in words[i * width..(i + 1) * width].iter().enumerate() {
+                    let mut rest = word;
+                    while rest != 0 {
+                        f(w * 64 + rest.trailing_zeros() as usize);
+                        rest &= rest - 1;
+                    }
+                }
+            }
+            TagSets::Ids { start, ids } => {
+                ids[start[i]..start[i + 1]]
+                    .iter()
+                    .for_each(|&id| f(id as usize));
+            }
         }
     }
 
@@ -431,11 +455,24 @@ impl<'c> Interned<'c> {
     /// [`rules::check_static`](crate::rules::check_static) finds them; with
     /// `first_only`, stops at the first failure (enough to rule a pair out).
     pub(crate) fn check_static(&self, m: usize, r: usize, first_only: bool) -> RuleSet {
+        self.check_except(m, r, first_only, RuleSet::default())
+    }
+
+    /// Like [`Interned::check_static`], leaving out the rules in `skip` (those a
+    /// [`Screen`] already applied).
+    #[inline]
+    pub(crate) fn check_except(
+        &self,
+        m: usize,
+        r: usize,
+        first_only: bool,
+        skip: RuleSet,
+    ) -> RuleSet {
         let (mf, rf) = (&self.mentor[m], &self.recipient[r]);
         let mut failed = RuleSet::default();
         macro_rules! fail_if {
             ($broken:expr, $rule:expr) => {
-                if $broken {
+                if !skip.contains($rule) && $broken {
                     failed.insert($rule);
                     if first_only {
                         return failed;
@@ -564,6 +601,16 @@ mod tests {
         let mut eligible = 0;
         for limit in [MAX_BITSET_TAGS, 0] {
             let index = Interned::with_bitset_limit(cohort, limit);
+            let expected: Vec<Vec<usize>> = (0..cohort.recipients().len())
+                .map(|r| {
+                    (0..cohort.mentors().len())
+                        .filter(|&m| rules::check_static(cohort, m, r).is_empty())
+                        .collect()
+                })
+                .collect();
+            for by_screen in screen::tests::screened(&index) {
+                assert_eq!(by_screen, expected, "screened eligible mentors");
+            }
             for m in 0..cohort.mentors().len() {
                 for r in 0..cohort.recipients().len() {
                     let expected = rules::check_static(cohort, m, r);
@@ -599,6 +646,30 @@ mod tests {
                 .unwrap();
                 assert!(agree(&cohort) > 0);
             }
+        }
+    }
+
+    #[test]
+    fn rules_agree_under_every_policy_switch_the_screen_depends_on() {
+        let base = synth::generate(&SynthOptions {
+            recipients: 150,
+            mentors: 70,
+            seed: 7,
+            homogeneous: false,
+        })
+        .unwrap();
+        for (beyond, condition, months) in
+            [(0, false, 0), (1, true, 6), (2, false, 0), (3, true, 0)]
+        {
+            let policy = crate::Policy {
+                min_shared_beyond_diagnosis: beyond,
+                require_shared_condition: condition,
+                min_months_ahead: months,
+                ..base.policy().clone()
+            };
+            let cohort =
+                Cohort::new(base.mentors().to_vec(), base.recipients().to_vec(), policy).unwrap();
+            assert!(agree(&cohort) > 0, "beyond {beyond} condition {condition}");
         }
     }
 

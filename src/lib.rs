@@ -61,7 +61,7 @@
 //! | rules | `rules` | which pairs may ever be matched ([`HardRule`]) |
 //! | scoring | `scoring` | how good an eligible pair is ([`Criterion`], [`Breakdown`]) |
 //! | interning | `interned` | tags as dense ids, per-person bitsets the rules run on |
-//! | candidates | `candidates` | every eligible pair with its score, blocked, on all cores ([`EligiblePairs`]) |
+//! | candidates | `candidates` | every eligible pair with its score, screened on bitsets, on all cores ([`EligiblePairs`]) |
 //! | solver | [`assign`] | the exact capacitated assignment, with a dual certificate |
 //! | solve | `solve` | the objective's integer encoding, orientation (recipients or places first), certified pruning ([`Pruning`]) |
 //! | matcher | `matcher`, `progress` | [`match_cohort`], [`Matcher`] and its options, [`Progress`] |
