@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cohort::Cohort;
-use crate::interned::{Interned, Scratch, Screen};
+use crate::interned::{Interned, Scratch};
 use crate::par;
 use crate::progress::{Reporter, Stage};
 use crate::rules::HardRule;
@@ -151,7 +151,7 @@ const CHUNK: usize = 256;
 /// so screening removes no eligible pair.
 pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter) -> Candidates {
     let cohort = index.cohort();
-    let screen = Screen::new(index);
+    let screen = index.screen();
     let rows = cohort.recipients().len();
     let done = AtomicUsize::new(0);
     let parts = par::map_chunks(rows, CHUNK, threads, |range| {
@@ -203,18 +203,66 @@ struct Part {
 }
 
 /// For recipient `r`, how many mentors fail each rule (every rule listed, a mentor
-/// counted under each rule it fails).
+/// counted under each rule it fails): the rules the screen covers by counting bits, the
+/// others mentor by mentor. Scores are only computed when the policy has a
+/// `min_score` (no score is below zero).
 pub(crate) fn failed_rule_counts(index: &Interned<'_>, r: usize) -> BTreeMap<HardRule, u32> {
     let cohort = index.cohort();
+    let screen = index.screen();
     let mut counts = [0u32; HardRule::ALL.len()];
+    screen.count_failures(index, r, &mut Scratch::default(), &mut counts);
+    let min_score = cohort.min_score_micro();
     for m in 0..cohort.mentors().len() {
-        let mut failed = index.check_static(m, r, false);
-        if index.score_micro(m, r) < cohort.min_score_micro() {
-            failed.insert(HardRule::MinScore);
+        for rule in index.check_except(m, r, false, screen.covered()).iter() {
+            counts[rule as usize] += 1;
         }
-        for (count, rule) in counts.iter_mut().zip(HardRule::ALL) {
-            *count += u32::from(failed.contains(rule));
+        if min_score > 0 && index.score_micro(m, r) < min_score {
+            counts[HardRule::MinScore as usize] += 1;
         }
     }
-    HardRule::ALL.into_iter().zip(counts).collect()
+    HardRule::ALL
+        .into_iter()
+        .map(|rule| (rule, counts[rule as usize]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules;
+    use crate::synth::{self, SynthOptions};
+    use crate::{Policy, scoring};
+
+    #[test]
+    fn failed_rule_counts_equal_the_string_rules_for_every_recipient() {
+        let base = synth::generate(&SynthOptions {
+            recipients: 120,
+            mentors: 90,
+            seed: 3,
+            homogeneous: false,
+        })
+        .unwrap();
+        for (min_score, beyond) in [(0.0, 1), (0.45, 0), (0.6, 2)] {
+            let policy = Policy {
+                min_score,
+                min_shared_beyond_diagnosis: beyond,
+                ..base.policy().clone()
+            };
+            let cohort =
+                Cohort::new(base.mentors().to_vec(), base.recipients().to_vec(), policy).unwrap();
+            let index = Interned::new(&cohort);
+            for r in 0..cohort.recipients().len() {
+                let mut expected: BTreeMap<HardRule, u32> =
+                    HardRule::ALL.into_iter().map(|rule| (rule, 0)).collect();
+                for (m, mentor) in cohort.mentors().iter().enumerate() {
+                    let recipient = &cohort.recipients()[r];
+                    let score = scoring::score_micro(cohort.policy(), mentor, recipient);
+                    for rule in rules::check(&cohort, m, r, score).iter() {
+                        *expected.get_mut(&rule).unwrap() += 1;
+                    }
+                }
+                assert_eq!(failed_rule_counts(&index, r), expected, "recipient {r}");
+            }
+        }
+    }
 }

@@ -285,6 +285,9 @@ pub(crate) struct Interned<'c> {
     require_shared_condition: bool,
     /// Per recipient, the effective weight of each criterion.
     weights: Vec<[f64; 9]>,
+    /// The mentors' per-tag bitsets, built from the rest of the index (always `Some`
+    /// once [`Interned::new`] returns).
+    screen: Option<Screen>,
 }
 
 impl<'c> Interned<'c> {
@@ -361,7 +364,7 @@ impl<'c> Interned<'c> {
             .map(|(i, m)| (m.id.as_str(), i as u32))
             .collect();
 
-        Interned {
+        let mut index = Interned {
             cohort,
             languages: family(&lang, &|i| &mentors[i].languages, &|i| {
                 &recipients[i].languages
@@ -433,7 +436,17 @@ impl<'c> Interned<'c> {
                 .iter()
                 .map(|r| scoring::recipient_weights(cohort.policy(), r))
                 .collect(),
-        }
+            screen: None,
+        };
+        index.screen = Some(Screen::new(&index));
+        index
+    }
+
+    /// The mentors' per-tag bitsets, for screening a recipient's mentors.
+    pub(crate) fn screen(&self) -> &Screen {
+        self.screen
+            .as_ref()
+            .expect("Interned::with_bitset_limit builds the screen")
     }
 
     /// The cohort this index was built from.
@@ -454,6 +467,7 @@ impl<'c> Interned<'c> {
     /// The rules other than `min_score` that the pair fails, as
     /// [`rules::check_static`](crate::rules::check_static) finds them; with
     /// `first_only`, stops at the first failure (enough to rule a pair out).
+    #[cfg(test)]
     pub(crate) fn check_static(&self, m: usize, r: usize, first_only: bool) -> RuleSet {
         self.check_except(m, r, first_only, RuleSet::default())
     }

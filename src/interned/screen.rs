@@ -259,54 +259,119 @@ impl Screen {
         let Scratch { pass, union, tags } = scratch;
         pass.clear();
         pass.extend_from_slice(&self.room);
+        self.each_rule(index, r, union, tags, |rule, passing| {
+            if rule != HardRule::Capacity {
+                pass.iter_mut().zip(passing).for_each(|(p, &q)| *p &= q);
+            }
+        });
+    }
+
+    /// For recipient `r`, how many mentors fail each covered rule (a mentor counted
+    /// under every rule it fails), added to `counts`, indexed by `HardRule as usize`.
+    pub(crate) fn count_failures(
+        &self,
+        index: &Interned<'_>,
+        r: usize,
+        scratch: &mut Scratch,
+        counts: &mut [u32],
+    ) {
+        let mentors = index.mentor.len() as u32;
+        let Scratch { union, tags, .. } = scratch;
+        self.each_rule(index, r, union, tags, |rule, passing| {
+            let passed: u32 = passing.iter().map(|w| w.count_ones()).sum();
+            counts[rule as usize] += mentors - passed;
+        });
+    }
+
+    /// Calls `each(rule, passing)` with the mentors passing each covered rule that
+    /// can fail for recipient `r` (no bit set past the last mentor).
+    fn each_rule(
+        &self,
+        index: &Interned<'_>,
+        r: usize,
+        union: &mut Vec<u64>,
+        tags: &mut Vec<usize>,
+        mut each: impl FnMut(HardRule, &[u64]),
+    ) {
         union.resize(self.words, 0);
         let rf = &index.recipient[r];
+        let last = match index.mentor.len() % 64 {
+            0 => u64::MAX,
+            bits => (1 << bits) - 1,
+        };
+        each(HardRule::Capacity, &self.room);
 
-        // Keeps the mentors having one of the recipient's tags (`keep`), or none.
-        let mut filter = |columns: &Columns, sets: &TagSets, keep: bool, extra: Option<&[u64]>| {
+        // The mentors having one of the recipient's tags (`keep`), or none of them,
+        // with the mentors of `extra` added.
+        let mut family = |rule: HardRule,
+                          columns: &Columns,
+                          sets: &TagSets,
+                          keep: bool,
+                          extra: Option<&[u64]>| {
             tags.clear();
             sets.for_each_id(r, |t| tags.push(t));
             columns.union(tags, union);
             if let Some(extra) = extra {
                 union.iter_mut().zip(extra).for_each(|(x, &y)| *x |= y);
             }
-            for (p, &u) in pass.iter_mut().zip(union.iter()) {
-                *p &= if keep { u } else { !u };
+            if !keep {
+                union.iter_mut().for_each(|x| *x = !*x);
+                if let Some(end) = union.last_mut() {
+                    *end &= last;
+                }
             }
+            each(rule, union);
         };
         if let Some(c) = &self.language {
-            filter(c, &index.languages.recipient, true, None);
-        }
-        if let Some(c) = &self.condition {
-            filter(c, &index.conditions.recipient, true, None);
-        }
-        if let (Some(c), true) = (&self.availability, rf.availability > 0) {
-            filter(
+            family(
+                HardRule::Language,
                 c,
-                &index.availability.recipient,
+                &index.languages.recipient,
                 true,
-                Some(&self.no_availability),
+                None,
             );
         }
+        if let Some(c) = &self.condition {
+            family(
+                HardRule::Condition,
+                c,
+                &index.conditions.recipient,
+                true,
+                None,
+            );
+        }
+        if let (Some(c), true) = (&self.availability, rf.availability > 0) {
+            let recipient = &index.availability.recipient;
+            let extra = Some(&self.no_availability[..]);
+            family(HardRule::Availability, c, recipient, true, extra);
+        }
         if let Some(c) = &self.beyond {
-            filter(c, &index.beyond.recipient, true, None);
+            family(
+                HardRule::BeyondDiagnosis,
+                c,
+                &index.beyond.recipient,
+                true,
+                None,
+            );
         }
         if let (Some(c), true) = (&self.gender, rf.mentor_gender > 0) {
-            filter(c, &index.mentor_gender, true, None);
+            family(HardRule::Gender, c, &index.mentor_gender, true, None);
         }
         if let Some(c) = &self.boundaries {
-            filter(c, &index.needs_vs_boundaries.recipient, false, None);
+            let recipient = &index.needs_vs_boundaries.recipient;
+            family(HardRule::Boundaries, c, recipient, false, None);
         }
         if let Some(c) = &self.groups {
-            filter(c, &index.groups.recipient, false, None);
+            family(
+                HardRule::Confidentiality,
+                c,
+                &index.groups.recipient,
+                false,
+                None,
+            );
         }
-        let and = |pass: &mut Vec<u64>, column: &[u64]| {
-            pass.iter_mut().zip(column).for_each(|(p, &c)| *p &= c);
-        };
-        and(
-            pass,
-            self.training.column(rf.required_training.min(3).into()),
-        );
+        let rank = rf.required_training.min(3).into();
+        each(HardRule::Training, self.training.column(rank));
         if let Some(contact) = &self.contact {
             let mask = usize::from(rf.modes);
             let remote = contact.remote.column(mask);
@@ -314,11 +379,12 @@ impl Screen {
             let region = rf.region as usize;
             if rf.region != UNKNOWN && region < contact.region.tags {
                 let here = contact.region.column(region);
-                for (i, p) in pass.iter_mut().enumerate() {
-                    *p &= remote[i] | (in_person[i] & here[i]);
+                for (i, u) in union.iter_mut().enumerate() {
+                    *u = remote[i] | (in_person[i] & here[i]);
                 }
+                each(HardRule::Contact, union);
             } else {
-                and(pass, remote);
+                each(HardRule::Contact, remote);
             }
         }
     }
