@@ -62,9 +62,11 @@
 //! `cost + π(recipient side) − π(mentor side)` is non-negative, because then the duals are
 //! feasible for the whole network and no improving cycle exists. Each recipient is first
 //! tested with one lower bound — the cost of their best pruned pair plus the most
-//! favourable mentor potential in the cohort (a mentor with no pairs in the pruned
-//! network, or with places to spare, takes the lowest potential its unused places allow)
-//! — and only when that bound is negative are their pruned pairs checked one by one.
+//! favourable potential among the mentors of their pruned pairs (a mentor with no pairs
+//! in the pruned network, or with places to spare, takes the lowest potential its
+//! unused places allow) — and only when that bound is negative are their pruned pairs
+//! checked one by one, each pair's cost derived from the recipient's score-0 cost as
+//! the network's arcs are.
 //! Pairs that fail are added back and the plan is repaired from where it stood, not
 //! solved again: `assign::resolve` cancels the improving cycle through each added pair
 //! (or shifts the potentials so the pair is harmless), touching only the region within
@@ -702,7 +704,7 @@ impl<'a> Network<'a> {
         self,
         pair: impl Fn(usize, u32) -> Option<C> + Sync,
         slot: impl Fn(usize, u32) -> Option<C>,
-        apply: impl Fn(C, u32) -> C,
+        apply: impl Fn(C, u32) -> C + Sync,
     ) -> Option<Outcome> {
         // Every slot cost the solver can ask for is checked up front.
         for (m, &n) in self.room.iter().enumerate() {
@@ -729,7 +731,7 @@ impl<'a> Network<'a> {
                 warm.as_ref().map(|(s, c)| (s, c.as_slice())),
                 rounds,
             )?;
-            let failing = self.failing(&considered, &reduced, &pair);
+            let failing = self.failing(&considered, &reduced, &pair, &apply);
             if failing.is_empty() {
                 let info = SolveInfo {
                     eligible_pairs: self.candidates.len(),
@@ -770,21 +772,24 @@ impl<'a> Network<'a> {
         considered: &[bool],
         reduced: &Reduced<C>,
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
+        apply: &(impl Fn(C, u32) -> C + Sync),
     ) -> Vec<usize> {
         let cands = self.candidates;
-        let Some(favourable) = reduced.mentor.iter().flatten().copied().min() else {
-            return Vec::new();
-        };
         let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.threads, |rows| {
             let mut failing = Vec::new();
             for r in rows {
                 let range = cands.range(r);
-                let best_pruned = range
-                    .clone()
-                    .filter(|&i| !considered[i])
-                    .map(|i| cands.score[i])
-                    .max();
-                let Some(best) = best_pruned else {
+                // The best pruned score and the most favourable mentor among the
+                // pruned pairs' (mentors that can take nobody are harmless).
+                let mut best = None;
+                let mut favourable = None;
+                for i in range.clone().filter(|&i| !considered[i]) {
+                    best = best.max(Some(cands.score[i]));
+                    if let Some(v) = reduced.mentor[cands.mentor[i] as usize] {
+                        favourable = Some(favourable.map_or(v, |f: C| f.min(v)));
+                    }
+                }
+                let (Some(best), Some(favourable)) = (best, favourable) else {
                     continue;
                 };
                 let bound = pair(r, best)
@@ -793,12 +798,18 @@ impl<'a> Network<'a> {
                 if bound.is_some_and(|b| b >= C::ZERO) {
                     continue;
                 }
+                // Each pair's cost from the row's score-0 cost, as the network's arcs
+                // are built ([`PairNetwork`]).
+                let Some(base) = pair(r, 0).filter(|_| pair(r, MICRO as u32).is_some()) else {
+                    failing.extend(range.filter(|&i| !considered[i]));
+                    continue;
+                };
                 for i in range.filter(|&i| !considered[i]) {
                     let Some(mentor) = reduced.mentor[cands.mentor[i] as usize] else {
                         continue;
                     };
-                    let rc = pair(r, cands.score[i])
-                        .and_then(|c| c.checked_add(mentor))
+                    let rc = apply(base, cands.score[i])
+                        .checked_add(mentor)
                         .and_then(|c| c.checked_add(reduced.recipient[r]));
                     if rc.is_none_or(|rc| rc < C::ZERO) {
                         failing.push(i);

@@ -145,7 +145,7 @@ impl Screen {
     /// Like [`Screen::new`], building a family's columns only within `budget` words.
     fn with_budget(index: &Interned<'_>, budget: usize) -> Self {
         let count = index.mentor.len();
-        let words = count.div_ceil(64).max(1);
+        let words = count.div_ceil(64);
         let mut covered = RuleSet::default();
         let bitset = |keep: &dyn Fn(usize) -> bool| {
             let mut bits = vec![0u64; words];
