@@ -16,7 +16,7 @@
 //! [`scoring::score_micro`]) exactly — the same counts feed the same `f64`
 //! arithmetic — and the tests hold it to that on random and synthetic cohorts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::cohort::Cohort;
 use crate::model::ContactMode;
@@ -30,17 +30,19 @@ pub(crate) use screen::{Scratch, Screen};
 /// Largest vocabulary a family stores as bitsets (8 words per person).
 pub(crate) const MAX_BITSET_TAGS: usize = 512;
 
-/// Interns strings to dense ids in sorted order (so ids are deterministic).
+/// Interns strings to dense ids in sorted order (so ids are deterministic). A hash
+/// map, not a sorted map: a national cohort looks up millions of tags, from a
+/// vocabulary of a few hundred.
 struct Dictionary<'a> {
-    ids: BTreeMap<&'a str, u32>,
+    ids: HashMap<&'a str, u32>,
 }
 
 impl<'a> Dictionary<'a> {
     fn new(all: impl Iterator<Item = &'a str>) -> Self {
-        let mut ids: BTreeMap<&'a str, u32> = all.map(|t| (t, 0)).collect();
-        for (i, id) in ids.values_mut().enumerate() {
-            *id = i as u32;
-        }
+        let unique: HashSet<&'a str> = all.collect();
+        let mut sorted: Vec<&'a str> = unique.into_iter().collect();
+        sorted.sort_unstable();
+        let ids = sorted.into_iter().zip(0..).collect();
         Dictionary { ids }
     }
 

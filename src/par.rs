@@ -3,6 +3,7 @@
 //! scheduling.
 
 use std::ops::Range;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `f` applied to consecutive chunks of `0..n` of `chunk` indices each (the last one
@@ -52,6 +53,28 @@ pub(crate) fn map_chunks<T: Send>(
     parts.into_iter().map(|(_, part)| part).collect()
 }
 
+/// Like [`map_chunks`], handing chunk `c` the input `inputs[c]` as well (there must be
+/// one input per chunk): a way to give each chunk its own `&mut` part of a buffer.
+pub(crate) fn map_chunks_with<I: Send, T: Send>(
+    n: usize,
+    chunk: usize,
+    threads: usize,
+    inputs: Vec<I>,
+    f: impl Fn(Range<usize>, I) -> T + Sync,
+) -> Vec<T> {
+    let chunk = chunk.max(1);
+    assert_eq!(inputs.len(), n.div_ceil(chunk), "one input per chunk");
+    let inputs: Vec<Mutex<Option<I>>> = inputs.into_iter().map(|i| Mutex::new(Some(i))).collect();
+    map_chunks(n, chunk, threads, |range| {
+        let input = inputs[range.start / chunk]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .expect("each chunk runs once");
+        f(range, input)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +89,21 @@ mod tests {
             assert_eq!(got, expected, "{threads} threads");
         }
         assert!(map_chunks(0, 4, 2, |r| r.len()).is_empty());
+    }
+
+    #[test]
+    fn each_chunk_gets_its_own_input() {
+        for threads in [1, 2, 5] {
+            let mut buffer = vec![0usize; 23];
+            let parts: Vec<&mut [usize]> = buffer.chunks_mut(5).collect();
+            let sums = map_chunks_with(23, 5, threads, parts, |range, part| {
+                for (slot, i) in part.iter_mut().zip(range.clone()) {
+                    *slot = i * 10;
+                }
+                range.sum::<usize>()
+            });
+            assert_eq!(sums, [10, 35, 60, 85, 63]);
+            assert_eq!(buffer, (0..23).map(|i| i * 10).collect::<Vec<_>>());
+        }
     }
 }

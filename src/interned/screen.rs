@@ -121,6 +121,11 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
+    /// How many mentors passed the last [`Screen::apply`].
+    pub(crate) fn count(&self) -> usize {
+        self.pass.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
     /// The mentors that passed the last [`Screen::apply`], in increasing order.
     pub(crate) fn mentors(&self) -> impl Iterator<Item = usize> + '_ {
         self.pass.iter().enumerate().flat_map(|(w, &word)| {
