@@ -302,8 +302,51 @@ fn raw(policy: &Policy, m: &Mentor, r: &Recipient) -> Raw {
 /// The score in micro-units from the nine similarities and the recipient's weights:
 /// the same arithmetic as [`score_micro`], for callers that computed the similarities
 /// another way (interned tags).
+///
+/// The hot path of candidate generation (tens of millions of pairs), so it builds no
+/// breakdown and skips the criteria that contribute nothing: adding `0.0` leaves the
+/// sum's bits unchanged, so the result is that of [`exact_contributions`], bit for
+/// bit (the interned-against-string tests compare the two on every pair).
+#[inline]
 pub(crate) fn combine(similarity: [Option<f64>; 9], weight: &[f64; 9]) -> u32 {
-    exact_contributions(&raw_from(similarity, weight)).1
+    let mut total_weight = 0.0;
+    for (s, &w) in similarity.iter().zip(weight) {
+        if s.is_some() {
+            total_weight += w;
+        }
+    }
+    if total_weight <= 0.0 {
+        return 0;
+    }
+    let mut sum = 0.0;
+    for (s, &w) in similarity.iter().zip(weight) {
+        if let Some(s) = *s {
+            let part = w * s;
+            if part != 0.0 {
+                sum += part / total_weight * MICRO;
+            }
+        }
+    }
+    round_micro(sum)
+}
+
+/// `sum.round().clamp(0.0, MICRO) as u32`, without a call into the maths library for
+/// the rounding on the usual range (`f64::round` is not inlined on baseline x86-64):
+/// for `0 ≤ sum < 2⁵²`, truncation by `as u64` is exact and so is `sum − trunc`, so
+/// rounding half away from zero is one comparison.
+#[inline]
+fn round_micro(sum: f64) -> u32 {
+    if (0.0..4_503_599_627_370_496.0).contains(&sum) {
+        let whole = sum as u64 as f64;
+        let rounded = if sum - whole >= 0.5 {
+            whole + 1.0
+        } else {
+            whole
+        };
+        rounded.min(MICRO) as u32
+    } else {
+        sum.round().clamp(0.0, MICRO) as u32
+    }
 }
 
 /// Contributions in micro-units before rounding, and the rounded score.
@@ -317,7 +360,7 @@ fn exact_contributions(raw: &Raw) -> ([f64; 9], u32) {
         *c = w * s / raw.total_weight * MICRO;
         sum += *c;
     }
-    (contribution, sum.round().clamp(0.0, MICRO) as u32)
+    (contribution, round_micro(sum))
 }
 
 /// The pair's score in micro-units, `0..=1_000_000`.
@@ -362,5 +405,49 @@ pub(crate) fn breakdown(policy: &Policy, m: &Mentor, r: &Recipient) -> Breakdown
     Breakdown {
         score: from_micro(i64::from(score)),
         parts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_equals_the_standard_rounding_then_clamp() {
+        let just_below_half = 0.5 - f64::EPSILON / 4.0; // 0.49999999999999994
+        let mut values = vec![
+            0.0,
+            -0.0,
+            just_below_half,
+            0.5,
+            1.5,
+            2.5,
+            999_999.5,
+            999_999.499_999_999_9,
+            1_000_000.4,
+            1_000_000.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            -0.4,
+            -0.5,
+            -3.7,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut next = crate::assign::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        for _ in 0..100_000 {
+            let micro = next(2_000_001) as f64;
+            values.push(micro / 2.0);
+            values.push(micro * 0.7 / 3.0);
+            values.push(f64::from_bits(
+                micro.to_bits().wrapping_add(next(3)).wrapping_sub(1),
+            ));
+        }
+        for x in values {
+            let expected = x.round().clamp(0.0, MICRO) as u32;
+            assert_eq!(round_micro(x), expected, "{x:?}");
+        }
     }
 }
