@@ -17,6 +17,7 @@
 //! arithmetic — and the tests hold it to that on random and synthetic cohorts.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::cohort::Cohort;
 use crate::model::ContactMode;
@@ -34,12 +35,35 @@ pub(crate) const MAX_BITSET_TAGS: usize = 512;
 /// map, not a sorted map: a national cohort looks up millions of tags, from a
 /// vocabulary of a few hundred.
 struct Dictionary<'a> {
-    ids: HashMap<&'a str, u32>,
+    ids: HashMap<&'a str, u32, BuildHasherDefault<Fnv>>,
+}
+
+/// FNV-1a: tags are short and not chosen by an adversary who could profit from
+/// collisions (a slow index is the worst they could cause), and the default SipHash
+/// took most of the index's time at national size.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 impl<'a> Dictionary<'a> {
     fn new(all: impl Iterator<Item = &'a str>) -> Self {
-        let unique: HashSet<&'a str> = all.collect();
+        let unique: HashSet<&'a str, BuildHasherDefault<Fnv>> = all.collect();
         let mut sorted: Vec<&'a str> = unique.into_iter().collect();
         sorted.sort_unstable();
         let ids = sorted.into_iter().zip(0..).collect();
