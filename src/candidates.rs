@@ -279,8 +279,7 @@ mod tests {
                 min_months_ahead: months,
                 ..base.policy().clone()
             };
-            let cohort =
-                Cohort::new(base.mentors().to_vec(), base.recipients().to_vec(), policy).unwrap();
+            let cohort = base.under(policy);
             let mut expected = Vec::new();
             for (r, recipient) in cohort.recipients().iter().enumerate() {
                 for (m, mentor) in cohort.mentors().iter().enumerate() {
@@ -319,8 +318,7 @@ mod tests {
                 min_shared_beyond_diagnosis: beyond,
                 ..base.policy().clone()
             };
-            let cohort =
-                Cohort::new(base.mentors().to_vec(), base.recipients().to_vec(), policy).unwrap();
+            let cohort = base.under(policy);
             let index = Interned::new(&cohort);
             for r in 0..cohort.recipients().len() {
                 let mut expected: BTreeMap<HardRule, u32> =

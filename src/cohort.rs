@@ -193,6 +193,13 @@ impl Cohort {
     pub(crate) fn min_score_micro(&self) -> u32 {
         self.min_score_micro
     }
+
+    /// The same people under another policy (for tests that vary it).
+    #[cfg(test)]
+    pub(crate) fn under(&self, policy: Policy) -> Cohort {
+        Cohort::new(self.mentors.clone(), self.recipients.clone(), policy)
+            .expect("a valid cohort's people are valid under any valid policy")
+    }
 }
 
 impl Serialize for Cohort {

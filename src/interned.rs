@@ -707,8 +707,7 @@ mod tests {
                 min_months_ahead: months,
                 ..base.policy().clone()
             };
-            let cohort =
-                Cohort::new(base.mentors().to_vec(), base.recipients().to_vec(), policy).unwrap();
+            let cohort = base.under(policy);
             assert!(agree(&cohort) > 0, "beyond {beyond} condition {condition}");
         }
     }

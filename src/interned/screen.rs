@@ -298,6 +298,9 @@ impl Screen {
         tags: &mut Vec<usize>,
         mut each: impl FnMut(HardRule, &[u64]),
     ) {
+        use HardRule::{
+            Availability, BeyondDiagnosis, Boundaries, Condition, Confidentiality, Gender, Language,
+        };
         union.resize(self.words, 0);
         let rf = &index.recipient[r];
         let last = match index.mentor.len() % 64 {
@@ -306,13 +309,16 @@ impl Screen {
         };
         each(HardRule::Capacity, &self.room);
 
-        // The mentors having one of the recipient's tags (`keep`), or none of them,
-        // with the mentors of `extra` added.
+        // A tag family's rule: the mentors having one of the recipient's tags
+        // (`keep`) or none of them, with the mentors of `extra` added. `None` columns:
+        // the rule is not screened, or cannot fail for this recipient.
         let mut family = |rule: HardRule,
-                          columns: &Columns,
-                          sets: &TagSets,
+                          (columns, sets): (Option<&Columns>, &TagSets),
                           keep: bool,
                           extra: Option<&[u64]>| {
+            let Some(columns) = columns else {
+                return;
+            };
             tags.clear();
             sets.for_each_id(r, |t| tags.push(t));
             columns.union(tags, union);
@@ -327,54 +333,26 @@ impl Screen {
             }
             each(rule, union);
         };
-        if let Some(c) = &self.language {
-            family(
-                HardRule::Language,
-                c,
-                &index.languages.recipient,
-                true,
-                None,
-            );
-        }
-        if let Some(c) = &self.condition {
-            family(
-                HardRule::Condition,
-                c,
-                &index.conditions.recipient,
-                true,
-                None,
-            );
-        }
-        if let (Some(c), true) = (&self.availability, rf.availability > 0) {
-            let recipient = &index.availability.recipient;
-            let extra = Some(&self.no_availability[..]);
-            family(HardRule::Availability, c, recipient, true, extra);
-        }
-        if let Some(c) = &self.beyond {
-            family(
-                HardRule::BeyondDiagnosis,
-                c,
-                &index.beyond.recipient,
-                true,
-                None,
-            );
-        }
-        if let (Some(c), true) = (&self.gender, rf.mentor_gender > 0) {
-            family(HardRule::Gender, c, &index.mentor_gender, true, None);
-        }
-        if let Some(c) = &self.boundaries {
-            let recipient = &index.needs_vs_boundaries.recipient;
-            family(HardRule::Boundaries, c, recipient, false, None);
-        }
-        if let Some(c) = &self.groups {
-            family(
-                HardRule::Confidentiality,
-                c,
-                &index.groups.recipient,
-                false,
-                None,
-            );
-        }
+        let language = (self.language.as_ref(), &index.languages.recipient);
+        let condition = (self.condition.as_ref(), &index.conditions.recipient);
+        let slots = self.availability.as_ref().filter(|_| rf.availability > 0);
+        let slots = (slots, &index.availability.recipient);
+        let topics = (self.beyond.as_ref(), &index.beyond.recipient);
+        let preference = self.gender.as_ref().filter(|_| rf.mentor_gender > 0);
+        let preference = (preference, &index.mentor_gender);
+        let needs = (
+            self.boundaries.as_ref(),
+            &index.needs_vs_boundaries.recipient,
+        );
+        let groups = (self.groups.as_ref(), &index.groups.recipient);
+        let no_slots = Some(&self.no_availability[..]);
+        family(Language, language, true, None);
+        family(Condition, condition, true, None);
+        family(Availability, slots, true, no_slots);
+        family(BeyondDiagnosis, topics, true, None);
+        family(Gender, preference, true, None);
+        family(Boundaries, needs, false, None);
+        family(Confidentiality, groups, false, None);
         let rank = rf.required_training.min(3).into();
         each(HardRule::Training, self.training.column(rank));
         if let Some(contact) = &self.contact {
