@@ -9,7 +9,7 @@
 //! For each recipient, the rules that compare tag sets — capacity, language, condition,
 //! training, contact, availability, a shared topic, gender, boundaries,
 //! confidentiality — are applied to every mentor at once by a
-//! [`Screen`]: per-tag bitsets of the mentors, united and
+//! [`Screen`](crate::interned::Screen): per-tag bitsets of the mentors, united and
 //! intersected 64 mentors to a word. That is blocking by every such rule, not only by
 //! the ones that partition a cohort (language, condition, region), so pairs that
 //! cannot be eligible are never touched one by one. The rules left (journey,

@@ -200,7 +200,7 @@ pub enum Error {
         /// The largest number accepted.
         limit: usize,
     },
-    /// A mentor id asked about (e.g. by [`explain`](crate::explain)) that is not in the cohort.
+    /// A mentor id asked about (e.g. by [`explain()`](crate::explain())) that is not in the cohort.
     #[error("no mentor with id {id:?}")]
     UnknownMentor {
         /// The id asked about.

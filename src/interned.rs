@@ -12,7 +12,7 @@
 //! instead, merged like the strings were but on integers; memory stays proportional
 //! to the tags either way.
 //!
-//! Everything computed here must equal the string path ([`rules::check_static`],
+//! Everything computed here must equal the string path ([`rules::check_static`](crate::rules::check_static),
 //! [`scoring::score_micro`]) exactly — the same counts feed the same `f64`
 //! arithmetic — and the tests hold it to that on random and synthetic cohorts.
 
@@ -490,16 +490,17 @@ impl<'c> Interned<'c> {
         self.conditions.intersects(m, r)
     }
 
-    /// The rules other than `min_score` that the pair fails, as
-    /// [`rules::check_static`](crate::rules::check_static) finds them; with
-    /// `first_only`, stops at the first failure (enough to rule a pair out).
+    /// [`Interned::check_except`] leaving out nothing (the tests compare it with the
+    /// string path).
     #[cfg(test)]
     pub(crate) fn check_static(&self, m: usize, r: usize, first_only: bool) -> RuleSet {
         self.check_except(m, r, first_only, RuleSet::default())
     }
 
-    /// Like [`Interned::check_static`], leaving out the rules in `skip` (those a
-    /// [`Screen`] already applied).
+    /// The rules other than `min_score` and those in `skip` (the ones a [`Screen`]
+    /// already applied) that the pair fails, as
+    /// [`rules::check_static`](crate::rules::check_static) finds them; with
+    /// `first_only`, stops at the first failure (enough to rule a pair out).
     #[inline]
     pub(crate) fn check_except(
         &self,
@@ -568,7 +569,7 @@ impl<'c> Interned<'c> {
     }
 
     /// The pair's score in micro-units, equal to
-    /// [`scoring::score_micro`](crate::scoring::score_micro).
+    /// [`scoring::score_micro`].
     pub(crate) fn score_micro(&self, m: usize, r: usize) -> u32 {
         let (mf, rf) = (&self.mentor[m], &self.recipient[r]);
         let n = |x: u32| x as usize;

@@ -19,7 +19,7 @@
 //!    ([`assign`]), many recipients per mentor up to capacity, with a rising per-slot
 //!    cost that spreads load across mentors;
 //! 4. **explains** every decision: why this pair ([`Match::parts`]), why this person is
-//!    still unmatched ([`Reason`]), and why not that other pair ([`explain`]).
+//!    still unmatched ([`Reason`]), and why not that other pair ([`explain()`]).
 //!
 //! # Quick start
 //! ```
@@ -66,7 +66,7 @@
 //! | solve | `solve` | the objective's integer encoding, orientation (recipients or places first), certified pruning ([`Pruning`]) |
 //! | matcher | `matcher`, `progress` | [`match_cohort`], [`Matcher`] and its options, [`Progress`] |
 //! | report | `report` | the [`MatchReport`]: pairs, unmatched reasons, loads |
-//! | explain | `explain` | [`explain`]: any single pair, on demand |
+//! | explain | `explain` | [`explain()`]: any single pair, on demand |
 //! | synthetic cohorts | [`synth`] | seeded, realistic cohorts for benches, tests, demos |
 //!
 //! # The objective

@@ -4,7 +4,7 @@
 //! mentor with someone in their own confidentiality group, past their stated
 //! boundaries, beyond their capacity, or with someone they share nothing with but the
 //! diagnosis. The matcher never returns a pair that fails a rule, and
-//! [`explain`](crate::explain) lists *every* rule a pair fails, not only the first, so a
+//! [`explain()`](crate::explain()) lists *every* rule a pair fails, not only the first, so a
 //! coordinator sees everything that would have to change.
 //!
 //! Each rule is one arm of [`check`], in [`HardRule::ALL`] order.

@@ -16,7 +16,8 @@
 //! exclusions and self-pairs (a few pairs), a shared-topic minimum above one (a
 //! count), and any family whose vocabulary would make the bitsets too large
 //! ([`MAX_COLUMN_WORDS`]). Screen and pair check together decide exactly what
-//! [`Interned::check_static`] decides; the tests hold them to it.
+//! [`rules::check_static`](crate::rules::check_static) decides; the tests hold them
+//! to it.
 
 use super::{Interned, TagSets, UNKNOWN};
 use crate::model::ContactMode;
