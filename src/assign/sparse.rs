@@ -887,7 +887,7 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
                 }
                 // A twin scanned at no greater an offset already offered every
                 // distance this row's arcs could (`Network::twin`). On the places'
-                // side that is every twin after the first: stage 4 takes 0.65–0.81
+                // side that is every twin after the first: the solve takes 0.76–0.78
                 // of the time at 100 000 × 10 000, the same nodes settled.
                 if let Some((group, offset)) = problem.twin(x) {
                     let at = add(add(d, offset)?, pi[x])?;
