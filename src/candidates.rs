@@ -233,12 +233,16 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
 /// For recipient `r`, how many mentors fail each rule (every rule listed, a mentor
 /// counted under each rule it fails): the rules the screen covers by counting bits, the
 /// others mentor by mentor. Scores are only computed when the policy has a
-/// `min_score` (no score is below zero).
-pub(crate) fn failed_rule_counts(index: &Interned<'_>, r: usize) -> BTreeMap<HardRule, u32> {
+/// `min_score` (no score is below zero). `scratch` is reused from call to call.
+pub(crate) fn failed_rule_counts(
+    index: &Interned<'_>,
+    r: usize,
+    scratch: &mut Scratch,
+) -> BTreeMap<HardRule, u32> {
     let cohort = index.cohort();
     let screen = index.screen();
     let mut counts = [0u32; HardRule::ALL.len()];
-    screen.count_failures(index, r, &mut Scratch::default(), &mut counts);
+    screen.count_failures(index, r, scratch, &mut counts);
     let min_score = cohort.min_score_micro();
     for m in 0..cohort.mentors().len() {
         for rule in index.check_except(m, r, false, screen.covered()).iter() {
@@ -330,7 +334,8 @@ mod tests {
                         *expected.get_mut(&rule).unwrap() += 1;
                     }
                 }
-                assert_eq!(failed_rule_counts(&index, r), expected, "recipient {r}");
+                let got = failed_rule_counts(&index, r, &mut Scratch::default());
+                assert_eq!(got, expected, "recipient {r}");
             }
         }
     }

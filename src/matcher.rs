@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
-use crate::interned::Interned;
+use crate::interned::{Interned, Scratch};
 use crate::par;
 use crate::policy::Objective;
 use crate::progress::{Progress, Reporter, Stage};
@@ -265,9 +265,10 @@ fn report(
         .collect();
     let done = AtomicUsize::new(0);
     let mut failed_rules = par::map_chunks(nobody.len(), PROGRESS_EVERY / 8, threads, |range| {
+        let mut scratch = Scratch::default();
         let counts: Vec<_> = range
             .clone()
-            .map(|k| candidates::failed_rule_counts(index, nobody[k]))
+            .map(|k| candidates::failed_rule_counts(index, nobody[k], &mut scratch))
             .collect();
         let so_far = done.fetch_add(range.len(), Ordering::Relaxed) + range.len();
         progress.report(Stage::Report, so_far, nobody.len(), 0);

@@ -984,6 +984,20 @@ mod tests {
         (cands, room)
     }
 
+    /// The matcher's network for `cohort`'s candidates and room, pruned to `k`, on one
+    /// thread.
+    fn network_of<'a>(
+        cohort: &Cohort,
+        cands: &'a Candidates,
+        room: &'a [u32],
+        k: u32,
+        objective: Objective,
+        quiet: &'a Reporter,
+    ) -> Network<'a> {
+        let urgency = cohort.recipients().iter().map(|r| r.urgency).collect();
+        Network::new(cands, room, Some(k), urgency, objective, 1, quiet)
+    }
+
     thread_local! {
         /// Makes every warm round of a split solve re-add its changed recipients, so
         /// that cohorts small enough for a unit test reach that path.
@@ -1019,15 +1033,7 @@ mod tests {
             }
             let (cands, room) = candidates_and_room(&cohort);
             let quiet = Reporter::default();
-            let network = Network::new(
-                &cands,
-                &room,
-                Some(1),
-                cohort.recipients().iter().map(|r| r.urgency).collect(),
-                objective,
-                1,
-                &quiet,
-            );
+            let network = network_of(&cohort, &cands, &room, 1, objective, &quiet);
             split += usize::from(network.split.is_some());
         }
         REINSERT_ALWAYS.with(|a| a.set(false));
@@ -1052,15 +1058,7 @@ mod tests {
                 let (cands, room) = candidates_and_room(&cohort);
                 let quiet = Reporter::default();
                 for k in [0u32, 1, 3, 8] {
-                    let mut network = Network::new(
-                        &cands,
-                        &room,
-                        Some(k),
-                        cohort.recipients().iter().map(|r| r.urgency).collect(),
-                        objective,
-                        1,
-                        &quiet,
-                    );
+                    let mut network = network_of(&cohort, &cands, &room, k, objective, &quiet);
                     // With the tiers split, round 1 also leaves out whom no optimum
                     // can match: only ever pairs of the selection below.
                     let split = network.initial();

@@ -351,6 +351,7 @@ impl<C: Cost> Network<C> for Places<C> {
 mod tests {
     use super::*;
     use crate::assign::CapacitatedProblem;
+    use crate::assign::random_shape;
     use crate::assign::sparse::add_rows;
 
     /// A network as given, without its twins: every row's arcs are scanned.
@@ -393,10 +394,7 @@ mod tests {
         let mut next = crate::assign::xorshift(0x3c6e_f372_fe94_f82bu64);
         let mut places_added = 0;
         for round in 0..3000 {
-            let cols = next(5) as usize + 1;
-            let rows = next(12) as usize;
-            let capacity: Vec<u32> = (0..cols).map(|_| next(5) as u32).collect();
-            let steps: Vec<i64> = (0..cols).map(|_| next(6) as i64).collect();
+            let (cols, rows, capacity, steps) = random_shape(&mut next, 5, 12, 5, 6);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k) * i64::from(k);
             let mut problem = CapacitatedProblem::new(capacity);
             for _ in 0..rows {

@@ -1113,6 +1113,7 @@ pub(super) fn max_flow_problem<C: Cost>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assign::random_shape;
 
     /// Every assignment of rows to columns (or none) that respects capacities.
     fn brute_force(problem: &CapacitatedProblem<i64>, slot: &dyn Fn(usize, u32) -> i64) -> i64 {
@@ -1240,10 +1241,7 @@ mod tests {
         let mut next = crate::assign::xorshift(0x2545_f491_4f6c_dd1du64);
         let (mut moved, mut solved) = (0, 0);
         for round in 0..2000 {
-            let cols = next(5) as usize + 1;
-            let rows = next(9) as usize;
-            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
-            let steps: Vec<i64> = (0..cols).map(|_| next(4) as i64).collect();
+            let (cols, rows, capacity, steps) = random_shape(&mut next, 5, 9, 3, 4);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             // Each row's full arc list; the first problem sees only some of it.
             let full: Vec<Vec<(usize, i64)>> = (0..rows)
@@ -1345,10 +1343,7 @@ mod tests {
         let mut next = crate::assign::xorshift(0x1d8e_4e27_c47d_124fu64);
         let mut placed_late = 0;
         for round in 0..2000 {
-            let cols = next(3) as usize + 1;
-            let rows = next(8) as usize;
-            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
-            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let (cols, rows, capacity, steps) = random_shape(&mut next, 3, 8, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let late: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
             let mut early = CapacitatedProblem::new(capacity.clone());

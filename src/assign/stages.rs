@@ -396,6 +396,7 @@ fn tighten_with<C: Cost, N: Network<C>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assign::random_shape;
     use crate::assign::{CapacitatedProblem, solve, verify, verify_network};
 
     #[test]
@@ -403,10 +404,7 @@ mod tests {
         let mut next = crate::assign::xorshift(0xbb67_ae85_84ca_a73bu64);
         let mut lowered = 0;
         for round in 0..3000 {
-            let cols = next(4) as usize + 1;
-            let rows = next(8) as usize;
-            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
-            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let (cols, rows, capacity, steps) = random_shape(&mut next, 4, 8, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let mut problem = CapacitatedProblem::new(capacity.clone());
             for _ in 0..rows {
@@ -446,10 +444,7 @@ mod tests {
         let mut next = crate::assign::xorshift(0xa54f_f53a_5f1d_36f1u64);
         let mut moved = 0;
         for round in 0..3000 {
-            let cols = next(4) as usize + 1;
-            let rows = next(9) as usize;
-            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
-            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let (cols, rows, capacity, steps) = random_shape(&mut next, 4, 9, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let changed: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
             let mut before = CapacitatedProblem::new(capacity.clone());
@@ -489,10 +484,7 @@ mod tests {
         let mut next = crate::assign::xorshift(0x6a09_e667_f3bc_c908u64);
         let (mut solved, mut moved_late) = (0, 0);
         for round in 0..3000 {
-            let cols = next(4) as usize + 1;
-            let rows = next(9) as usize;
-            let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
-            let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
+            let (cols, rows, capacity, steps) = random_shape(&mut next, 4, 9, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let mut problem = CapacitatedProblem::new(capacity.clone());
             // First rows are worth more (a tier), as in the matcher, but not always.
