@@ -254,6 +254,14 @@ pub enum Error {
         /// The first violated condition, in words.
         reason: String,
     },
+    /// A solver's answer failed its own optimality check, and so did the plain
+    /// fallback it then ran: a bug in this crate, reported instead of a wrong answer.
+    /// Please report it with the input.
+    #[error("internal error, no certified solution: {reason}")]
+    Uncertified {
+        /// The condition the last answer violated, in words.
+        reason: String,
+    },
     /// A recipient id asked about that is not in the cohort.
     #[error("no recipient with id {id:?}")]
     UnknownRecipient {

@@ -197,8 +197,15 @@ pub fn verify_max_flow<C: Cost>(
 /// allowed entry, with equality on assigned pairs; every column dual is ≤ 0 and is 0
 /// on unused columns (for a tall matrix without unassigned costs, the same holds for
 /// rows instead); with unassigned costs, `row_dual[r] ≤ unassigned_cost[r]`, with
-/// equality for rows left unassigned. Integer matrices are checked exactly, float
-/// matrices to within `1e-9 × (1 + |terms|)` per comparison.
+/// equality for rows left unassigned. Integer matrices are checked exactly.
+///
+/// Float matrices are checked within a tolerance: `a + b` is taken as equal to `c`
+/// when they differ by at most `1e-9 · (1 + |a| + |b| + |c|) + 4 · n · ε · M`, where
+/// `n = max(rows, cols)`, `ε = f64::EPSILON` and `M` the largest magnitude of an
+/// allowed entry (or unassigned cost); the objective within `1e-9 · (1 + Σ |terms|)`
+/// plus the same `4 · n · ε · M`. The second term is the rounding an augmenting path's
+/// sums can build up when entries near 2⁵³ mix with small ones; [`solve_dense`](super::solve_dense)
+/// checks its own answers with exactly this tolerance.
 ///
 /// # Errors
 /// [`Error::CertificateRejected`] naming the first violated condition;
@@ -223,20 +230,35 @@ pub fn verify_dense<E: DenseEntry>(
     E::Value::verify(costs, sense, unassigned_cost, solution)
 }
 
-/// The checks behind [`verify_dense`], for any value type: `cmp(a, b, c)` compares
-/// `a + b` with `c` (exactly, or within tolerance), `acc` adds a value to the total.
-#[allow(clippy::too_many_arguments)]
+/// How [`check_dense`] compares and adds one value type.
+pub(super) struct DenseArithmetic<V, W> {
+    /// Compares `a + b` with `c`, exactly or within the documented tolerance, whose
+    /// absolute part is the last argument.
+    pub(super) cmp: fn(W, W, V, W) -> Ordering,
+    /// The tolerance's absolute part for this matrix (0 for integers).
+    pub(super) floor: W,
+    /// Adds a value to a total.
+    pub(super) acc: fn(W, V) -> W,
+    /// Adds a value's magnitude to a total of magnitudes (the float tolerance's scale).
+    pub(super) acc_abs: fn(W, V) -> W,
+    /// The total of nothing.
+    pub(super) zero: W,
+    /// Whether a recomputed total equals the stated one, given the terms' magnitude
+    /// and the tolerance's absolute part.
+    pub(super) same: fn(W, W, W, W) -> bool,
+}
+
+/// The checks behind [`verify_dense`] and the dense solver's own check before it
+/// returns, for any value type; `value(r · cols + c)` is entry `(r, c)`, `None` when
+/// forbidden.
 pub(super) fn check_dense<V, W>(
     rows: usize,
     cols: usize,
-    values: &[Option<V>],
+    value: impl Fn(usize) -> Option<V>,
     sense: Sense,
     unassigned: Option<&[V]>,
     solution: &DenseSolution<W>,
-    cmp: impl Fn(W, W, V) -> Ordering,
-    acc: impl Fn(W, V) -> W,
-    zero: W,
-    same: impl Fn(W, W) -> bool,
+    arithmetic: &DenseArithmetic<V, W>,
 ) -> Result<W>
 where
     V: Copy + Default + PartialEq + std::fmt::Debug,
@@ -255,10 +277,20 @@ where
         Sense::Minimize => Ordering::Greater,
         Sense::Maximize => Ordering::Less,
     };
+    let DenseArithmetic {
+        cmp,
+        acc,
+        acc_abs,
+        floor,
+        zero,
+        same,
+    } = *arithmetic;
+    let cmp = |a, b, c| cmp(a, b, c, floor);
     let nil = V::default();
     let none = zero;
     let mut used = vec![false; cols];
     let mut total = zero;
+    let mut magnitude = zero;
     let mut assigned = 0usize;
     for r in 0..rows {
         let u = solution.row_duals[r];
@@ -270,18 +302,20 @@ where
                 if solution.col_to_row[c] != Some(r) {
                     return reject(format!("row {r} and column {c} disagree about their pair"));
                 }
-                let Some(cost) = values[r * cols + c] else {
+                let Some(cost) = value(r * cols + c) else {
                     return reject(format!("row {r} is assigned to forbidden column {c}"));
                 };
                 if cmp(u, solution.col_duals[c], cost) != Ordering::Equal {
                     return reject(format!("assigned entry ({r}, {c}) is not tight"));
                 }
                 total = acc(total, cost);
+                magnitude = acc_abs(magnitude, cost);
                 assigned += 1;
             }
             None => {
                 if let Some(un) = unassigned {
                     total = acc(total, un[r]);
+                    magnitude = acc_abs(magnitude, un[r]);
                     if cmp(u, none, un[r]) != Ordering::Equal {
                         return reject(format!(
                             "unassigned row {r}: its dual is not its unassigned cost"
@@ -296,7 +330,7 @@ where
             return reject(format!("row {r}: its dual is past its unassigned cost"));
         }
         for c in 0..cols {
-            if let Some(cost) = values[r * cols + c]
+            if let Some(cost) = value(r * cols + c)
                 && cmp(u, solution.col_duals[c], cost) == worse
             {
                 return reject(format!("entry ({r}, {c}) violates dual feasibility"));
@@ -336,13 +370,7 @@ where
             rows.min(cols)
         ));
     }
-    if !same(total, solution.objective) {
-        return reject(format!(
-            "stated objective {:?} differs from the recomputed {total:?}",
-            solution.objective
-        ));
-    }
-    if !same(total, solution.objective) {
+    if !same(total, solution.objective, magnitude, floor) {
         return reject(format!(
             "stated objective {:?} differs from the recomputed {total:?}",
             solution.objective

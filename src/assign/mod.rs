@@ -51,6 +51,7 @@
 
 mod certificate;
 mod dense;
+mod hungarian;
 mod places;
 mod sparse;
 mod stages;
