@@ -239,7 +239,7 @@ pub enum Error {
         value: f64,
     },
     /// A matrix whose data length is not rows × cols.
-    #[error("a {rows} × {cols} matrix needs {} entries, got {len}", rows * cols)]
+    #[error("a {rows} × {cols} matrix needs {} entries, got {len}", u128::from(*rows as u64) * u128::from(*cols as u64))]
     MatrixShape {
         /// Rows declared.
         rows: usize,
@@ -261,6 +261,16 @@ pub enum Error {
     Uncertified {
         /// The condition the last answer violated, in words.
         reason: String,
+    },
+    /// Slot costs that fall: column `col`'s slot `slot` costs less than the slot before
+    /// it. The solvers need convex (non-decreasing) slot costs over the slots a column
+    /// could fill; a falling cost would make shortest augmenting paths unsound.
+    #[error("slot costs must not decrease: column {col}, slot {slot} costs less than slot {}", slot - 1)]
+    NonConvexSlotCosts {
+        /// The column.
+        col: usize,
+        /// The first slot (from 0) that costs less than the one before it.
+        slot: u32,
     },
     /// A recipient id asked about that is not in the cohort.
     #[error("no recipient with id {id:?}")]

@@ -866,6 +866,25 @@ impl<'a> Network<'a> {
         Some((solution, work + more))
     }
 
+    /// A mentor given nobody takes the lowest potential its first free place allows, so
+    /// that pruned pairs to it are judged by the most favourable price it can have.
+    fn lower_idle<C: Cost>(
+        &self,
+        solution: &mut Solution<C>,
+        slot: &impl Fn(usize, u32) -> C,
+    ) -> Option<()> {
+        let mut given = vec![false; self.room.len()];
+        for &m in solution.row_to_col.iter().flatten() {
+            given[m] = true;
+        }
+        for (m, &room) in self.room.iter().enumerate() {
+            if room > 0 && !given[m] {
+                solution.duals.col[m] = solution.duals.sink.checked_sub(slot(m, 0))?;
+            }
+        }
+        Some(())
+    }
+
     /// One exact solve over the considered pairs: recipients are rows, mentors columns
     /// with native capacities. Returns the plan in recipient order, the reduced-cost
     /// terms, and whether [`assign::verify`] accepted the solution.
@@ -908,17 +927,17 @@ impl<'a> Network<'a> {
                 solution
             }
         };
-        // A mentor given nobody takes the lowest potential its first free place allows.
-        let mut given = vec![false; self.room.len()];
-        for &m in solution.row_to_col.iter().flatten() {
-            given[m] = true;
+        self.lower_idle(&mut solution, slot)?;
+        let mut verified = assign::verify_network(&problem, slot, &solution).is_ok();
+        if !verified {
+            // A bug in one of the faster routes (orientation, stages, warm rounds): solve
+            // this round again from the recipients' side alone, and check that instead.
+            let (plain, _) =
+                assign::solve_oriented(&problem, slot, &tick, assign::Orientation::Rows).ok()?;
+            solution = plain;
+            self.lower_idle(&mut solution, slot)?;
+            verified = assign::verify_network(&problem, slot, &solution).is_ok();
         }
-        for (m, &room) in self.room.iter().enumerate() {
-            if room > 0 && !given[m] {
-                solution.duals.col[m] = solution.duals.sink.checked_sub(slot(m, 0))?;
-            }
-        }
-        let verified = assign::verify_network(&problem, slot, &solution).is_ok();
         let (row_to_col, duals) = (&solution.row_to_col, &solution.duals);
         let rows = self.order.len();
         let (mut mentor_of, mut recipient) = (vec![None; rows], vec![C::ZERO; rows]);

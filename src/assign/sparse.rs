@@ -29,6 +29,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::certificate::{check_convex, verify_network};
 use super::places::Places;
 use super::{Cost, Lexicographic, add, sub};
 use crate::error::{Error, Result};
@@ -288,10 +289,18 @@ enum End {
 /// `O(U (E + V) log V)` time and `O(E + V)` space, for `U` units added (the rows, or the
 /// places when fewer), `E` arcs and `V` rows plus columns.
 ///
+/// # Certified
+/// Before it returns, the solution is checked with [`verify`](super::verify) (one pass
+/// over the arcs and slots). One that failed would be a bug; it is never returned:
+/// the problem is solved again by adding the rows one by one, and that answer must
+/// pass the same check.
+///
 /// # Errors
 /// [`Error::Infeasible`] when the rows that must be assigned cannot all be;
 /// [`Error::CostOverflow`] when an intermediate sum leaves the cost type's range
-/// (use `i128` costs for such magnitudes).
+/// (use `i128` costs for such magnitudes); [`Error::NonConvexSlotCosts`] when a
+/// column's slot costs fall within the slots it could fill (checked first, `O(arcs)`);
+/// [`Error::Uncertified`] if even the second answer failed its check (a bug).
 ///
 /// ```
 /// use peermatch::assign::{solve, verify, CapacitatedProblem};
@@ -310,7 +319,33 @@ pub fn solve<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: impl Fn(usize, u32) -> C,
 ) -> Result<Solution<C>> {
-    solve_oriented(problem, slot_cost, &|_, _| {}, Orientation::Auto).map(|(solution, _)| solution)
+    check_convex(problem, &slot_cost)?;
+    let (solution, _) = solve_oriented(problem, &slot_cost, &|_, _| {}, Orientation::Auto)?;
+    certified(problem, &slot_cost, solution)
+}
+
+/// Returns `fast` when [`verify`](super::verify) accepts it. Otherwise (a bug) solves
+/// again from the rows' side alone, adding every row by a shortest augmenting path,
+/// and returns that answer if it passes the same check, or [`Error::Uncertified`].
+fn certified<C: Cost>(
+    problem: &CapacitatedProblem<C>,
+    slot_cost: &impl Fn(usize, u32) -> C,
+    fast: Solution<C>,
+) -> Result<Solution<C>> {
+    match verify_network(problem, slot_cost, &fast) {
+        Ok(_) => Ok(fast),
+        Err(Error::CertificateRejected { .. }) => {
+            let (plain, _) = add_rows(problem, slot_cost, &|_, _| {})?;
+            match verify_network(problem, slot_cost, &plain) {
+                Ok(_) => Ok(plain),
+                Err(Error::CertificateRejected { reason }) => Err(Error::Uncertified {
+                    reason: format!("the rows' side alone: {reason}"),
+                }),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Which side of the network [`solve_oriented`] adds one unit at a time.
@@ -1114,6 +1149,28 @@ pub(super) fn max_flow_problem<C: Cost>(
 mod tests {
     use super::*;
     use crate::assign::random_shape;
+
+    /// A wrong answer that fails its certificate is replaced by the rows' side's,
+    /// which is optimal (tampered by hand: the solver has no known fault left).
+    #[test]
+    fn a_rejected_answer_is_replaced_by_a_certified_one() {
+        let mut next = crate::assign::xorshift(0xbad5_01ce);
+        for _ in 0..200 {
+            let (cols, rows, capacity, steps) = random_shape(&mut next, 5, 8, 3, 4);
+            let mut p = CapacitatedProblem::<i64>::new(capacity);
+            for _ in 0..rows {
+                let arcs = crate::assign::random_arcs(&mut next, cols);
+                p.add_row(Some(0), arcs).unwrap();
+            }
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            let good = solve(&p, slot).unwrap();
+            let mut bad = good.clone();
+            bad.cost = add(bad.cost, 1).unwrap();
+            let fixed = certified(&p, &slot, bad).unwrap();
+            assert_eq!(fixed.cost, good.cost);
+            assert_eq!(verify_network(&p, slot, &fixed), Ok(good.cost));
+        }
+    }
 
     /// Every assignment of rows to columns (or none) that respects capacities.
     fn brute_force(problem: &CapacitatedProblem<i64>, slot: &dyn Fn(usize, u32) -> i64) -> i64 {
