@@ -185,6 +185,10 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
             let mut count = Vec::with_capacity(range.len());
             let mut n = 0;
             let chunk_len = range.len();
+            if progress.cancelled() {
+                // The run stops after this stage; its pairs are never used.
+                return vec![0; chunk_len];
+            }
             for r in range {
                 screen.apply(index, r, &mut scratch);
                 for m in scratch.mentors() {

@@ -272,6 +272,13 @@ pub enum Error {
         /// The first slot (from 0) that costs less than the one before it.
         slot: u32,
     },
+    /// The progress callback asked the run to stop
+    /// ([`ProgressReply`](crate::ProgressReply)); no plan was made.
+    #[error("cancelled by the progress callback during the {stage} stage")]
+    Cancelled {
+        /// The stage the run stopped in.
+        stage: crate::Stage,
+    },
     /// A recipient id asked about that is not in the cohort.
     #[error("no recipient with id {id:?}")]
     UnknownRecipient {

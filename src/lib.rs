@@ -126,7 +126,7 @@ pub use explain::{Explanation, explain};
 pub use matcher::{MatchStats, Matcher, match_cohort};
 pub use model::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
 pub use policy::{Objective, Policy};
-pub use progress::{Progress, Stage};
+pub use progress::{Progress, ProgressReply, Stage};
 pub use report::{
     Candidate, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, SolveInfo, Summary,
     Unmatched,

@@ -22,10 +22,11 @@ use std::time::{Duration, Instant};
 
 use crate::candidates::{self, Candidates};
 use crate::cohort::Cohort;
+use crate::error::{Error, Result};
 use crate::interned::{Interned, Scratch};
 use crate::par;
 use crate::policy::Objective;
-use crate::progress::{Progress, Reporter, Stage};
+use crate::progress::{Progress, ProgressReply, Reporter, Stage};
 use crate::report::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
 use crate::scoring::{self, MICRO};
 use crate::solve::{self, Outcome, Pruning, slot_micro};
@@ -107,7 +108,15 @@ impl Matcher {
     /// assert_eq!(report, Matcher::new().run(&cohort));
     /// # Ok::<(), peermatch::Error>(())
     /// ```
-    pub fn progress(mut self, report: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+    ///
+    /// The callback may answer `()` or a [`ControlFlow`](std::ops::ControlFlow) (see
+    /// [`ProgressReply`](crate::ProgressReply)); `Break` stops a
+    /// [`Matcher::try_run`] with [`Error::Cancelled`](crate::Error::Cancelled).
+    /// [`Matcher::run`] cannot be stopped and ignores the answer.
+    pub fn progress<R: ProgressReply>(
+        mut self,
+        report: impl Fn(&Progress) -> R + Send + Sync + 'static,
+    ) -> Self {
         self.progress = Reporter::new(report);
         self
     }
@@ -121,6 +130,39 @@ impl Matcher {
     /// [`assign::solve`](crate::assign::solve)).
     pub fn run(&self, cohort: &Cohort) -> MatchReport {
         self.run_with_stats(cohort).0
+    }
+
+    /// Like [`Matcher::run`], but stops when the progress callback asks it to, and
+    /// returns an error instead of a plan whose optimality could not be proven.
+    ///
+    /// # Errors
+    /// [`Error::Cancelled`] when the [`progress`](Matcher::progress) callback answered
+    /// `ControlFlow::Break`; the run stops at the next checkpoint (a chunk of
+    /// candidates or of the report, or the end of a solver round).
+    /// [`Error::Uncertified`] if the plan failed its certificate even after the
+    /// solver's fallback (a bug; `run` would return it with `solve.certified` false).
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use peermatch::{Error, Matcher, Stage};
+    /// use peermatch::synth::{self, SynthOptions};
+    ///
+    /// let cohort = synth::generate(&SynthOptions { recipients: 3000, mentors: 500, ..SynthOptions::default() })?;
+    /// let stop_when_solving = Matcher::new()
+    ///     .progress(|p| if p.stage == Stage::Solve { ControlFlow::Break(()) } else { ControlFlow::Continue(()) });
+    /// assert_eq!(stop_when_solving.try_run(&cohort), Err(Error::Cancelled { stage: Stage::Solve }));
+    /// // Without a stop, the same plan as `run`.
+    /// assert_eq!(Matcher::new().try_run(&cohort)?, Matcher::new().run(&cohort));
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn try_run(&self, cohort: &Cohort) -> Result<MatchReport> {
+        let (report, _) = self.execute(cohort, true)?;
+        if !report.solve.certified {
+            return Err(Error::Uncertified {
+                reason: "the plan's dual potentials failed the certificate".into(),
+            });
+        }
+        Ok(report)
     }
 
     /// Like [`Matcher::run`], and also reports how long each stage took. The report is
@@ -137,9 +179,29 @@ impl Matcher {
     /// # Ok::<(), peermatch::Error>(())
     /// ```
     pub fn run_with_stats(&self, cohort: &Cohort) -> (MatchReport, MatchStats) {
+        self.execute(cohort, false)
+            .expect("a run that cannot be cancelled always ends with a plan")
+    }
+
+    /// One run; with `cancellable`, stopped at the next checkpoint once the progress
+    /// callback asks to.
+    fn execute(&self, cohort: &Cohort, cancellable: bool) -> Result<(MatchReport, MatchStats)> {
+        let progress = if cancellable {
+            self.progress.for_run()
+        } else {
+            self.progress.for_run().uncancellable()
+        };
+        let stop = |stage| {
+            if progress.cancelled() {
+                Err(Error::Cancelled { stage })
+            } else {
+                Ok(())
+            }
+        };
         let start = Instant::now();
         let index = Interned::new(cohort);
-        let candidates = candidates::generate(&index, self.threads, &self.progress);
+        let candidates = candidates::generate(&index, self.threads, &progress);
+        stop(Stage::Candidates)?;
         let candidates_time = start.elapsed();
         let start = Instant::now();
         let outcome = solve::solve(
@@ -148,8 +210,9 @@ impl Matcher {
             self.pruning,
             false,
             self.threads,
-            &self.progress,
-        );
+            &progress,
+        )?;
+        stop(Stage::Solve)?;
         let solve_time = start.elapsed();
         let start = Instant::now();
         let report = report(
@@ -158,15 +221,16 @@ impl Matcher {
             &outcome,
             self.candidates,
             self.threads,
-            &self.progress,
+            &progress,
         );
+        stop(Stage::Report)?;
         let stats = MatchStats {
             candidate_pairs: candidates.mentor.len(),
             candidates: candidates_time,
             solve: solve_time,
             report: start.elapsed(),
         };
-        (report, stats)
+        Ok((report, stats))
     }
 }
 
@@ -439,7 +503,8 @@ mod tests {
                     false,
                     1,
                     &Reporter::default(),
-                ),
+                )
+                .unwrap(),
                 false,
                 1,
                 &Reporter::default(),
@@ -454,7 +519,8 @@ mod tests {
                     true,
                     2,
                     &Reporter::default(),
-                ),
+                )
+                .unwrap(),
                 false,
                 1,
                 &Reporter::default(),
@@ -474,7 +540,8 @@ mod tests {
                     force_lex,
                     2,
                     &Reporter::default(),
-                );
+                )
+                .unwrap();
                 assert!(outcome.info.certified, "round {round}");
                 let pruned = report(
                     &index,

@@ -91,6 +91,7 @@ use crate::assign::{self, Cost, Lexicographic, Solution};
 use crate::basis;
 use crate::candidates::Candidates;
 use crate::cohort::Cohort;
+use crate::error::{Error, Result};
 use crate::par;
 use crate::policy::Objective;
 use crate::progress::{Reporter, Stage};
@@ -275,6 +276,10 @@ pub(crate) struct Outcome {
 }
 
 /// Solves the cohort exactly over `candidates`, pruning as asked.
+///
+/// # Errors
+/// [`Error::Cancelled`] when the progress callback asked to stop (checked before each
+/// round).
 pub(crate) fn solve(
     cohort: &Cohort,
     candidates: &Candidates,
@@ -282,7 +287,10 @@ pub(crate) fn solve(
     force_lex: bool,
     threads: usize,
     progress: &Reporter,
-) -> Outcome {
+) -> Result<Outcome> {
+    let cancelled = || Error::Cancelled {
+        stage: Stage::Solve,
+    };
     let rows = cohort.recipients().len();
     let policy = cohort.policy();
     let room: Vec<u32> = cohort
@@ -336,25 +344,31 @@ pub(crate) fn solve(
             move |base: i128, s: u32| base - i128::from(s) * slope,
         );
         if let Some(outcome) = packed {
-            return outcome;
+            return Ok(outcome);
+        }
+        if progress.cancelled() {
+            return Err(cancelled());
         }
     }
-    network()
-        .run(
-            |r, s| radix.lex(policy.objective, &pair(r, s)),
-            |m, k| radix.lex(policy.objective, &slot_weights(m, k)),
-            |base: Lex, s: u32| match policy.objective {
-                Objective::Participation => Lex {
-                    major: base.major,
-                    minor: base.minor - i128::from(s),
-                },
-                Objective::Quality => Lex {
-                    major: base.major - i128::from(s),
-                    minor: base.minor,
-                },
+    let outcome = network().run(
+        |r, s| radix.lex(policy.objective, &pair(r, s)),
+        |m, k| radix.lex(policy.objective, &slot_weights(m, k)),
+        |base: Lex, s: u32| match policy.objective {
+            Objective::Participation => Lex {
+                major: base.major,
+                minor: base.minor - i128::from(s),
             },
-        )
-        .expect("MAX_PEOPLE keeps every lexicographic weight and sum in i128")
+            Objective::Quality => Lex {
+                major: base.major - i128::from(s),
+                minor: base.minor,
+            },
+        },
+    );
+    match outcome {
+        Some(outcome) => Ok(outcome),
+        None if progress.cancelled() => Err(cancelled()),
+        None => panic!("MAX_PEOPLE keeps every lexicographic weight and sum in i128"),
+    }
 }
 
 /// The candidate graph, the order its recipients are added in, and the pruning.
@@ -722,6 +736,9 @@ impl<'a> Network<'a> {
             row_of[r as usize] = i;
         }
         loop {
+            if self.progress.cancelled() {
+                return None;
+            }
             rounds += 1;
             let (mentor_of, reduced, verified, solution) = self.solve_round(
                 &considered,
