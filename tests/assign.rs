@@ -652,3 +652,21 @@ fn matrix_shape_errors_format_without_overflow() {
     );
     assert_eq!(e.to_string(), expected);
 }
+
+/// Found by `fuzz/` (target `sparse`): slot costs that fall only past the slots a
+/// column could ever fill (one arc into a column of capacity 3) are harmless, and the
+/// certificate must not judge the unreachable next slot. `min_cost_max_flow` returned
+/// `Error::Uncertified` here.
+#[test]
+fn slot_costs_past_the_usable_slots_do_not_matter() {
+    let slot = |_: usize, k: u32| -i64::from(k) * 7;
+    let mut p = CapacitatedProblem::<i64>::new(vec![3, 1]);
+    p.add_row(Some(0), [(0, -5), (1, -1)]).unwrap();
+    p.add_row(Some(0), [(1, -2)]).unwrap();
+    let s = solve(&p, slot).unwrap();
+    assert_eq!(s.row_to_col, [Some(0), Some(1)]);
+    assert_eq!(verify(&p, slot, &s), Ok(-7));
+    let flow = min_cost_max_flow(&p, slot).unwrap();
+    assert_eq!(verify_max_flow(&p, slot, &flow), Ok(flow.cost));
+    assert_eq!(flow.cost.minor, -7);
+}

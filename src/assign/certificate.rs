@@ -69,13 +69,23 @@ pub(crate) fn check_convex<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
 ) -> Result<()> {
+    usable_slots(problem, slot_cost).map(|_| ())
+}
+
+/// [`check_convex`], returning each column's usable slots: `min(capacity, arcs into
+/// it)`.
+fn usable_slots<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+) -> Result<Vec<u32>> {
     let mut arcs_into = vec![0u32; problem.cols()];
     for arc in 0..problem.arcs_len() {
         let c = problem.arc_col(arc);
         arcs_into[c] = arcs_into[c].saturating_add(1);
     }
-    for (col, &arcs) in arcs_into.iter().enumerate() {
-        let usable = problem.capacity(col).min(arcs);
+    for (col, arcs) in arcs_into.iter_mut().enumerate() {
+        let usable = problem.capacity(col).min(*arcs);
+        *arcs = usable;
         let mut previous: Option<C> = None;
         for slot in 0..usable {
             let s = slot_cost(col, slot);
@@ -85,7 +95,7 @@ pub(crate) fn check_convex<C: Cost, N: Network<C>>(
             previous = Some(s);
         }
     }
-    Ok(())
+    Ok(arcs_into)
 }
 
 /// [`verify`] on any [`Network`].
@@ -94,7 +104,7 @@ pub(crate) fn verify_network<C: Cost, N: Network<C>>(
     slot_cost: impl Fn(usize, u32) -> C,
     solution: &Solution<C>,
 ) -> Result<C> {
-    check_convex(problem, &slot_cost)?;
+    let usable = usable_slots(problem, &slot_cost)?;
     let (rows, cols) = (problem.rows(), problem.cols());
     let duals = &solution.duals;
     if solution.row_to_col.len() != rows || duals.row.len() != rows || duals.col.len() != cols {
@@ -176,7 +186,9 @@ pub(crate) fn verify_network<C: Cost, N: Network<C>>(
         {
             return reject(format!("column {c}: its last used slot is not tight"));
         }
-        if k < capacity {
+        // A column that took every row with an arc to it can take no more: no
+        // residual path enters it, so its next slot's cost does not matter.
+        if k < usable[c] {
             let next = slot_cost(c, k);
             if reduced(next, duals.col[c], sink)? < C::ZERO {
                 return reject(format!(

@@ -1,0 +1,57 @@
+//! Invariants every fuzz target checks on a match report.
+
+use peermatch::{Cohort, MatchReport, Matcher, explain};
+
+/// Matches `cohort` and checks what must hold of every plan: every recipient exactly
+/// once (matched or unmatched), no mentor over capacity, every matched pair eligible
+/// by `explain`, a certified optimum, and the same report on a second run.
+pub fn match_and_check(cohort: &Cohort) -> MatchReport {
+    let report = Matcher::new().threads(1).run(cohort);
+    let recipients = cohort.recipients();
+    assert_eq!(
+        report.matches.len() + report.unmatched.len(),
+        recipients.len(),
+        "every recipient once"
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for id in report
+        .matches
+        .iter()
+        .map(|m| &m.recipient)
+        .chain(report.unmatched.iter().map(|u| &u.recipient))
+    {
+        assert!(seen.insert(id.clone()), "recipient {id:?} listed twice");
+        assert!(
+            cohort.recipient(id.as_str()).is_some(),
+            "unknown recipient {id:?}"
+        );
+    }
+    for mentor in cohort.mentors() {
+        let taken = report
+            .matches
+            .iter()
+            .filter(|m| m.mentor == mentor.id)
+            .count() as u64;
+        assert!(
+            u64::from(mentor.current_load) + taken <= u64::from(mentor.capacity),
+            "mentor {:?} over capacity",
+            mentor.id
+        );
+    }
+    for m in &report.matches {
+        let why = explain(cohort, m.mentor.as_str(), m.recipient.as_str())
+            .expect("matched ids are in the cohort");
+        assert!(why.eligible, "matched pair breaks {:?}", why.failed_rules);
+        assert_eq!(
+            why.breakdown.score, m.score,
+            "explain and the report disagree"
+        );
+    }
+    assert!(report.solve.certified, "plan not certified");
+    assert_eq!(
+        Matcher::new().threads(2).run(cohort),
+        report,
+        "not deterministic"
+    );
+    report
+}
