@@ -110,8 +110,8 @@ impl Matcher {
     /// ```
     ///
     /// The callback may answer `()` or a [`ControlFlow`](std::ops::ControlFlow) (see
-    /// [`ProgressReply`](crate::ProgressReply)); `Break` stops a
-    /// [`Matcher::try_run`] with [`Error::Cancelled`](crate::Error::Cancelled).
+    /// [`ProgressReply`]); `Break` stops a
+    /// [`Matcher::try_run`] with [`Error::Cancelled`].
     /// [`Matcher::run`] cannot be stopped and ignores the answer.
     pub fn progress<R: ProgressReply>(
         mut self,
