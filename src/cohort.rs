@@ -22,6 +22,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Record, Result};
+use crate::limits::Limits;
 use crate::model::{Mentor, Recipient};
 use crate::policy::Policy;
 use crate::scoring::{Criterion, MAX_WEIGHT, MICRO};
@@ -96,12 +97,27 @@ impl Cohort {
     /// assert!(matches!(err, Error::NoLanguages { .. }));
     /// ```
     pub fn new(mentors: Vec<Mentor>, recipients: Vec<Recipient>, policy: Policy) -> Result<Cohort> {
+        Cohort::new_with_limits(mentors, recipients, policy, &Limits::default())
+    }
+
+    /// [`Cohort::new`] under other [`Limits`] than the default ones.
+    ///
+    /// # Errors
+    /// As for [`Cohort::new`], and [`Error::TooManyRecords`], [`Error::TooManyTags`] or
+    /// [`Error::TagTooLong`] past the limits.
+    pub fn new_with_limits(
+        mentors: Vec<Mentor>,
+        recipients: Vec<Recipient>,
+        policy: Policy,
+        limits: &Limits,
+    ) -> Result<Cohort> {
         build(
             mentors,
             recipients,
             policy,
             &[Section::Mentors, Section::Recipients, Section::Policy],
             None,
+            limits,
         )
     }
 
@@ -128,11 +144,20 @@ impl Cohort {
     /// }
     /// ```
     pub fn from_json(text: &str) -> Result<Cohort> {
+        Cohort::from_json_with_limits(text, &Limits::default())
+    }
+
+    /// [`Cohort::from_json`] under other [`Limits`] than the default ones.
+    ///
+    /// # Errors
+    /// As for [`Cohort::from_json`], and [`Error::TooManyRecords`],
+    /// [`Error::TooManyTags`] or [`Error::TagTooLong`] past the limits.
+    pub fn from_json_with_limits(text: &str, limits: &Limits) -> Result<Cohort> {
         let mut de = serde_json::Deserializer::from_str(text);
         let raw: RawCohort = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| parse_error(Some(e.path()), e.inner()))?;
         de.end().map_err(|e| parse_error(None, &e))?;
-        raw.validate()
+        raw.validate(limits)
     }
 
     /// The cohort in the version-1 JSON format, pretty-printed.
@@ -226,7 +251,7 @@ impl<'de> Deserialize<'de> for Cohort {
     /// deserialiser's own error with the message of the [`Error`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         RawCohort::deserialize(deserializer)?
-            .validate()
+            .validate(&Limits::default())
             .map_err(de::Error::custom)
     }
 }
@@ -241,7 +266,7 @@ struct RawCohort {
 }
 
 impl RawCohort {
-    fn validate(self) -> Result<Cohort> {
+    fn validate(self, limits: &Limits) -> Result<Cohort> {
         let mut order = self.order;
         for section in [Section::Mentors, Section::Recipients, Section::Policy] {
             if !order.contains(&section) {
@@ -254,6 +279,7 @@ impl RawCohort {
             self.policy,
             &order,
             self.version.as_ref(),
+            limits,
         )
     }
 }
@@ -454,13 +480,15 @@ fn build(
     policy: Policy,
     order: &[Section],
     version: Option<&serde_json::Value>,
+    limits: &Limits,
 ) -> Result<Cohort> {
+    let most = limits.people.min(MAX_PEOPLE);
     for (side, count) in [("mentors", mentors.len()), ("recipients", recipients.len())] {
-        if count > MAX_PEOPLE {
+        if count > most {
             return Err(Error::TooManyRecords {
                 side,
                 count,
-                limit: MAX_PEOPLE,
+                limit: most,
             });
         }
     }
@@ -483,6 +511,7 @@ fn build(
                 for (i, m) in mentors.iter_mut().enumerate() {
                     normalize_mentor(m);
                     let record = || mentor_record(i, m);
+                    check_sizes(&mentor_texts(m), limits, record)?;
                     check_id(&m.id.0, i, &mut mentor_index, record)?;
                     if m.languages.is_empty() {
                         return Err(Error::NoLanguages { record: record() });
@@ -512,6 +541,7 @@ fn build(
                 for (i, r) in recipients.iter_mut().enumerate() {
                     normalize_recipient(r);
                     let record = || recipient_record(i, r);
+                    check_sizes(&recipient_texts(r), limits, record)?;
                     check_id(&r.id.0, i, &mut recipient_index, record)?;
                     if r.languages.is_empty() {
                         return Err(Error::NoLanguages { record: record() });
@@ -614,6 +644,101 @@ fn check_id(
         });
     }
     seen.insert(id.to_owned(), index);
+    Ok(())
+}
+
+/// A person's text fields for [`check_sizes`]: the tag lists, then the single tags
+/// (id first).
+struct Texts<'a> {
+    lists: Vec<(&'static str, &'a [String])>,
+    singles: [(&'static str, Option<&'a str>); 3],
+    exclude: (usize, Option<&'a str>),
+}
+
+fn mentor_texts(m: &Mentor) -> Texts<'_> {
+    Texts {
+        lists: vec![
+            ("conditions", &m.conditions),
+            ("experiences", &m.experiences),
+            ("interests", &m.interests),
+            ("languages", &m.languages),
+            ("availability", &m.availability),
+            ("groups", &m.groups),
+            ("boundaries", &m.boundaries),
+        ],
+        singles: [
+            ("id", Some(m.id.as_str())),
+            ("gender", m.gender.as_deref()),
+            ("region", m.region.as_deref()),
+        ],
+        exclude: longest(m.exclude.iter().map(|id| id.as_str()), m.exclude.len()),
+    }
+}
+
+fn recipient_texts(r: &Recipient) -> Texts<'_> {
+    Texts {
+        lists: vec![
+            ("conditions", &r.conditions),
+            ("experiences", &r.experiences),
+            ("interests", &r.interests),
+            ("languages", &r.languages),
+            ("availability", &r.availability),
+            ("groups", &r.groups),
+            ("needs", &r.needs),
+            ("mentor_gender", &r.mentor_gender),
+        ],
+        singles: [
+            ("id", Some(r.id.as_str())),
+            ("gender", r.gender.as_deref()),
+            ("region", r.region.as_deref()),
+        ],
+        exclude: longest(r.exclude.iter().map(|id| id.as_str()), r.exclude.len()),
+    }
+}
+
+/// The number of entries and the longest one.
+fn longest<'a>(entries: impl Iterator<Item = &'a str>, count: usize) -> (usize, Option<&'a str>) {
+    (count, entries.max_by_key(|e| e.len()))
+}
+
+/// Every list within [`Limits::tags_per_list`] entries, every id and tag within
+/// [`Limits::tag_bytes`] bytes.
+fn check_sizes(texts: &Texts<'_>, limits: &Limits, record: impl Fn() -> Record) -> Result<()> {
+    let too_long = |field: &str, text: &str| {
+        (text.len() > limits.tag_bytes).then(|| Error::TagTooLong {
+            record: record(),
+            field: field.to_owned(),
+            bytes: text.len(),
+            limit: limits.tag_bytes,
+        })
+    };
+    let too_many = |field: &str, count: usize| {
+        (count > limits.tags_per_list).then(|| Error::TooManyTags {
+            record: record(),
+            field: field.to_owned(),
+            count,
+            limit: limits.tags_per_list,
+        })
+    };
+    for (field, text) in texts.singles {
+        if let Some(e) = text.and_then(|t| too_long(field, t)) {
+            return Err(e);
+        }
+    }
+    for &(field, list) in &texts.lists {
+        if let Some(e) = too_many(field, list.len()) {
+            return Err(e);
+        }
+        if let Some(e) = list.iter().find_map(|t| too_long(field, t)) {
+            return Err(e);
+        }
+    }
+    let (count, long) = texts.exclude;
+    if let Some(e) =
+        too_many("exclude", count).or_else(|| long.and_then(|t| too_long("exclude", t)))
+    {
+        return Err(e);
+    }
     Ok(())
 }
 

@@ -200,6 +200,31 @@ pub enum Error {
         /// The largest number accepted.
         limit: usize,
     },
+    /// A list field with more distinct tags (or an `exclude` list with more ids) than
+    /// [`Limits::tags_per_list`](crate::Limits::tags_per_list) allows.
+    #[error("{record}: field `{field}` has {count} entries, the limit is {limit}")]
+    TooManyTags {
+        /// The record.
+        record: Record,
+        /// The list field.
+        field: String,
+        /// How many distinct entries it has.
+        count: usize,
+        /// The largest number accepted.
+        limit: usize,
+    },
+    /// An id or tag longer than [`Limits::tag_bytes`](crate::Limits::tag_bytes).
+    #[error("{record}: field `{field}` has an entry of {bytes} bytes, the limit is {limit}")]
+    TagTooLong {
+        /// The record.
+        record: Record,
+        /// The field (`id`, or the list holding the tag).
+        field: String,
+        /// The entry's length in bytes.
+        bytes: usize,
+        /// The longest accepted.
+        limit: usize,
+    },
     /// A mentor id asked about (e.g. by [`explain()`](crate::explain())) that is not in the cohort.
     #[error("no mentor with id {id:?}")]
     UnknownMentor {

@@ -597,3 +597,112 @@ mod never_panics {
         }
     }
 }
+
+/// Resource limits: too many distinct tags in one list, a tag or id too long, an
+/// `exclude` list too long, too many people; each names the record and field, under
+/// the default limits and under tighter ones.
+#[test]
+fn resource_limits_name_the_record_and_field() {
+    use peermatch::Limits;
+
+    // A million distinct interests is refused by the default limits, and cheaply.
+    let many: Vec<String> = (0..1_000_000).map(|i| format!("\"t{i}\"")).collect();
+    let huge = format!(
+        r#"{{"id": "m1", "capacity": 2, "languages": ["en"], "interests": [{}]}}"#,
+        many.join(",")
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(
+        err(&cohort(&[&huge], &[R], "{}")),
+        Error::TooManyTags {
+            record: mentor_record(0, "m1"),
+            field: "interests".into(),
+            count: 1_000_000,
+            limit: 1024,
+        }
+    );
+    // Generous even for a debug build on a loaded machine; the point is "not minutes".
+    assert!(started.elapsed().as_secs() < 30);
+
+    // Duplicates and case variants count once: normalisation comes first.
+    let repeated = r#"{"id": "r1", "languages": ["en", "EN", " en "]}"#;
+    let strict = Limits::default().with_tags_per_list(1);
+    assert!(Cohort::from_json_with_limits(&cohort(&[M], &[repeated], "{}"), &strict).is_ok());
+
+    let r = r#"{"id": "r1", "languages": ["en", "cy"], "needs": ["a", "b", "c"]}"#;
+    let strict = Limits::default().with_tags_per_list(2);
+    assert_eq!(
+        Cohort::from_json_with_limits(&cohort(&[M], &[r], "{}"), &strict),
+        Err(Error::TooManyTags {
+            record: recipient_record(0, "r1"),
+            field: "needs".into(),
+            count: 3,
+            limit: 2,
+        })
+    );
+    let long_tag = format!(
+        r#"{{"id": "r1", "languages": ["en"], "region": "{}"}}"#,
+        "x".repeat(300)
+    );
+    assert_eq!(
+        err(&cohort(&[M], &[&long_tag], "{}")),
+        Error::TagTooLong {
+            record: recipient_record(0, "r1"),
+            field: "region".into(),
+            bytes: 300,
+            limit: 256,
+        }
+    );
+    let long_id = format!(
+        r#"{{"id": "{}", "capacity": 1, "languages": ["en"]}}"#,
+        "m".repeat(40)
+    );
+    let short = Limits::default().with_tag_bytes(32);
+    assert_eq!(
+        Cohort::from_json_with_limits(&cohort(&[&long_id], &[R], "{}"), &short),
+        Err(Error::TagTooLong {
+            record: mentor_record(0, &"m".repeat(40)),
+            field: "id".into(),
+            bytes: 40,
+            limit: 32,
+        })
+    );
+    let excluding = r#"{"id": "m1", "capacity": 2, "languages": ["en"], "exclude": ["r1", "r2"]}"#;
+    let r2 = r#"{"id": "r2", "languages": ["en"]}"#;
+    assert_eq!(
+        Cohort::from_json_with_limits(
+            &cohort(&[excluding], &[R, r2], "{}"),
+            &strict.with_tags_per_list(1)
+        ),
+        Err(Error::TooManyTags {
+            record: mentor_record(0, "m1"),
+            field: "exclude".into(),
+            count: 2,
+            limit: 1,
+        })
+    );
+    let few = Limits::default().with_people(1);
+    assert_eq!(
+        Cohort::from_json_with_limits(&cohort(&[M], &[R, r2], "{}"), &few),
+        Err(Error::TooManyRecords {
+            side: "recipients",
+            count: 2,
+            limit: 1,
+        })
+    );
+    // Code-built cohorts get the same checks.
+    let mentor = Mentor {
+        id: "m1".into(),
+        capacity: 1,
+        languages: vec!["en".into()],
+        groups: vec!["g1".into(), "g2".into(), "g3".into()],
+        ..Mentor::default()
+    };
+    assert!(matches!(
+        Cohort::new_with_limits(vec![mentor], vec![], Policy::default(), &strict),
+        Err(Error::TooManyTags { count: 3, .. })
+    ));
+    // The sample cohort is far inside the defaults.
+    let sample = std::fs::read_to_string("examples/data/cohort.json").unwrap();
+    assert!(Cohort::from_json_with_limits(&sample, &Limits::default()).is_ok());
+}
