@@ -6,6 +6,12 @@
 //! - `assign/dense_structured`: n = 1000 rounded Euclidean distances (`geometric`), strong
 //!   row/column offsets (`offsets`) and the Machol–Wien matrix `c_ij = i·j`, families on
 //!   which shortest-augmenting-path solvers are known to slow down;
+//! - `assign/dense_random_machol_wien`: `c_ij` uniform on the integers `1..=(i+1)(j+1)`,
+//!   n = 1000, 2000 (Machol–Wien randomised: the order survives, the ties do not);
+//! - `assign/dense_rect_uniform`: rectangular 1000 × 4000 and 4000 × 1000 uniform costs;
+//! - `assign/self_check`: what the certificate check every solve runs before it
+//!   returns costs, side by side with the whole solve (which includes it): dense
+//!   uniform n = 500, 1000, 2000, and a sparse capacitated problem with R = 20 000;
 //! - `assign/dense_f64`: uniform float costs, n = 1000;
 //! - `assign/crates_n1000`: peermatch, `pathfinding::kuhn_munkres` and `lsap::solve` on one
 //!   uniform 1000 × 1000 matrix;
@@ -21,7 +27,10 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use peermatch::assign::{CapacitatedProblem, Matrix, Sense, min_cost_max_flow, solve_dense};
+use peermatch::assign::{
+    CapacitatedProblem, Matrix, Sense, min_cost_max_flow, solve_dense, verify_dense,
+    verify_max_flow,
+};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
@@ -54,6 +63,18 @@ fn offsets(n: usize, seed: u64) -> Matrix<i64> {
 
 fn machol_wien(n: usize) -> Matrix<i64> {
     Matrix::from_fn(n, n, |r, c| ((r + 1) * (c + 1)) as i64)
+}
+
+fn random_machol_wien(n: usize, seed: u64) -> Matrix<i64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Matrix::from_fn(n, n, |r, c| {
+        rng.random_range(1..=((r + 1) * (c + 1)) as i64)
+    })
+}
+
+fn rect_uniform(rows: usize, cols: usize, seed: u64) -> Matrix<i64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Matrix::from_fn(rows, cols, |_, _| rng.random_range(0..1000))
 }
 
 /// `rows` rows with `k` random candidate columns each, capacities 1–5 (average 3) on
@@ -101,6 +122,59 @@ fn dense_structured(c: &mut Criterion) {
             b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete"))
         });
     }
+    group.finish();
+}
+
+fn dense_more_families(c: &mut Criterion) {
+    let mut group = c.benchmark_group("assign/dense_random_machol_wien");
+    group.sample_size(10);
+    for n in [1000usize, 2000] {
+        let m = random_machol_wien(n, 5);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &m, |b, m| {
+            b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete"))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("assign/dense_rect_uniform");
+    group.sample_size(10);
+    for (rows, cols) in [(1000usize, 4000usize), (4000, 1000)] {
+        let m = rect_uniform(rows, cols, 6);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{rows}x{cols}")),
+            &m,
+            |b, m| b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete")),
+        );
+    }
+    group.finish();
+}
+
+fn self_check(c: &mut Criterion) {
+    let mut group = c.benchmark_group("assign/self_check");
+    group.sample_size(10);
+    for n in [500usize, 1000, 2000] {
+        let m = uniform(n, 1000, 11 + n as u64);
+        let solution = solve_dense(&m, Sense::Minimize).expect("complete");
+        group.bench_with_input(BenchmarkId::new("dense_solve", n), &m, |b, m| {
+            b.iter(|| solve_dense(black_box(m), Sense::Minimize).expect("complete"))
+        });
+        group.bench_with_input(BenchmarkId::new("dense_check", n), &m, |b, m| {
+            b.iter(|| {
+                verify_dense(black_box(m), Sense::Minimize, None, &solution).expect("optimal")
+            })
+        });
+    }
+    let problem = sparse(20_000, 10, 1.25, 42);
+    let flow = min_cost_max_flow(&problem, |_, _| 0).expect("no overflow");
+    group.bench_with_input(
+        BenchmarkId::new("sparse_solve", 20_000),
+        &problem,
+        |b, p| b.iter(|| min_cost_max_flow(black_box(p), |_, _| 0).expect("no overflow")),
+    );
+    group.bench_with_input(
+        BenchmarkId::new("sparse_check", 20_000),
+        &problem,
+        |b, p| b.iter(|| verify_max_flow(black_box(p), |_, _| 0, &flow).expect("optimal")),
+    );
     group.finish();
 }
 
@@ -160,6 +234,8 @@ criterion_group!(
     benches,
     dense_sizes,
     dense_structured,
+    dense_more_families,
+    self_check,
     dense_f64,
     crates,
     sparse_families

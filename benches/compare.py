@@ -1,19 +1,27 @@
 #!/usr/bin/env python3
-"""Side-by-side comparison of peermatch's assignment solvers with lap, scipy and OR-tools.
+"""Side-by-side comparison of peermatch's assignment solvers with the dense solvers a
+user could pick instead (lap, lapx, laprust, scipy, OR-tools) and OR-tools' min-cost flow.
 
-    python3 benches/compare.py [--reps 5] [--sizes 1000,2000,4000] [--sparse 20000,100000]
+    python3 benches/compare.py [--reps 5] [--sizes 1000,2000,4000]
+                               [--families uniform,lowrange,geometric,offsets,machol_wien,random_machol_wien]
+                               [--rect 1000x4000,4000x1000] [--sparse 20000,100000]
                                [--scarce 20000,100000] [--cohort 30000x4000,100000x10000]
-                               [--families uniform,lowrange,geometric,offsets,machol_wien]
+                               [--skip SOLVER,...]
 
-Installs numpy, scipy, lap and ortools with pip into its own virtual environment
-(target/compare-venv), writes seeded instance files (target/compare/), builds the
-peermatch example `solve_instance` in release mode, then for every instance runs every
-solver on the same instance, interleaved (peermatch, lap, scipy, OR-tools, then again),
-`--reps` times. Only the solve is timed, warm: peermatch solves twice per run and
-reports the second solve's time (file parsing excluded); each Python solver runs once
-untimed, then is timed around the call alone, with its input already built. Prints, per instance, the median time of each solver, the median
-and range of the per-repetition ratio peermatch / other, and whether the objectives
-agree (they must). Not part of CI: it needs minutes and a quiet machine.
+Installs the solvers with pip into virtual environments of its own under target/:
+compare-venv (numpy, scipy, lap, ortools), compare-venv-lapx (lapx, which installs a
+module that is also called `lap`) and compare-venv-laprust (laprust). Writes seeded
+instance files (target/compare/: text for peermatch, .npy for the Python solvers),
+builds the peermatch example `solve_instance` in release mode, then for every
+instance runs every solver on the same instance, interleaved (peermatch, then each
+peer, then again), `--reps` times, each run in a fresh process. Only the solve is
+timed, warm: peermatch solves twice per run and reports the second solve's time
+(file parsing excluded; its own certificate check included, since every solve runs
+it); each Python solver (benches/peer.py) solves once untimed, then is timed around
+the call alone, with its input already converted. Prints, per instance, the median
+time of each solver, the median and range of the per-repetition ratio peermatch /
+other, and whether each objective agrees with peermatch's (recomputed exactly from
+the returned assignment). Not part of CI: it needs many minutes and a quiet machine.
 
 Instance families (dense, n × n, integer costs):
   uniform    costs uniform in [0, 1000)
@@ -22,6 +30,9 @@ Instance families (dense, n × n, integer costs):
   offsets    strong row and column offsets: a_i + b_j + noise, a, b in [0, 10^5), noise in [0, 100)
   machol_wien  c_ij = i × j, the Machol–Wien family, a classic worst case for
              shortest-augmenting-path solvers
+  random_machol_wien  c_ij uniform on the integers 1..i × j (i, j from 1): the
+             randomised Machol–Wien family
+Rectangular (`--rect RxC`): costs uniform in [0, 1000), R × C.
 Sparse capacitated (min-cost maximum flow): R rows, K = 10 random candidate columns
 each, capacities 1–5 with total ≈ 1.25 R, costs in [0, 1000).
 Sparse scarce (`--scarce`): the same with K = 24 and total capacity ≈ 0.25 R, so that
@@ -46,16 +57,33 @@ TARGET = ROOT / "target"
 VENV = TARGET / "compare-venv"
 DATA = TARGET / "compare"
 PACKAGES = ["numpy", "scipy", "lap", "ortools"]
+# The dense peers, each with the virtual environment it runs in and what it installs.
+PEERS = {
+    "lap": ("compare-venv", PACKAGES),
+    "lapx": ("compare-venv-lapx", ["numpy", "lapx"]),
+    "lapx64": ("compare-venv-lapx", ["numpy", "lapx"]),
+    "laprust": ("compare-venv-laprust", ["numpy", "laprust"]),
+    "scipy": ("compare-venv", PACKAGES),
+    "ortools": ("compare-venv", PACKAGES),
+}
+PEER = ROOT / "benches" / "peer.py"
+
+
+def venv_python(name, packages):
+    """The Python of target/NAME, created with `packages` installed if it is not there."""
+    venv = TARGET / name
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *packages], check=True)
+    return python
 
 
 def ensure_venv():
     """Re-runs this script inside its own virtual environment with the solvers installed."""
-    python = VENV / "bin" / "python"
     if Path(sys.prefix).resolve() == VENV.resolve():
         return
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PACKAGES], check=True)
+    python = venv_python("compare-venv", PACKAGES)
     os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
 
 
@@ -78,6 +106,9 @@ def dense_instance(family, n, rng):
     if family == "machol_wien":
         i = np.arange(1, n + 1, dtype=np.int64)
         return np.outer(i, i)
+    if family == "random_machol_wien":
+        i = np.arange(1, n + 1, dtype=np.int64)
+        return 1 + (rng.random(size=(n, n)) * np.outer(i, i)).astype(np.int64)
     raise ValueError(family)
 
 
@@ -121,41 +152,24 @@ def run_peermatch(path):
     return line["solve_seconds"], int(line["objective"])
 
 
-def dense_solvers(m):
-    import lap
-    import numpy as np
-    from ortools.graph.python import linear_sum_assignment
-    from scipy.optimize import linear_sum_assignment as scipy_lsa
+def dense_solvers(npy, skip):
+    """Each dense peer as a fresh process in its own environment (benches/peer.py)."""
+    solvers = {}
+    for name, (venv, packages) in PEERS.items():
+        if name in skip:
+            continue
+        python = venv_python(venv, packages)
 
-    as_float = m.astype(np.float64)
-    n = m.shape[0]
+        def run(python=python, name=name):
+            out = subprocess.run(
+                [str(python), str(PEER), name, str(npy)],
+                check=True, capture_output=True, text=True,
+            )
+            line = json.loads(out.stdout.strip().splitlines()[-1])
+            return line["seconds"], line["objective"]
 
-    def run_lap():
-        t = time.perf_counter()
-        cost, _, _ = lap.lapjv(as_float, extend_cost=False)
-        return time.perf_counter() - t, int(round(cost))
-
-    def run_scipy():
-        t = time.perf_counter()
-        r, c = scipy_lsa(m)
-        elapsed = time.perf_counter() - t
-        return elapsed, int(m[r, c].sum())
-
-    starts = np.repeat(np.arange(n), n)
-    ends = np.tile(np.arange(n), n)
-    costs = m.ravel()
-
-    def run_ortools():
-        a = linear_sum_assignment.SimpleLinearSumAssignment()
-        a.add_arcs_with_cost(starts, ends, costs)
-        t = time.perf_counter()
-        status = a.solve()
-        elapsed = time.perf_counter() - t
-        if status != a.OPTIMAL:
-            return elapsed, None
-        return elapsed, int(a.optimal_cost())
-
-    return {"lap": run_lap, "scipy": run_scipy, "ortools": run_ortools}
+        solvers[name] = run
+    return solvers
 
 
 def sparse_solvers(caps, arc_cols, arc_costs):
@@ -223,29 +237,39 @@ def network_solvers(caps, arc_rows, arc_cols, arc_costs):
 
 
 def summarize(name, times, objectives):
+    """One line per instance: medians, ratios, and which peers got a wrong objective.
+    A peer whose objective differs from peermatch's is marked WRONG (peermatch's is
+    certified); a peer that cannot run the shape is left out. Returns whether
+    peermatch's objective was the best one seen (no peer found a cheaper plan)."""
     pm = times["peermatch"]
+    best = objectives["peermatch"]
     cells = [name]
-    for solver, ts in times.items():
-        cells.append(f"{solver} {statistics.median(ts) * 1e3:.1f} ms")
     ratios = []
     for solver, ts in times.items():
-        if solver == "peermatch":
+        if not ts or None in ts:
             continue
-        rs = [a / b for a, b in zip(pm, ts)]
-        ratios.append(
-            f"pm/{solver} {statistics.median(rs):.2f} [{min(rs):.2f}–{max(rs):.2f}]"
-        )
-    agree = len({o for o in objectives.values()}) == 1
-    status = "objectives agree" if agree else f"OBJECTIVES DIFFER {objectives}"
+        wrong = solver != "peermatch" and objectives.get(solver) != best
+        mark = " WRONG" if wrong else ""
+        cells.append(f"{solver} {statistics.median(ts) * 1e3:.1f} ms{mark}")
+        if solver != "peermatch":
+            rs = [a / b for a, b in zip(pm, ts)]
+            ratios.append(
+                f"pm/{solver} {statistics.median(rs):.2f} [{min(rs):.2f}–{max(rs):.2f}]"
+            )
+    cheaper = [s for s, o in objectives.items() if o is not None and o < best]
+    status = "peermatch optimal" if not cheaper else f"PEERS CHEAPER THAN PEERMATCH: {cheaper}"
     print(" | ".join(cells + ratios + [status]), flush=True)
-    return agree
+    return not cheaper
 
 
-def measure(name, path, solvers, reps):
+def measure(name, path, solvers, reps, warm_up=False):
+    """`warm_up`: run each (in-process) solver once untimed first; the dense peers,
+    fresh processes, warm up inside benches/peer.py."""
     times = {"peermatch": [], **{s: [] for s in solvers}}
     objectives = {}
-    for run in solvers.values():
-        run()  # warm-up, untimed
+    if warm_up:
+        for run in solvers.values():
+            run()
     for _ in range(reps):
         t, obj = run_peermatch(path)
         times["peermatch"].append(t)
@@ -253,7 +277,8 @@ def measure(name, path, solvers, reps):
         for solver, run in solvers.items():
             t, obj = run()
             times[solver].append(t)
-            objectives[solver] = obj
+            if obj is not None or solver not in objectives:
+                objectives[solver] = obj
     return summarize(name, times, objectives)
 
 
@@ -264,7 +289,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--sizes", default="1000,2000,4000")
-    parser.add_argument("--families", default="uniform,lowrange,geometric,offsets,machol_wien")
+    parser.add_argument("--families",
+                        default="uniform,lowrange,geometric,offsets,machol_wien,random_machol_wien")
+    parser.add_argument("--rect", default="1000x4000,4000x1000",
+                        help="rectangular uniform instances, ROWSxCOLS")
     parser.add_argument("--sparse", default="20000,100000")
     parser.add_argument("--scarce", default="20000,100000",
                         help="sizes of the scarce sparse family (places for a quarter of the rows)")
@@ -288,20 +316,30 @@ def main():
             m = dense_instance(family, n, rng)
             path = DATA / f"dense-{family}-{n}.txt"
             write_dense(path, m)
-            solvers = {k: v for k, v in dense_solvers(m).items() if k not in skip}
+            np.save(path.with_suffix(".npy"), m)
+            solvers = dense_solvers(path.with_suffix(".npy"), skip)
             ok &= measure(f"dense {family} n={n}", path, solvers, args.reps)
+    for shape in filter(None, args.rect.split(",")):
+        rows, cols = map(int, shape.split("x"))
+        rng = np.random.default_rng(4242 + rows + cols)
+        m = rng.integers(0, 1000, size=(rows, cols), dtype=np.int64)
+        path = DATA / f"rect-{rows}x{cols}.txt"
+        write_dense(path, m)
+        np.save(path.with_suffix(".npy"), m)
+        solvers = dense_solvers(path.with_suffix(".npy"), skip)
+        ok &= measure(f"dense rectangular {rows}x{cols}", path, solvers, args.reps)
     for r in map(int, filter(None, args.sparse.split(","))):
         rng = np.random.default_rng(777 + r)
         caps, arc_cols, arc_costs = sparse_instance(r, rng)
         path = DATA / f"sparse-{r}.txt"
         write_sparse(path, caps, arc_cols, arc_costs)
-        ok &= measure(f"sparse capacitated R={r}", path, sparse_solvers(caps, arc_cols, arc_costs), args.reps)
+        ok &= measure(f"sparse capacitated R={r}", path, sparse_solvers(caps, arc_cols, arc_costs), args.reps, True)
     for r in map(int, filter(None, args.scarce.split(","))):
         rng = np.random.default_rng(999 + r)
         caps, arc_cols, arc_costs = sparse_instance(r, rng, supply=0.25, k=24)
         path = DATA / f"scarce-{r}.txt"
         write_sparse(path, caps, arc_cols, arc_costs)
-        ok &= measure(f"sparse scarce R={r}", path, sparse_solvers(caps, arc_cols, arc_costs), args.reps)
+        ok &= measure(f"sparse scarce R={r}", path, sparse_solvers(caps, arc_cols, arc_costs), args.reps, True)
     for size in filter(None, args.cohort.split(",")):
         path = DATA / f"cohort-{size}.txt"
         subprocess.run(
@@ -311,7 +349,7 @@ def main():
             check=True,
         )
         solvers = network_solvers(*read_sparse(path))
-        ok &= measure(f"cohort network {size} (best 24)", path, solvers, args.reps)
+        ok &= measure(f"cohort network {size} (best 24)", path, solvers, args.reps, True)
     sys.exit(0 if ok else 1)
 
 

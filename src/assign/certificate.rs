@@ -269,6 +269,24 @@ pub fn verify_dense<E: DenseEntry>(
     E::Value::verify(costs, sense, unassigned_cost, solution)
 }
 
+/// A dense problem as [`check_dense`] sees it.
+pub(super) struct DenseCheck<'a, V, W, F> {
+    /// Number of rows.
+    pub(super) rows: usize,
+    /// Number of columns.
+    pub(super) cols: usize,
+    /// Entry `r · cols + c`, `None` when forbidden.
+    pub(super) value: F,
+    /// Minimising or maximising.
+    pub(super) sense: Sense,
+    /// Each row's cost of staying unassigned, when it may.
+    pub(super) unassigned: Option<&'a [V]>,
+    /// How values compare and add.
+    pub(super) arithmetic: &'a DenseArithmetic<V, W>,
+    /// A faster equivalent of one row's dual feasibility scan (see [`check_dense`]).
+    pub(super) row_scan: Option<&'a dyn Fn(usize) -> Option<usize>>,
+}
+
 /// How [`check_dense`] compares and adds one value type.
 pub(super) struct DenseArithmetic<V, W> {
     /// Compares `a + b` with `c`, exactly or within the documented tolerance, whose
@@ -289,20 +307,28 @@ pub(super) struct DenseArithmetic<V, W> {
 
 /// The checks behind [`verify_dense`] and the dense solver's own check before it
 /// returns, for any value type; `value(r · cols + c)` is entry `(r, c)`, `None` when
-/// forbidden.
-pub(super) fn check_dense<V, W>(
-    rows: usize,
-    cols: usize,
-    value: impl Fn(usize) -> Option<V>,
-    sense: Sense,
-    unassigned: Option<&[V]>,
+/// forbidden. `row_scan(r)`, when given, replaces the one `O(cols)` check per row —
+/// the first column whose entry violates dual feasibility with row `r`'s dual, if
+/// any — by an equivalent faster one (complete integer matrices whose duals fit in
+/// `i64`).
+pub(super) fn check_dense<V, W, F>(
+    problem: &DenseCheck<'_, V, W, F>,
     solution: &DenseSolution<W>,
-    arithmetic: &DenseArithmetic<V, W>,
 ) -> Result<W>
 where
     V: Copy + Default + PartialEq + std::fmt::Debug,
     W: Copy + PartialEq + std::fmt::Debug,
+    F: Fn(usize) -> Option<V>,
 {
+    let DenseCheck {
+        rows,
+        cols,
+        ref value,
+        sense,
+        unassigned,
+        arithmetic,
+        row_scan,
+    } = *problem;
     if solution.row_to_col.len() != rows
         || solution.col_to_row.len() != cols
         || solution.row_duals.len() != rows
@@ -368,12 +394,14 @@ where
         {
             return reject(format!("row {r}: its dual is past its unassigned cost"));
         }
-        for c in 0..cols {
-            if let Some(cost) = value(r * cols + c)
-                && cmp(u, solution.col_duals[c], cost) == worse
-            {
-                return reject(format!("entry ({r}, {c}) violates dual feasibility"));
-            }
+        let violation = match row_scan {
+            Some(scan) => scan(r),
+            None => (0..cols).find(|&c| {
+                value(r * cols + c).is_some_and(|cost| cmp(u, solution.col_duals[c], cost) == worse)
+            }),
+        };
+        if let Some(c) = violation {
+            return reject(format!("entry ({r}, {c}) violates dual feasibility"));
         }
     }
     for (c, &u) in used.iter().enumerate() {

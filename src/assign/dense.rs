@@ -977,6 +977,9 @@ impl DenseValue for i64 {
             && let Some(plain) = E::plain_i64(&m.data)
         {
             let fast = complete_i64(rows, cols, plain, sense)?;
+            if check_complete_i64(rows, cols, plain, sense, &fast).is_ok() {
+                return Ok(fast);
+            }
             return certified_i64(rows, cols, |i| Some(plain[i]), sense, None, fast);
         }
         let (values, forbidden) = classify(m, sense)?;
@@ -1002,7 +1005,7 @@ impl DenseValue for i64 {
         if unassigned.is_none()
             && let Some(plain) = E::plain_i64(&m.data)
         {
-            return check_i64(m.rows, m.cols, |i| Some(plain[i]), sense, None, solution);
+            return check_complete_i64(m.rows, m.cols, plain, sense, solution);
         }
         let (values, _) = classify(m, sense)?;
         check_i64(m.rows, m.cols, |i| values[i], sense, unassigned, solution)
@@ -1030,15 +1033,68 @@ fn check_i64(
     unassigned: Option<&[i64]>,
     solution: &DenseSolution<i128>,
 ) -> Result<i128> {
-    certificate::check_dense(
+    let problem = certificate::DenseCheck {
         rows,
         cols,
         value,
         sense,
         unassigned,
-        solution,
-        &I64_ARITHMETIC,
-    )
+        arithmetic: &I64_ARITHMETIC,
+        row_scan: None,
+    };
+    certificate::check_dense(&problem, solution)
+}
+
+/// [`check_i64`] on a complete matrix given as its entries: the same checks, with the
+/// per-row dual feasibility scan in `i64` when every entry and dual is below 2⁶¹ in
+/// magnitude (so no difference can overflow), which is several times faster.
+fn check_complete_i64(
+    rows: usize,
+    cols: usize,
+    data: &[i64],
+    sense: Sense,
+    solution: &DenseSolution<i128>,
+) -> Result<i128> {
+    const LIMIT: i128 = 1 << 61;
+    let narrow = |d: &[i128]| -> Option<Vec<i64>> {
+        d.iter()
+            .map(|&x| (x.unsigned_abs() < LIMIT as u128).then_some(x as i64))
+            .collect()
+    };
+    let small = data.iter().all(|&x| x.unsigned_abs() < LIMIT as u64);
+    let duals = small
+        .then(|| Some((narrow(&solution.row_duals)?, narrow(&solution.col_duals)?)))
+        .flatten()
+        .filter(|(u, v)| u.len() == rows && v.len() == cols && data.len() == rows * cols);
+    let Some((u, v)) = duals else {
+        return check_i64(rows, cols, |i| Some(data[i]), sense, None, solution);
+    };
+    // Minimising, `u + v ≤ c` everywhere: `min (c − v) ≥ u`; maximising, the reverse.
+    let scan = |r: usize| -> Option<usize> {
+        let row = &data[r * cols..(r + 1) * cols];
+        let reduced = row.iter().zip(&v).map(|(&c, &vc)| c - vc);
+        let ok = match sense {
+            Sense::Minimize => reduced.fold(i64::MAX, i64::min) >= u[r],
+            Sense::Maximize => reduced.fold(i64::MIN, i64::max) <= u[r],
+        };
+        if ok {
+            return None;
+        }
+        (0..cols).find(|&c| match sense {
+            Sense::Minimize => row[c] - v[c] < u[r],
+            Sense::Maximize => row[c] - v[c] > u[r],
+        })
+    };
+    let problem = certificate::DenseCheck {
+        rows,
+        cols,
+        value: |i| Some(data[i]),
+        sense,
+        unassigned: None,
+        arithmetic: &I64_ARITHMETIC,
+        row_scan: Some(&scan),
+    };
+    certificate::check_dense(&problem, solution)
 }
 
 /// The objective of an integer assignment: its entries, and the unassigned rows' costs.
@@ -1560,7 +1616,16 @@ fn check_f64(
         floor,
         ..F64_ARITHMETIC
     };
-    certificate::check_dense(rows, cols, value, sense, unassigned, solution, &arithmetic)
+    let problem = certificate::DenseCheck {
+        rows,
+        cols,
+        value,
+        sense,
+        unassigned,
+        arithmetic: &arithmetic,
+        row_scan: None,
+    };
+    certificate::check_dense(&problem, solution)
 }
 
 /// A float solution from a min-form result: the objective from the caller's values
@@ -1673,6 +1738,43 @@ mod tests {
             let total_h: i128 = (0..rows).map(|i| wide[i * cols + xh[i] as usize]).sum();
             let total: i128 = (0..rows).map(|i| wide[i * cols + x[i] as usize]).sum();
             assert_eq!(total, total_h, "round {round}, family {family}");
+        }
+    }
+
+    /// The fast complete-matrix check says exactly what the general one says, on
+    /// optimal answers and on answers tampered in every way the check looks at.
+    #[test]
+    fn the_fast_check_agrees_with_the_general_one() {
+        let mut next = crate::assign::xorshift(0xc4ec_4a11);
+        for round in 0..3000 {
+            let rows = next(7) as usize;
+            let cols = next(7) as usize;
+            let big = [10, 1 << 40, 1 << 62][round % 3];
+            let data: Vec<i64> = (0..rows * cols)
+                .map(|_| next(big) as i64 - (big / 2) as i64)
+                .collect();
+            let m = Matrix::new(rows, cols, data.clone()).unwrap();
+            let sense = if round % 2 == 0 {
+                Sense::Minimize
+            } else {
+                Sense::Maximize
+            };
+            let mut s = solve_dense(&m, sense).unwrap();
+            match next(6) {
+                0 => {}
+                1 if rows > 0 => s.row_duals[next(rows as u64) as usize] += 1,
+                2 if cols > 0 => s.col_duals[next(cols as u64) as usize] -= 1,
+                3 => s.objective += 1,
+                4 if rows > 0 => s.row_duals[next(rows as u64) as usize] = i128::MIN,
+                _ if rows > 1 => {
+                    s.row_to_col.swap(0, 1);
+                    s.col_to_row = col_to_row(cols, &s.row_to_col);
+                }
+                _ => {}
+            }
+            let fast = check_complete_i64(rows, cols, &data, sense, &s);
+            let general = check_i64(rows, cols, |i| Some(data[i]), sense, None, &s);
+            assert_eq!(fast, general, "round {round}");
         }
     }
 
