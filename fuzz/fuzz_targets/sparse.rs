@@ -7,84 +7,50 @@ use libfuzzer_sys::fuzz_target;
 use peermatch::Error;
 use peermatch::assign::{CapacitatedProblem, min_cost_max_flow, solve, verify, verify_max_flow};
 
-/// Least (unassigned rows, cost) and least cost over every capacity-respecting
-/// assignment; `None` for the cost when a mandatory row cannot be placed.
+/// Least cost over every capacity-respecting assignment (`None` when a mandatory row
+/// cannot be placed), and least (unassigned rows, cost) when every row may stay
+/// unassigned at cost 0 (the max-flow problem).
 fn brute(
     p: &CapacitatedProblem<i64>,
     slot: &dyn Fn(usize, u32) -> i64,
 ) -> (Option<i128>, (i128, i128)) {
+    /// Every assignment from row `r` on; `flow`: the max-flow problem's options.
+    #[allow(clippy::too_many_arguments)]
     fn go(
         p: &CapacitatedProblem<i64>,
         slot: &dyn Fn(usize, u32) -> i64,
+        flow: bool,
         r: usize,
         given: &mut [u32],
         left: i128,
         acc: i128,
-        best: &mut (Option<i128>, (i128, i128)),
+        best: &mut Option<(i128, i128)>,
     ) {
         if r == p.rows() {
-            if best.0.is_none_or(|b| acc < b) {
-                best.0 = Some(acc);
+            let key = if flow { (left, acc) } else { (0, acc) };
+            if best.is_none_or(|b| key < b) {
+                *best = Some(key);
             }
             return;
         }
-        if let Some(u) = p.unassigned_cost(r) {
-            go(p, slot, r + 1, given, left + 1, acc + i128::from(u), best);
+        let stay = if flow { Some(0) } else { p.unassigned_cost(r) };
+        if let Some(u) = stay {
+            go(p, slot, flow, r + 1, given, left + 1, acc + i128::from(u), best);
         }
         for (c, cost) in p.arcs(r) {
             if given[c] < p.capacity(c) {
                 let s = slot(c, given[c]);
                 given[c] += 1;
-                go(
-                    p,
-                    slot,
-                    r + 1,
-                    given,
-                    left,
-                    acc + i128::from(cost) + i128::from(s),
-                    best,
-                );
+                let acc = acc + i128::from(cost) + i128::from(s);
+                go(p, slot, flow, r + 1, given, left, acc, best);
                 given[c] -= 1;
             }
         }
     }
-    // The max-flow problem: every row may stay unassigned (at cost 0 there).
-    fn flow(
-        p: &CapacitatedProblem<i64>,
-        slot: &dyn Fn(usize, u32) -> i64,
-        r: usize,
-        given: &mut [u32],
-        left: i128,
-        acc: i128,
-        best: &mut (i128, i128),
-    ) {
-        if r == p.rows() {
-            *best = (*best).min((left, acc));
-            return;
-        }
-        flow(p, slot, r + 1, given, left + 1, acc, best);
-        for (c, cost) in p.arcs(r) {
-            if given[c] < p.capacity(c) {
-                let s = slot(c, given[c]);
-                given[c] += 1;
-                flow(
-                    p,
-                    slot,
-                    r + 1,
-                    given,
-                    left,
-                    acc + i128::from(cost) + i128::from(s),
-                    best,
-                );
-                given[c] -= 1;
-            }
-        }
-    }
-    let mut best = (None, (i128::MAX, i128::MAX));
-    go(p, slot, 0, &mut vec![0; p.cols()], 0, 0, &mut best);
-    let mut most = (i128::MAX, i128::MAX);
-    flow(p, slot, 0, &mut vec![0; p.cols()], 0, 0, &mut most);
-    (best.0, most)
+    let (mut cheapest, mut most) = (None, None);
+    go(p, slot, false, 0, &mut vec![0; p.cols()], 0, 0, &mut cheapest);
+    go(p, slot, true, 0, &mut vec![0; p.cols()], 0, 0, &mut most);
+    (cheapest.map(|(_, c)| c), most.expect("leaving everyone out is a plan"))
 }
 
 fuzz_target!(|data: &[u8]| {

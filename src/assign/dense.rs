@@ -976,8 +976,8 @@ impl DenseValue for i64 {
         if unassigned.is_none()
             && let Some(plain) = E::plain_i64(&m.data)
         {
-            let fast = complete_i64(rows, cols, plain, sense)?;
-            if check_complete_i64(rows, cols, plain, sense, &fast).is_ok() {
+            let (fast, max_abs) = complete_i64(rows, cols, plain, sense)?;
+            if check_complete_i64(rows, cols, plain, sense, &fast, Some(max_abs)).is_ok() {
                 return Ok(fast);
             }
             return certified_i64(rows, cols, |i| Some(plain[i]), sense, None, fast);
@@ -985,7 +985,7 @@ impl DenseValue for i64 {
         let (values, forbidden) = classify(m, sense)?;
         let fast = if !forbidden && unassigned.is_none() {
             let plain: Vec<i64> = values.iter().map(|v| v.expect("complete")).collect();
-            complete_i64(rows, cols, &plain, sense)?
+            complete_i64(rows, cols, &plain, sense)?.0
         } else {
             let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
             let (row_to_col, row_duals, col_duals) =
@@ -1005,7 +1005,7 @@ impl DenseValue for i64 {
         if unassigned.is_none()
             && let Some(plain) = E::plain_i64(&m.data)
         {
-            return check_complete_i64(m.rows, m.cols, plain, sense, solution);
+            return check_complete_i64(m.rows, m.cols, plain, sense, solution, None);
         }
         let (values, _) = classify(m, sense)?;
         check_i64(m.rows, m.cols, |i| values[i], sense, unassigned, solution)
@@ -1048,12 +1048,15 @@ fn check_i64(
 /// [`check_i64`] on a complete matrix given as its entries: the same checks, with the
 /// per-row dual feasibility scan in `i64` when every entry and dual is below 2⁶¹ in
 /// magnitude (so no difference can overflow), which is several times faster.
+/// `max_abs` bounds the entries' magnitudes when the caller knows it (the solver does);
+/// otherwise it is measured.
 fn check_complete_i64(
     rows: usize,
     cols: usize,
     data: &[i64],
     sense: Sense,
     solution: &DenseSolution<i128>,
+    max_abs: Option<u64>,
 ) -> Result<i128> {
     const LIMIT: i128 = 1 << 61;
     let narrow = |d: &[i128]| -> Option<Vec<i64>> {
@@ -1061,7 +1064,10 @@ fn check_complete_i64(
             .map(|&x| (x.unsigned_abs() < LIMIT as u128).then_some(x as i64))
             .collect()
     };
-    let small = data.iter().all(|&x| x.unsigned_abs() < LIMIT as u64);
+    let small = match max_abs {
+        Some(bound) => bound < LIMIT as u64,
+        None => data.iter().all(|&x| x.unsigned_abs() < LIMIT as u64),
+    };
     let duals = small
         .then(|| Some((narrow(&solution.row_duals)?, narrow(&solution.col_duals)?)))
         .flatten()
@@ -1072,7 +1078,8 @@ fn check_complete_i64(
     // Minimising, `u + v ≤ c` everywhere: `min (c − v) ≥ u`; maximising, the reverse.
     let scan = |r: usize| -> Option<usize> {
         let row = &data[r * cols..(r + 1) * cols];
-        let reduced = row.iter().zip(&v).map(|(&c, &vc)| c - vc);
+        // No difference wraps: both terms are below 2⁶¹ in magnitude.
+        let reduced = row.iter().zip(&v).map(|(&c, &vc)| c.wrapping_sub(vc));
         let ok = match sense {
             Sense::Minimize => reduced.fold(i64::MAX, i64::min) >= u[r],
             Sense::Maximize => reduced.fold(i64::MIN, i64::max) <= u[r],
@@ -1291,8 +1298,14 @@ fn narrow_unshifted(c: &[i64], sense: Sense, n: usize) -> Option<Vec<i32>> {
 }
 
 /// JV in the narrowest type the cost range allows, on min-form costs shifted to start
-/// at 0 where a copy is made anyway. Returns the result and the shift.
-fn solve_by_range(rows: usize, cols: usize, c: &[i64], sense: Sense) -> (Oriented<i128>, i128) {
+/// at 0 where a copy is made anyway. Returns the result, the shift, and the largest
+/// magnitude of an entry.
+fn solve_by_range(
+    rows: usize,
+    cols: usize,
+    c: &[i64],
+    sense: Sense,
+) -> (Oriented<i128>, i128, u64) {
     let n = rows.max(cols);
     let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
     let (lo, hi) = c
@@ -1315,18 +1328,18 @@ fn solve_by_range(rows: usize, cols: usize, c: &[i64], sense: Sense) -> (Oriente
         } else {
             c.iter().map(|&x| (hi - x) as i32).collect()
         };
-        (widen(jv_oriented(rows, cols, &narrow)), low)
+        (widen(jv_oriented(rows, cols, &narrow)), low, max_abs)
     } else if plain {
-        (widen(jv_oriented(rows, cols, c)), 0)
+        (widen(jv_oriented(rows, cols, c)), 0, max_abs)
     } else if fits(range, n, 64) {
         let shifted: Vec<i64> = c
             .iter()
             .map(|&x| (sign * i128::from(x) - low) as i64)
             .collect();
-        (widen(jv_oriented(rows, cols, &shifted)), low)
+        (widen(jv_oriented(rows, cols, &shifted)), low, max_abs)
     } else {
         let wide: Vec<i128> = c.iter().map(|&x| sign * i128::from(x)).collect();
-        (jv_oriented(rows, cols, &wide), 0)
+        (jv_oriented(rows, cols, &wide), 0, max_abs)
     }
 }
 
@@ -1349,11 +1362,20 @@ const I32_MIN_ENTRIES: usize = 2000 * 2000;
 /// start at 0 for large matrices (half the memory traffic), on a shifted `i64` copy, or
 /// in `i128`. Shifting every cost by the same amount changes no assignment; the shift
 /// is added back to the duals of the side that is always fully assigned.
-fn complete_i64(rows: usize, cols: usize, c: &[i64], sense: Sense) -> Result<DenseSolution<i128>> {
+///
+/// Also returns a bound on the entries' magnitudes, known from the route taken, for
+/// the certificate check.
+fn complete_i64(
+    rows: usize,
+    cols: usize,
+    c: &[i64],
+    sense: Sense,
+) -> Result<(DenseSolution<i128>, u64)> {
     let n = rows.max(cols);
     let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
-    let (mut o, shift) = match narrow_unshifted(c, sense, n) {
-        Some(narrow) => (widen(jv_oriented(rows, cols, &narrow)), 0),
+    let (mut o, shift, max_abs) = match narrow_unshifted(c, sense, n) {
+        // Every entry passed `|x| < 2^30 / (4n + 8)` on the way.
+        Some(narrow) => (widen(jv_oriented(rows, cols, &narrow)), 0, 1 << 30),
         None => solve_by_range(rows, cols, c, sense),
     };
     // The shift belongs to the duals of the fully assigned side.
@@ -1369,13 +1391,14 @@ fn complete_i64(rows: usize, cols: usize, c: &[i64], sense: Sense) -> Result<Den
         .filter_map(|(r, col)| col.map(|col| i128::from(c[r * cols + col])))
         .sum();
     let signed = |d: Vec<i128>| d.into_iter().map(|x| sign * x).collect::<Vec<_>>();
-    finish_i64(
+    let solution = finish_i64(
         cols,
         o.row_to_col,
         objective,
         signed(o.row_duals),
         signed(o.col_duals),
-    )
+    )?;
+    Ok((solution, max_abs))
 }
 
 fn finish_i64(
@@ -1486,6 +1509,9 @@ impl DenseValue for f64 {
             let value = |i: usize| Some(plain[i]);
             let fast = finish_f64(cols, jv_oriented(rows, cols, plain), value, None, 1.0);
             let floor = float_floor(rows, cols, value, None);
+            if check_complete_f64(rows, cols, plain, &fast, floor).is_ok() {
+                return Ok(fast);
+            }
             return match check_f64(rows, cols, value, sense, None, &fast, floor) {
                 Ok(_) => Ok(fast),
                 Err(Error::CertificateRejected { .. }) => {
@@ -1624,6 +1650,61 @@ fn check_f64(
         unassigned,
         arithmetic: &arithmetic,
         row_scan: None,
+    };
+    certificate::check_dense(&problem, solution)
+}
+
+/// [`check_f64`] on a complete matrix being minimised, given as its entries: the same
+/// checks, with each row's dual feasibility first tested without tolerance (the least
+/// `c − v` at least the row's dual: then no entry can be past the tolerance either),
+/// and entry by entry, with it, only for a row that fails that test.
+fn check_complete_f64(
+    rows: usize,
+    cols: usize,
+    data: &[f64],
+    solution: &DenseSolution<f64>,
+    floor: f64,
+) -> Result<f64> {
+    let (u, v) = (&solution.row_duals, &solution.col_duals);
+    // `f64::min` passes over NaN, so a dual that is not finite gets the general check.
+    let finite = u.iter().chain(v).all(|x| x.is_finite());
+    if !finite || u.len() != rows || v.len() != cols || data.len() != rows * cols {
+        return check_f64(
+            rows,
+            cols,
+            |i| Some(data[i]),
+            Sense::Minimize,
+            None,
+            solution,
+            floor,
+        );
+    }
+    let scan = |r: usize| -> Option<usize> {
+        let row = &data[r * cols..(r + 1) * cols];
+        let least = row
+            .iter()
+            .zip(v)
+            .map(|(&c, &vc)| c - vc)
+            .fold(f64::INFINITY, f64::min);
+        if least >= u[r] {
+            return None;
+        }
+        (0..cols).find(|&c| {
+            (F64_ARITHMETIC.cmp)(u[r], v[c], row[c], floor) == std::cmp::Ordering::Greater
+        })
+    };
+    let arithmetic = certificate::DenseArithmetic {
+        floor,
+        ..F64_ARITHMETIC
+    };
+    let problem = certificate::DenseCheck {
+        rows,
+        cols,
+        value: |i| Some(data[i]),
+        sense: Sense::Minimize,
+        unassigned: None,
+        arithmetic: &arithmetic,
+        row_scan: Some(&scan),
     };
     certificate::check_dense(&problem, solution)
 }
@@ -1772,9 +1853,43 @@ mod tests {
                 }
                 _ => {}
             }
-            let fast = check_complete_i64(rows, cols, &data, sense, &s);
+            let max_abs = data.iter().map(|x| x.unsigned_abs()).max();
+            let fast = check_complete_i64(rows, cols, &data, sense, &s, max_abs);
+            assert_eq!(fast, check_complete_i64(rows, cols, &data, sense, &s, None));
             let general = check_i64(rows, cols, |i| Some(data[i]), sense, None, &s);
             assert_eq!(fast, general, "round {round}");
+        }
+    }
+
+    /// The same for floats: the fast scan, exact first and with tolerance only for a
+    /// row that fails it exactly, gives the general check's verdict, also on answers
+    /// nudged by less and by more than the tolerance.
+    #[test]
+    fn the_fast_float_check_agrees_with_the_general_one() {
+        let mut next = crate::assign::xorshift(0xf10a_7c4e);
+        for round in 0..3000 {
+            let rows = next(6) as usize;
+            let cols = rows + next(3) as usize;
+            let scale = [1.0, 1e-3, 9.007e15][round % 3];
+            let data: Vec<f64> = (0..rows * cols)
+                .map(|_| next(1000) as f64 * scale)
+                .collect();
+            let m = Matrix::new(rows, cols, data.clone()).unwrap();
+            let mut s = solve_dense(&m, Sense::Minimize).unwrap();
+            let nudge = [0.0, 1e-12, 1e-3, 1.0, f64::NAN][next(5) as usize] * scale;
+            match next(3) {
+                0 if rows > 0 => s.row_duals[next(rows as u64) as usize] += nudge,
+                1 if cols > 0 => s.col_duals[next(cols as u64) as usize] += nudge,
+                _ => {}
+            }
+            let value = |i: usize| Some(data[i]);
+            let floor = float_floor(rows, cols, value, None);
+            let fast = check_complete_f64(rows, cols, &data, &s, floor);
+            let general = check_f64(rows, cols, value, Sense::Minimize, None, &s, floor);
+            assert_eq!(fast.is_ok(), general.is_ok(), "round {round}");
+            if let (Err(a), Err(b)) = (fast, general) {
+                assert_eq!(a, b, "round {round}");
+            }
         }
     }
 
