@@ -187,6 +187,8 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // The text is not needed once parsed; a national file is hundreds of megabytes.
+    drop(text);
 
     let report = Matcher::new()
         .candidates(args.candidates)
@@ -288,6 +290,9 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
             }
         };
         json_times = Some((text.len(), written, start.elapsed()));
+        // Match only what was loaded: the generated cohort and the text are not needed.
+        drop(text);
+        drop(cohort);
         loaded
     } else {
         cohort
