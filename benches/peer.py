@@ -38,47 +38,37 @@ def assignment_cost(m, rows, cols):
     return int(m[rows, cols].sum())
 
 
+def timed(call):
+    """A runner timing `call` alone; `call` returns (row indices, column indices)."""
+
+    def run():
+        t = time.perf_counter()
+        rows, cols = call()
+        return time.perf_counter() - t, rows, cols
+
+    return run
+
+
 def solver(name, m):
     rect = m.shape[0] != m.shape[1]
     floats = m.astype(np.float64)
     if name == "lap":
         import lap
 
-        def run():
-            t = time.perf_counter()
-            _, x, _ = lap.lapjv(floats, extend_cost=rect)
-            return time.perf_counter() - t, np.arange(m.shape[0]), x
-
-        return run
+        return timed(lambda: (np.arange(m.shape[0]), lap.lapjv(floats, extend_cost=rect)[1]))
     if name in ("lapx", "lapx64"):
         import lap
 
         prefer32 = name == "lapx"
-
-        def run():
-            t = time.perf_counter()
-            _, rows, cols = lap.lapjvs(floats, prefer_float32=prefer32)
-            return time.perf_counter() - t, rows, cols
-
-        return run
+        return timed(lambda: lap.lapjvs(floats, prefer_float32=prefer32)[1:])
     if name == "laprust":
         import laprust
 
-        def run():
-            t = time.perf_counter()
-            _, rows, cols = laprust.lapjv(floats, extend_cost=rect)
-            return time.perf_counter() - t, rows, cols
-
-        return run
+        return timed(lambda: laprust.lapjv(floats, extend_cost=rect)[1:])
     if name == "scipy":
         from scipy.optimize import linear_sum_assignment
 
-        def run():
-            t = time.perf_counter()
-            rows, cols = linear_sum_assignment(m)
-            return time.perf_counter() - t, rows, cols
-
-        return run
+        return timed(lambda: linear_sum_assignment(m))
     if name == "ortools":
         from ortools.graph.python import linear_sum_assignment
 

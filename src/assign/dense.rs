@@ -977,10 +977,12 @@ impl DenseValue for i64 {
             && let Some(plain) = E::plain_i64(&m.data)
         {
             let (fast, max_abs) = complete_i64(rows, cols, plain, sense)?;
-            if check_complete_i64(rows, cols, plain, sense, &fast, Some(max_abs)).is_ok() {
-                return Ok(fast);
-            }
-            return certified_i64(rows, cols, |i| Some(plain[i]), sense, None, fast);
+            return super::certified(
+                fast,
+                |s| check_complete_i64(rows, cols, plain, sense, s, Some(max_abs)),
+                HUNGARIAN,
+                || plain_i64(rows, cols, |i| Some(plain[i]), sense, None),
+            );
         }
         let (values, forbidden) = classify(m, sense)?;
         let fast = if !forbidden && unassigned.is_none() {
@@ -993,7 +995,13 @@ impl DenseValue for i64 {
             let objective = objective_i64(cols, &row_to_col, |i| values[i], unassigned);
             finish_i64(cols, row_to_col, objective, row_duals, col_duals)?
         };
-        certified_i64(rows, cols, |i| values[i], sense, unassigned, fast)
+        let value = |i: usize| values[i];
+        super::certified(
+            fast,
+            |s| check_i64(rows, cols, value, sense, unassigned, s),
+            HUNGARIAN,
+            || plain_i64(rows, cols, value, sense, unassigned),
+        )
     }
 
     fn verify<E: DenseEntry<Value = i64>>(
@@ -1121,28 +1129,8 @@ fn objective_i64(
         .sum()
 }
 
-/// Returns `fast` when it passes the same check as
-/// [`verify_dense`](super::verify_dense); otherwise solves again by the Hungarian
-/// fallback (module `hungarian`) in `i128`, which must pass it too.
-fn certified_i64(
-    rows: usize,
-    cols: usize,
-    value: impl Fn(usize) -> Option<i64> + Copy,
-    sense: Sense,
-    unassigned: Option<&[i64]>,
-    fast: DenseSolution<i128>,
-) -> Result<DenseSolution<i128>> {
-    match check_i64(rows, cols, value, sense, unassigned, &fast) {
-        Ok(_) => Ok(fast),
-        Err(Error::CertificateRejected { .. }) => {
-            let plain = plain_i64(rows, cols, value, sense, unassigned)?;
-            check_i64(rows, cols, value, sense, unassigned, &plain)
-                .map_err(|e| uncertified(e, "the Hungarian fallback"))?;
-            Ok(plain)
-        }
-        Err(e) => Err(e),
-    }
-}
+/// The fallback's name in [`Error::Uncertified`].
+const HUNGARIAN: &str = "the Hungarian fallback";
 
 /// An integer problem solved by the Hungarian fallback, exactly in `i128`.
 fn plain_i64(
@@ -1177,18 +1165,6 @@ fn plain_i64(
         signed(o.row_duals),
         signed(o.col_duals),
     )
-}
-
-/// The error for a solve whose fallback failed its own check too.
-#[cold]
-fn uncertified(e: Error, route: &str) -> Error {
-    let reason = match e {
-        Error::CertificateRejected { reason } => reason,
-        other => other.to_string(),
-    };
-    Error::Uncertified {
-        reason: format!("{route}: {reason}"),
-    }
 }
 
 /// A min-form problem with forbidden entries (`None`) and optional per-row costs of
@@ -1495,39 +1471,29 @@ impl DenseValue for f64 {
         unassigned: Option<&[f64]>,
     ) -> Result<DenseSolution<f64>> {
         let (rows, cols) = (m.rows, m.cols);
+        let n = rows.max(cols);
         if unassigned.is_none()
             && sense == Sense::Minimize
             && rows <= cols
             && let Some(plain) = E::plain_f64(&m.data)
             && plain.iter().all(|x| x.is_finite())
-            && float_in_range(
-                plain.iter().fold(0.0f64, |a, &x| a.max(x.abs())),
-                rows.max(cols),
-            )
         {
-            // The fast path: the caller's own complete matrix, no copy.
-            let value = |i: usize| Some(plain[i]);
-            let fast = finish_f64(cols, jv_oriented(rows, cols, plain), value, None, 1.0);
-            let floor = float_floor(rows, cols, value, None);
-            if check_complete_f64(rows, cols, plain, &fast, floor).is_ok() {
-                return Ok(fast);
+            let max_abs = plain.iter().fold(0.0f64, |a, &x| a.max(x.abs()));
+            if float_in_range(max_abs, n) {
+                // The fast path: the caller's own complete matrix, no copy.
+                let value = |i: usize| Some(plain[i]);
+                let fast = finish_f64(cols, jv_oriented(rows, cols, plain), value, None, 1.0);
+                let floor = floor_of(max_abs, n);
+                return super::certified(
+                    fast,
+                    |s| check_complete_f64(rows, cols, plain, s, floor),
+                    HUNGARIAN,
+                    || {
+                        let o = oriented(rows, cols, plain, hungarian);
+                        Ok(finish_f64(cols, o, value, None, 1.0))
+                    },
+                );
             }
-            return match check_f64(rows, cols, value, sense, None, &fast, floor) {
-                Ok(_) => Ok(fast),
-                Err(Error::CertificateRejected { .. }) => {
-                    let plain = finish_f64(
-                        cols,
-                        oriented(rows, cols, plain, hungarian),
-                        value,
-                        None,
-                        1.0,
-                    );
-                    check_f64(rows, cols, value, sense, None, &plain, floor)
-                        .map_err(|e| uncertified(e, "the Hungarian fallback"))?;
-                    Ok(plain)
-                }
-                Err(e) => Err(e),
-            };
         }
         let (values, _) = classify(m, sense)?;
         if let Some((r, &x)) = unassigned
@@ -1556,22 +1522,17 @@ impl DenseValue for f64 {
         let min_form: Vec<Option<f64>> = values.iter().map(|v| v.map(|x| sign * x)).collect();
         let own: Option<Vec<f64>> = unassigned.map(|u| u.iter().map(|&x| sign * x).collect());
         let value = |i: usize| values[i];
-        let floor = float_floor(rows, cols, value, unassigned);
+        let floor = floor_of(max_abs, n);
         let solve_with = |solver: Solver<f64>| {
             widened(rows, cols, &min_form, own.as_deref(), big, solver)
                 .map(|o| finish_f64(cols, o, value, unassigned, sign))
         };
-        let fast = solve_with(jv_prices)?;
-        match check_f64(rows, cols, value, sense, unassigned, &fast, floor) {
-            Ok(_) => Ok(fast),
-            Err(Error::CertificateRejected { .. }) => {
-                let plain = solve_with(hungarian)?;
-                check_f64(rows, cols, value, sense, unassigned, &plain, floor)
-                    .map_err(|e| uncertified(e, "the Hungarian fallback"))?;
-                Ok(plain)
-            }
-            Err(e) => Err(e),
-        }
+        super::certified(
+            solve_with(jv_prices)?,
+            |s| check_f64(rows, cols, value, sense, unassigned, s, floor),
+            HUNGARIAN,
+            || solve_with(hungarian),
+        )
     }
 
     fn verify<E: DenseEntry<Value = f64>>(
@@ -1604,7 +1565,12 @@ fn float_floor(
         .filter_map(value)
         .chain(unassigned.into_iter().flatten().copied())
         .fold(0.0f64, |a, x| a.max(x.abs()));
-    4.0 * rows.max(cols) as f64 * f64::EPSILON * max_abs
+    floor_of(max_abs, rows.max(cols))
+}
+
+/// [`float_floor`] from the largest magnitude, when the caller has it already.
+fn floor_of(max_abs: f64, n: usize) -> f64 {
+    4.0 * n as f64 * f64::EPSILON * max_abs
 }
 
 /// Float comparisons for [`certificate::check_dense`], within
@@ -1904,7 +1870,13 @@ mod tests {
             bad.row_to_col.swap(0, 1);
             bad.col_to_row = col_to_row(8, &bad.row_to_col);
             let value = |i: usize| Some(m.as_slice()[i]);
-            let fixed = certified_i64(6, 8, value, sense, None, bad).unwrap();
+            let fixed = crate::assign::certified(
+                bad,
+                |s| check_i64(6, 8, value, sense, None, s),
+                HUNGARIAN,
+                || plain_i64(6, 8, value, sense, None),
+            )
+            .unwrap();
             assert_eq!(fixed.objective, good.objective);
             assert!(check_i64(6, 8, value, sense, None, &fixed).is_ok());
             let floats = Matrix::from_fn(6, 8, |r, c| *m.get(r, c) as f64);

@@ -82,6 +82,34 @@ fn overflow() -> crate::Error {
     crate::Error::CostOverflow
 }
 
+/// Returns `fast` when `check` accepts it. Otherwise (a bug in the fast route) returns
+/// `fallback()`'s answer, which must pass the same check, or
+/// [`Error::Uncertified`](crate::Error::Uncertified) naming `route` and what failed.
+/// Errors other than a rejected certificate pass through unchanged.
+fn certified<S, W>(
+    fast: S,
+    check: impl Fn(&S) -> crate::Result<W>,
+    route: &str,
+    fallback: impl FnOnce() -> crate::Result<S>,
+) -> crate::Result<S> {
+    match check(&fast) {
+        Ok(_) => Ok(fast),
+        Err(crate::Error::CertificateRejected { .. }) => {
+            let plain = fallback()?;
+            match check(&plain) {
+                Ok(_) => Ok(plain),
+                Err(crate::Error::CertificateRejected { reason }) => {
+                    Err(crate::Error::Uncertified {
+                        reason: format!("{route}: {reason}"),
+                    })
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `a + b`, or [`Error::CostOverflow`](crate::Error::CostOverflow).
 fn add<C: Cost>(a: C, b: C) -> crate::Result<C> {
     a.checked_add(b).ok_or_else(overflow)

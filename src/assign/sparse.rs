@@ -324,28 +324,20 @@ pub fn solve<C: Cost>(
     certified(problem, &slot_cost, solution)
 }
 
-/// Returns `fast` when [`verify`](super::verify) accepts it. Otherwise (a bug) solves
-/// again from the rows' side alone, adding every row by a shortest augmenting path,
-/// and returns that answer if it passes the same check, or [`Error::Uncertified`].
+/// Returns `fast` when [`verify`](super::verify) accepts it; otherwise (a bug) solves
+/// again from the rows' side alone, adding every row by a shortest augmenting path
+/// (see [`super::certified`]).
 fn certified<C: Cost>(
     problem: &CapacitatedProblem<C>,
     slot_cost: &impl Fn(usize, u32) -> C,
     fast: Solution<C>,
 ) -> Result<Solution<C>> {
-    match verify_network(problem, slot_cost, &fast) {
-        Ok(_) => Ok(fast),
-        Err(Error::CertificateRejected { .. }) => {
-            let (plain, _) = add_rows(problem, slot_cost, &|_, _| {})?;
-            match verify_network(problem, slot_cost, &plain) {
-                Ok(_) => Ok(plain),
-                Err(Error::CertificateRejected { reason }) => Err(Error::Uncertified {
-                    reason: format!("the rows' side alone: {reason}"),
-                }),
-                Err(e) => Err(e),
-            }
-        }
-        Err(e) => Err(e),
-    }
+    super::certified(
+        fast,
+        |s| verify_network(problem, slot_cost, s),
+        "the rows' side alone",
+        || add_rows(problem, slot_cost, &|_, _| {}).map(|(plain, _)| plain),
+    )
 }
 
 /// Which side of the network [`solve_oriented`] adds one unit at a time.
