@@ -9,24 +9,23 @@
 //! For each recipient, the rules that compare tag sets — capacity, language, condition,
 //! training, contact, availability, a shared topic, gender, boundaries,
 //! confidentiality — are applied to every mentor at once by a
-//! [`Screen`](crate::interned::Screen): per-tag bitsets of the mentors, united and
+//! [`Screen`](crate::rules::interned::Screen): per-tag bitsets of the mentors, united and
 //! intersected 64 mentors to a word. That is blocking by every such rule, not only by
 //! the ones that partition a cohort (language, condition, region), so pairs that
 //! cannot be eligible are never touched one by one. The rules left (journey,
 //! exclusions, self-pairs) and the score are evaluated pair by pair on the mentors the
-//! screen lets through, on the interned tag sets of [`interned`](crate::interned).
+//! screen lets through, on the interned tag sets of [`interned`](crate::rules::interned).
 //! Recipients are split into chunks handed to all cores; chunks are put back in order,
 //! so the output is the same at any thread count.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::cohort::Cohort;
-use crate::interned::{Interned, Scratch};
+use crate::model::Cohort;
 use crate::par;
 use crate::progress::{Reporter, Stage};
 use crate::rules::HardRule;
-use crate::scoring;
+use crate::rules::interned::{Interned, Scratch};
 
 /// Eligible pairs grouped by recipient (CSR), mentors in input order within a recipient.
 #[derive(Debug, Clone)]
@@ -136,7 +135,7 @@ impl EligiblePairs {
     pub fn of(&self, recipient: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         self.inner
             .of(recipient)
-            .map(|(m, s)| (m, f64::from(s) / scoring::MICRO))
+            .map(|(m, s)| (m, f64::from(s) / crate::model::MICRO))
     }
 }
 

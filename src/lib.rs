@@ -56,17 +56,14 @@
 //!
 //! | stage | module | what it decides |
 //! |---|---|---|
-//! | model | `model`, `policy` | the people ([`Mentor`], [`Recipient`]) and the programme's [`Policy`] |
-//! | validation | `cohort` | a [`Cohort`]: checked once at the boundary, typed [`Error`]s |
-//! | rules | `rules` | which pairs may ever be matched ([`HardRule`]) |
-//! | scoring | `scoring` | how good an eligible pair is ([`Criterion`], [`Breakdown`]) |
-//! | interning | `interned` | tags as dense ids, per-person bitsets the rules run on |
+//! | model | `model/` | the people ([`Mentor`], [`Recipient`]), the programme's [`Policy`], the [`Criterion`]s it weighs, and validation into a [`Cohort`] (typed [`Error`]s, [`Limits`]) |
+//! | rules | `rules/` | which pairs may ever be matched ([`HardRule`]): the plain check, the same rules on interned tags, and the bitset screen, side by side |
+//! | scoring | `scoring` | how good an eligible pair is ([`Breakdown`]) |
 //! | candidates | `candidates` | every eligible pair with its score, screened on bitsets, on all cores ([`EligiblePairs`]) |
-//! | solver | [`assign`] | the exact capacitated assignment, with a dual certificate |
-//! | solve | `solve` | the objective's integer encoding, orientation (recipients or places first), certified pruning ([`Pruning`]) |
+//! | solve | `solve/` | the objective as integer costs, orientation, certified pruning ([`Pruning`]), who can be matched at all |
+//! | solver | [`assign`] | the exact capacitated assignment, with a dual certificate and its own [`assign::Error`] |
 //! | matcher | `matcher`, `progress` | [`match_cohort`], [`Matcher`] and its options, [`Progress`] |
-//! | report | `report` | the [`MatchReport`]: pairs, unmatched reasons, loads |
-//! | explain | `explain` | [`explain()`]: any single pair, on demand |
+//! | report | `report/` | the [`MatchReport`] (pairs, unmatched reasons, loads) and [`explain()`] for any single pair |
 //! | synthetic cohorts | [`synth`] | seeded, realistic cohorts for benches, tests, demos |
 //!
 //! # The objective
@@ -101,40 +98,32 @@
 #![forbid(unsafe_code)]
 
 pub mod assign;
-mod basis;
 mod candidates;
-mod cohort;
 mod error;
-mod explain;
-mod interned;
-mod limits;
 mod matcher;
 mod model;
 mod par;
-mod policy;
 mod progress;
 mod report;
 mod rules;
 mod scoring;
 mod solve;
 pub mod synth;
-mod tags;
 
 pub use candidates::EligiblePairs;
-pub use cohort::{Cohort, MAX_PEOPLE};
 pub use error::{Error, Record, Result};
-pub use explain::{Explanation, explain};
-pub use limits::Limits;
 pub use matcher::{MatchStats, Matcher, match_cohort};
-pub use model::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
-pub use policy::{Objective, Policy};
+pub use model::{
+    Cohort, ContactMode, Criterion, Limits, MAX_PEOPLE, Mentor, MentorId, Objective, Policy,
+    Recipient, RecipientId, TrainingLevel,
+};
 pub use progress::{Progress, ProgressReply, Stage};
 pub use report::{
-    Candidate, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, SolveInfo, Summary,
-    Unmatched,
+    Candidate, Explanation, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, SolveInfo,
+    Summary, Unmatched, explain,
 };
 pub use rules::HardRule;
-pub use scoring::{Breakdown, Criterion, Part};
+pub use scoring::{Breakdown, Part};
 pub use solve::{AUTO_PRUNE_PAIRS, AUTO_TOP_K, MAX_ROUNDS, Pruning};
 
 /// The README's code blocks, compiled and run as doctests.

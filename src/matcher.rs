@@ -21,14 +21,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::candidates::{self, Candidates};
-use crate::cohort::Cohort;
 use crate::error::{Error, Result};
-use crate::interned::{Interned, Scratch};
+use crate::model::Cohort;
+use crate::model::MICRO;
+use crate::model::Objective;
 use crate::par;
-use crate::policy::Objective;
 use crate::progress::{Progress, ProgressReply, Reporter, Stage};
 use crate::report::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
-use crate::scoring::{self, MICRO};
+use crate::rules::interned::{Interned, Scratch};
+use crate::scoring;
 use crate::solve::{self, Outcome, Pruning, slot_micro};
 
 /// Matches cohorts, with options. [`match_cohort`] is `Matcher::new().run(cohort)`.

@@ -23,11 +23,11 @@
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
-use crate::cohort::Cohort;
 use crate::error::Result;
+use crate::model::Cohort;
+use crate::model::Criterion;
+use crate::model::Policy;
 use crate::model::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
-use crate::policy::Policy;
-use crate::scoring::Criterion;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]

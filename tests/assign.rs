@@ -2,7 +2,7 @@
 //! certificates — on random dense, rectangular, forbidden-entry, maximising, large-cost
 //! and capacitated instances.
 
-use peermatch::Error;
+use peermatch::assign::Error;
 use peermatch::assign::{
     CapacitatedProblem, Lexicographic, Matrix, Sense, min_cost_max_flow, solve, solve_dense,
     solve_dense_with_unassigned, verify, verify_dense, verify_max_flow,

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use peermatch::Error;
+use peermatch::assign::Error;
 use peermatch::assign::{Matrix, Sense, solve_dense, solve_dense_with_unassigned, verify_dense};
 
 /// The best total over every assignment, by enumeration: `min(rows, cols)` pairs, or,

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use peermatch::Error;
+use peermatch::assign::Error;
 use peermatch::assign::{CapacitatedProblem, min_cost_max_flow, solve, verify, verify_max_flow};
 
 /// Least cost over every capacity-respecting assignment (`None` when a mandatory row

@@ -11,9 +11,9 @@
 use std::cmp::Ordering;
 
 use super::dense::{DenseEntry, DenseSolution, DenseSolutionOf, DenseValue, Matrix, Sense};
+use super::error::{Error, Result};
 use super::sparse::{CapacitatedProblem, Network, Solution, max_flow_problem};
 use super::{Cost, Lexicographic, add, sub};
-use crate::error::{Error, Result};
 
 fn reject<T>(reason: String) -> Result<T> {
     Err(Error::CertificateRejected { reason })
@@ -47,7 +47,7 @@ fn reduced<C: Cost>(cost: C, from: C, to: C) -> Result<C> {
 /// // A tampered certificate fails: the assigned row's arc is no longer tight.
 /// solution.duals.row[1] += 1;
 /// assert!(verify(&problem, |_, _| 0, &solution).is_err());
-/// # Ok::<(), peermatch::Error>(())
+/// # Ok::<(), peermatch::assign::Error>(())
 /// ```
 pub fn verify<C: Cost>(
     problem: &CapacitatedProblem<C>,
@@ -258,7 +258,7 @@ pub fn verify_max_flow<C: Cost>(
 /// assert_eq!(verify_dense(&costs, Sense::Minimize, None, &solution)?, 3);
 /// solution.row_duals[0] += 1;
 /// assert!(verify_dense(&costs, Sense::Minimize, None, &solution).is_err());
-/// # Ok::<(), peermatch::Error>(())
+/// # Ok::<(), peermatch::assign::Error>(())
 /// ```
 pub fn verify_dense<E: DenseEntry>(
     costs: &Matrix<E>,

@@ -67,9 +67,9 @@ use std::fmt::Debug;
 use std::ops::{Add, Sub};
 
 use super::certificate;
+use super::error::{Error, Result};
 use super::hungarian::hungarian;
 use super::sparse::{self, CapacitatedProblem};
-use crate::error::{Error, Result};
 
 /// Whether to minimise or maximise the total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -308,7 +308,7 @@ pub type DenseSolutionOf<E> = DenseSolution<<<E as DenseEntry>::Value as DenseVa
 /// let best = solve_dense(&weights, Sense::Maximize)?;
 /// assert_eq!(best.row_to_col, [Some(0), Some(1)]);
 /// assert_eq!(best.objective, 6.0);
-/// # Ok::<(), peermatch::Error>(())
+/// # Ok::<(), peermatch::assign::Error>(())
 /// ```
 pub fn solve_dense<E: DenseEntry>(costs: &Matrix<E>, sense: Sense) -> Result<DenseSolutionOf<E>> {
     E::Value::solve(costs, sense, None)
@@ -329,7 +329,7 @@ pub fn solve_dense<E: DenseEntry>(costs: &Matrix<E>, sense: Sense) -> Result<Den
 /// let solution = solve_dense_with_unassigned(&costs, Sense::Minimize, &[5, 5])?;
 /// assert_eq!(solution.row_to_col, [Some(0), None]);
 /// assert_eq!(solution.objective, 1 + 5);
-/// # Ok::<(), peermatch::Error>(())
+/// # Ok::<(), peermatch::assign::Error>(())
 /// ```
 pub fn solve_dense_with_unassigned<E: DenseEntry>(
     costs: &Matrix<E>,

@@ -18,7 +18,7 @@
 //! # Exactness
 //! Integer costs are solved in integer arithmetic. The sparse solver checks every
 //! addition and subtraction and returns
-//! [`Error::CostOverflow`](crate::Error::CostOverflow) instead of a wrapped number. The
+//! [`Error::CostOverflow`] instead of a wrapped number. The
 //! dense solver proves from the input's range which of `i32`, `i64` or `i128` cannot
 //! overflow and solves in that, so every `i64` matrix is solved exactly, with `i128`
 //! objectives and duals. Float matrices are solved in `f64`, exactly as far as `f64`
@@ -33,7 +33,7 @@
 //! The solvers run the same check on their own answers before returning them, and
 //! never return one that fails: they solve again by a plain route (the Hungarian
 //! method for dense matrices, rows added one by one for sparse problems) whose answer
-//! must pass too, or return [`Error::Uncertified`](crate::Error::Uncertified). The
+//! must pass too, or return [`Error::Uncertified`]. The
 //! check is one pass over the matrix or the arcs; the README's "The solver, on its
 //! own" gives its measured share of a solve.
 //!
@@ -58,6 +58,7 @@
 
 mod certificate;
 mod dense;
+mod error;
 mod hungarian;
 mod places;
 mod sparse;
@@ -71,6 +72,7 @@ pub use dense::{
     DenseEntry, DenseSolution, DenseSolutionOf, DenseValue, Matrix, Sense, solve_dense,
     solve_dense_with_unassigned,
 };
+pub use error::{Error, Result};
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
 pub(crate) use sparse::{Network, Orientation, insert_rows, resolve, solve_oriented};
 pub(crate) use stages::{reinsert_rows, solve_in_stages};
@@ -78,31 +80,29 @@ pub(crate) use stages::{reinsert_rows, solve_in_stages};
 /// The overflow error, built only when an operation actually overflows (building it
 /// eagerly on every checked step showed up as 14 % of the solve in a profile).
 #[cold]
-fn overflow() -> crate::Error {
-    crate::Error::CostOverflow
+fn overflow() -> Error {
+    Error::CostOverflow
 }
 
 /// Returns `fast` when `check` accepts it. Otherwise (a bug in the fast route) returns
 /// `fallback()`'s answer, which must pass the same check, or
-/// [`Error::Uncertified`](crate::Error::Uncertified) naming `route` and what failed.
+/// [`Error::Uncertified`] naming `route` and what failed.
 /// Errors other than a rejected certificate pass through unchanged.
 fn certified<S, W>(
     fast: S,
-    check: impl Fn(&S) -> crate::Result<W>,
+    check: impl Fn(&S) -> Result<W>,
     route: &str,
-    fallback: impl FnOnce() -> crate::Result<S>,
-) -> crate::Result<S> {
+    fallback: impl FnOnce() -> Result<S>,
+) -> Result<S> {
     match check(&fast) {
         Ok(_) => Ok(fast),
-        Err(crate::Error::CertificateRejected { .. }) => {
+        Err(Error::CertificateRejected { .. }) => {
             let plain = fallback()?;
             match check(&plain) {
                 Ok(_) => Ok(plain),
-                Err(crate::Error::CertificateRejected { reason }) => {
-                    Err(crate::Error::Uncertified {
-                        reason: format!("{route}: {reason}"),
-                    })
-                }
+                Err(Error::CertificateRejected { reason }) => Err(Error::Uncertified {
+                    reason: format!("{route}: {reason}"),
+                }),
                 Err(e) => Err(e),
             }
         }
@@ -110,13 +110,13 @@ fn certified<S, W>(
     }
 }
 
-/// `a + b`, or [`Error::CostOverflow`](crate::Error::CostOverflow).
-fn add<C: Cost>(a: C, b: C) -> crate::Result<C> {
+/// `a + b`, or [`Error::CostOverflow`].
+fn add<C: Cost>(a: C, b: C) -> Result<C> {
     a.checked_add(b).ok_or_else(overflow)
 }
 
-/// `a − b`, or [`Error::CostOverflow`](crate::Error::CostOverflow).
-fn sub<C: Cost>(a: C, b: C) -> crate::Result<C> {
+/// `a − b`, or [`Error::CostOverflow`].
+fn sub<C: Cost>(a: C, b: C) -> Result<C> {
     a.checked_sub(b).ok_or_else(overflow)
 }
 

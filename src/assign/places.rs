@@ -33,9 +33,9 @@
 //! transposed network, or bounded by one); [`verify`](super::verify) checks this
 //! independently, and the tests check it on random problems.
 
+use super::error::Result;
 use super::sparse::{Duals, Network, Solution, slots_cost};
 use super::{Cost, add, sub};
-use crate::error::Result;
 
 /// The places' side of a network (see the module docs). Rows are places; columns are
 /// the original rows, each of capacity 1.

@@ -30,9 +30,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::certificate::{check_convex, verify_network};
+use super::error::{Error, Result};
 use super::places::Places;
 use super::{Cost, Lexicographic, add, sub};
-use crate::error::{Error, Result};
 
 /// A sparse capacitated assignment problem, stored row by row (CSR).
 ///
@@ -48,7 +48,7 @@ use crate::error::{Error, Result};
 /// let solution = solve(&problem, |_col, k| i64::from(k))?;
 /// assert_eq!(solution.row_to_col, [Some(1), Some(0), Some(0)]);
 /// assert_eq!(solution.cost, -4 - 5 - 3 + 1);
-/// # Ok::<(), peermatch::Error>(())
+/// # Ok::<(), peermatch::assign::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapacitatedProblem<C> {
@@ -313,7 +313,7 @@ enum End {
 /// assert_eq!(solution.row_to_col, [Some(1), Some(0)]);
 /// assert_eq!(solution.cost, 3);
 /// assert_eq!(verify(&problem, |_, _| 0, &solution)?, 3);
-/// # Ok::<(), peermatch::Error>(())
+/// # Ok::<(), peermatch::assign::Error>(())
 /// ```
 pub fn solve<C: Cost>(
     problem: &CapacitatedProblem<C>,
@@ -1107,7 +1107,7 @@ fn detach(list: &mut Vec<u32>, position: &mut [u32], row: usize) {
 /// assert_eq!(solution.row_to_col, [Some(1), Some(0)]);
 /// assert_eq!((solution.cost.major, solution.cost.minor), (0, 6));
 /// verify_max_flow(&problem, |_, _| 0, &solution)?;
-/// # Ok::<(), peermatch::Error>(())
+/// # Ok::<(), peermatch::assign::Error>(())
 /// ```
 pub fn min_cost_max_flow<C: Cost>(
     problem: &CapacitatedProblem<C>,

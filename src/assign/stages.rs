@@ -33,10 +33,10 @@
 //! optimal; the unit tests compare it with the one-sided solve and verify its
 //! certificate on random problems.
 
+use super::error::Result;
 use super::places::Places;
 use super::sparse::{Network, Solution, add_rows, insert_rows};
 use super::{Cost, add, sub};
-use crate::error::Result;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

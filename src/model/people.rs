@@ -19,7 +19,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scoring::Criterion;
+use crate::model::Criterion;
 
 /// Reads an optional field whose `null` means the same as leaving it out: the default.
 pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::Cohort;
 use crate::error::{Error, Result};
+use crate::model::Cohort;
 use crate::model::{MentorId, RecipientId};
 use crate::rules::{self, HardRule};
 use crate::scoring::{self, Breakdown};

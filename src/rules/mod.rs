@@ -13,9 +13,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::Cohort;
+use crate::model::Cohort;
 use crate::model::ContactMode;
-use crate::tags;
+use crate::model::tags;
+
+pub(crate) mod interned;
+mod screen;
 
 /// A rule a pair must pass to be matched. JSON names are the snake_case names below.
 ///

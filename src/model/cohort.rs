@@ -22,11 +22,11 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Record, Result};
-use crate::limits::Limits;
+use crate::model::Limits;
+use crate::model::Policy;
+use crate::model::tags;
+use crate::model::{Criterion, MAX_WEIGHT, MICRO};
 use crate::model::{Mentor, Recipient};
-use crate::policy::Policy;
-use crate::scoring::{Criterion, MAX_WEIGHT, MICRO};
-use crate::tags;
 
 /// The most people accepted on either side of a cohort (2²⁴ = 16 777 216).
 ///

@@ -19,14 +19,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::cohort::Cohort;
+use crate::model::Cohort;
 use crate::model::ContactMode;
 use crate::rules::{HardRule, RuleSet};
 use crate::scoring;
 
-mod screen;
-
-pub(crate) use screen::{Scratch, Screen};
+pub(crate) use super::screen::{Scratch, Screen};
 
 /// Largest vocabulary a family stores as bitsets (8 words per person).
 pub(crate) const MAX_BITSET_TAGS: usize = 512;
@@ -34,15 +32,15 @@ pub(crate) const MAX_BITSET_TAGS: usize = 512;
 /// Interns strings to dense ids in sorted order (so ids are deterministic). A hash
 /// map, not a sorted map: a national cohort looks up millions of tags, from a
 /// vocabulary of a few hundred.
-struct Dictionary<'a> {
-    ids: HashMap<&'a str, u32, BuildHasherDefault<Fnv>>,
+pub(super) struct Dictionary<'a> {
+    pub(super) ids: HashMap<&'a str, u32, BuildHasherDefault<Fnv>>,
 }
 
 /// FNV-1a: tags are short and not chosen by an adversary who could profit from
 /// collisions (a slow index is the worst they could cause), and the default SipHash
 /// took most of the index's time at national size.
 #[derive(Default)]
-struct Fnv(u64);
+pub(super) struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -81,7 +79,7 @@ impl<'a> Dictionary<'a> {
 
 /// One family's sets for a list of people, all over the same dictionary.
 #[derive(Debug)]
-enum TagSets {
+pub(super) enum TagSets {
     /// `width` words per person.
     Bits { width: usize, words: Vec<u64> },
     /// Sorted ids; person `i` has `ids[start[i]..start[i + 1]]`.
@@ -89,7 +87,7 @@ enum TagSets {
 }
 
 impl TagSets {
-    fn build<'a, T: AsRef<str> + 'a, L: AsRef<[T]> + ?Sized + 'a>(
+    pub(super) fn build<'a, T: AsRef<str> + 'a, L: AsRef<[T]> + ?Sized + 'a>(
         dict: &Dictionary<'_>,
         lists: impl Iterator<Item = &'a L>,
         bitset_limit: usize,
@@ -125,7 +123,7 @@ impl TagSets {
     /// How many tags person `i` of `self` and person `j` of `other` share. Both must
     /// come from the same dictionary.
     #[inline]
-    fn shared(&self, i: usize, other: &TagSets, j: usize) -> usize {
+    pub(super) fn shared(&self, i: usize, other: &TagSets, j: usize) -> usize {
         match (self, other) {
             (TagSets::Bits { width: 1, words }, TagSets::Bits { words: theirs, .. }) => {
                 (words[i] & theirs[j]).count_ones() as usize
@@ -146,7 +144,7 @@ impl TagSets {
     }
 
     #[inline]
-    fn intersects(&self, i: usize, other: &TagSets, j: usize) -> bool {
+    pub(super) fn intersects(&self, i: usize, other: &TagSets, j: usize) -> bool {
         match (self, other) {
             (TagSets::Bits { width: 1, words }, TagSets::Bits { words: theirs, .. }) => {
                 words[i] & theirs[j] != 0
@@ -164,7 +162,7 @@ impl TagSets {
     }
 
     /// Calls `f` with each tag id of person `i`, in increasing order.
-    fn for_each_id(&self, i: usize, mut f: impl FnMut(usize)) {
+    pub(super) fn for_each_id(&self, i: usize, mut f: impl FnMut(usize)) {
         match self {
             TagSets::Bits { width, words } => {
                 for (w, &word) in words[i * width..(i + 1) * width].iter().enumerate() {
@@ -184,7 +182,7 @@ impl TagSets {
     }
 
     #[inline]
-    fn contains(&self, i: usize, id: u32) -> bool {
+    pub(super) fn contains(&self, i: usize, id: u32) -> bool {
         match self {
             TagSets::Bits { width, words } => {
                 let id = id as usize;
@@ -196,7 +194,7 @@ impl TagSets {
 }
 
 /// Shared elements of two sorted id lists (stopping at the first when `any`).
-fn merge_count(a: &[u32], b: &[u32], any: bool) -> usize {
+pub(super) fn merge_count(a: &[u32], b: &[u32], any: bool) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -217,27 +215,27 @@ fn merge_count(a: &[u32], b: &[u32], any: bool) -> usize {
 
 /// A family's sets on both sides of the cohort.
 #[derive(Debug)]
-struct Family {
-    mentor: TagSets,
-    recipient: TagSets,
+pub(super) struct Family {
+    pub(super) mentor: TagSets,
+    pub(super) recipient: TagSets,
 }
 
 impl Family {
     /// Tags mentor `m` and recipient `r` share.
-    fn shared(&self, m: usize, r: usize) -> usize {
+    pub(super) fn shared(&self, m: usize, r: usize) -> usize {
         self.mentor.shared(m, &self.recipient, r)
     }
 
     /// Whether mentor `m` and recipient `r` share a tag.
-    fn intersects(&self, m: usize, r: usize) -> bool {
+    pub(super) fn intersects(&self, m: usize, r: usize) -> bool {
         self.mentor.intersects(m, &self.recipient, r)
     }
 }
 
 /// A single optional tag (gender, region) as an id; `u32::MAX` when unknown.
-const UNKNOWN: u32 = u32::MAX;
+pub(super) const UNKNOWN: u32 = u32::MAX;
 
-fn mode_mask(modes: &[ContactMode]) -> u8 {
+pub(super) fn mode_mask(modes: &[ContactMode]) -> u8 {
     if modes.is_empty() {
         ContactMode::ALL.iter().fold(0, |m, mode| m | mode.bit())
     } else {
@@ -248,72 +246,72 @@ fn mode_mask(modes: &[ContactMode]) -> u8 {
 /// A mentor's scalars and list sizes, packed so a pair check touches one small record
 /// per side instead of two large structs.
 #[derive(Debug, Clone, Copy)]
-struct MentorFacts {
-    training: u8,
-    modes: u8,
-    has_room: bool,
-    has_exclusions: bool,
-    months: Option<u32>,
-    age: Option<u32>,
-    region: u32,
-    gender: u32,
-    conditions: u32,
-    experiences: u32,
-    interests: u32,
-    availability: u32,
+pub(super) struct MentorFacts {
+    pub(super) training: u8,
+    pub(super) modes: u8,
+    pub(super) has_room: bool,
+    pub(super) has_exclusions: bool,
+    pub(super) months: Option<u32>,
+    pub(super) age: Option<u32>,
+    pub(super) region: u32,
+    pub(super) gender: u32,
+    pub(super) conditions: u32,
+    pub(super) experiences: u32,
+    pub(super) interests: u32,
+    pub(super) availability: u32,
 }
 
 /// A recipient's scalars and list sizes (see [`MentorFacts`]).
 #[derive(Debug, Clone, Copy)]
-struct RecipientFacts {
-    required_training: u8,
-    modes: u8,
-    months: Option<u32>,
-    age: Option<u32>,
-    region: u32,
-    same_person: u32,
-    conditions: u32,
-    experiences: u32,
-    interests: u32,
-    availability: u32,
-    needs: u32,
-    mentor_gender: u32,
+pub(super) struct RecipientFacts {
+    pub(super) required_training: u8,
+    pub(super) modes: u8,
+    pub(super) months: Option<u32>,
+    pub(super) age: Option<u32>,
+    pub(super) region: u32,
+    pub(super) same_person: u32,
+    pub(super) conditions: u32,
+    pub(super) experiences: u32,
+    pub(super) interests: u32,
+    pub(super) availability: u32,
+    pub(super) needs: u32,
+    pub(super) mentor_gender: u32,
 }
 
 /// A list's length as a `u32` (lists longer than that cannot exist: `MAX_PEOPLE` and
 /// memory bound them far below).
-fn len32<T>(list: &[T]) -> u32 {
+pub(super) fn len32<T>(list: &[T]) -> u32 {
     u32::try_from(list.len()).unwrap_or(u32::MAX)
 }
 
 /// The interned cohort.
 #[derive(Debug)]
 pub(crate) struct Interned<'c> {
-    cohort: &'c Cohort,
-    languages: Family,
-    conditions: Family,
+    pub(super) cohort: &'c Cohort,
+    pub(super) languages: Family,
+    pub(super) conditions: Family,
     /// Experiences of both sides.
-    experiences: Family,
-    interests: Family,
+    pub(super) experiences: Family,
+    pub(super) interests: Family,
     /// Recipients' needs against mentors' experiences (needs criterion).
-    needs_vs_experiences: Family,
+    pub(super) needs_vs_experiences: Family,
     /// Recipients' needs against mentors' boundaries (boundaries rule).
-    needs_vs_boundaries: Family,
-    beyond: Family,
-    availability: Family,
-    groups: Family,
+    pub(super) needs_vs_boundaries: Family,
+    pub(super) beyond: Family,
+    pub(super) availability: Family,
+    pub(super) groups: Family,
     /// Recipients' acceptable mentor genders.
-    mentor_gender: TagSets,
-    mentor: Vec<MentorFacts>,
-    recipient: Vec<RecipientFacts>,
-    min_months_ahead: u64,
-    min_shared_beyond: u64,
-    require_shared_condition: bool,
+    pub(super) mentor_gender: TagSets,
+    pub(super) mentor: Vec<MentorFacts>,
+    pub(super) recipient: Vec<RecipientFacts>,
+    pub(super) min_months_ahead: u64,
+    pub(super) min_shared_beyond: u64,
+    pub(super) require_shared_condition: bool,
     /// Per recipient, the effective weight of each criterion.
-    weights: Vec<[f64; 9]>,
+    pub(super) weights: Vec<[f64; 9]>,
     /// The mentors' per-tag bitsets, built from the rest of the index (always `Some`
     /// once [`Interned::new`] returns).
-    screen: Option<Screen>,
+    pub(super) screen: Option<Screen>,
 }
 
 impl<'c> Interned<'c> {
@@ -649,7 +647,7 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            for by_screen in screen::tests::screened(&index) {
+            for by_screen in super::super::screen::tests::screened(&index) {
                 assert_eq!(by_screen, expected, "screened eligible mentors");
             }
             for m in 0..cohort.mentors().len() {

@@ -10,10 +10,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::MICRO;
+use crate::model::Objective;
 use crate::model::{MentorId, RecipientId};
-use crate::policy::Objective;
 use crate::rules::HardRule;
-use crate::scoring::{MICRO, Part};
+use crate::scoring::Part;
+
+mod explain;
+pub use explain::{Explanation, explain};
 
 /// One mentor–recipient pair of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

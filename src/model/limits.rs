@@ -9,8 +9,8 @@
 //! and [`Cohort::from_json_with_limits`].
 
 #[cfg(doc)]
-use crate::cohort::Cohort;
-use crate::cohort::MAX_PEOPLE;
+use crate::model::Cohort;
+use crate::model::MAX_PEOPLE;
 
 /// How much a cohort may hold.
 ///

@@ -19,7 +19,7 @@
 //! [`rules::check_static`](crate::rules::check_static) decides; the tests hold them
 //! to it.
 
-use super::{Interned, TagSets, UNKNOWN};
+use super::interned::{Interned, TagSets, UNKNOWN};
 use crate::model::ContactMode;
 use crate::rules::{HardRule, RuleSet};
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scoring::Criterion;
+use crate::model::Criterion;
 
 /// What the assignment maximises. Both are solved exactly; see the crate docs.
 ///

@@ -47,7 +47,7 @@
 //!   resulting prices (nobody can displace them at a profit, so those searches end at
 //!   once), and adds the closed places back from their side, where free recipients of
 //!   urgency 1 are plentiful. With pruning, round 1 also leaves out the recipients no
-//!   optimal plan can match ([`basis`]: 68 912 of the 70 000 of urgency 0 there), so
+//!   optimal plan can match ([`matchable`]: 68 912 of the 70 000 of urgency 0 there), so
 //!   the places' side does not scan their pairs. The solve took 13.5 s there instead
 //!   of 21 s, and 8.1 s with the warm rounds below (see "Pruning, certified").
 //!
@@ -87,16 +87,17 @@ use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+mod matchable;
+
 use crate::assign::{self, Cost, Lexicographic, Solution};
-use crate::basis;
 use crate::candidates::Candidates;
-use crate::cohort::Cohort;
 use crate::error::{Error, Result};
+use crate::model::Cohort;
+use crate::model::MICRO;
+use crate::model::Objective;
 use crate::par;
-use crate::policy::Objective;
 use crate::progress::{Reporter, Stage};
 use crate::report::SolveInfo;
-use crate::scoring::MICRO;
 
 /// How many candidate pairs the solver sees.
 ///
@@ -155,7 +156,7 @@ const BALANCED_DEN: u64 = 10;
 /// by its last stages instead of repairing pair by pair (see [`Network::reinsert`]).
 const REINSERT_MIN: u64 = 512;
 
-/// The counting searches that find who can be matched at all ([`basis`]) may scan
+/// The counting searches that find who can be matched at all ([`matchable`]) may scan
 /// this many times round 1's pairs before they are given up.
 const BASIS_BUDGET: u64 = 64;
 
@@ -610,7 +611,7 @@ impl<'a> Network<'a> {
     }
 
     /// Leaves out of `keep` (round 1's pairs) every pair of the recipients that no
-    /// optimal plan of those pairs can match ([`basis`]): at 100 000 × 10 000 nearly
+    /// optimal plan of those pairs can match ([`matchable`]): at 100 000 × 10 000 nearly
     /// all of the 70 000 recipients of urgency 0, since the urgent ones fill every
     /// place they can reach. Their pairs are then pruned pairs like any other, checked
     /// by the certificate. Skipped when the counting searches run past their budget.
@@ -624,7 +625,7 @@ impl<'a> Network<'a> {
             start.push(mentor.len());
         }
         let budget = BASIS_BUDGET.saturating_mul(mentor.len() as u64 + 1);
-        let Some(level) = basis::levels(
+        let Some(level) = matchable::levels(
             cands.rows(),
             |r| &mentor[start[r]..start[r + 1]],
             self.room,
@@ -638,7 +639,7 @@ impl<'a> Network<'a> {
                 .iter()
                 .map(|&m| level[m as usize])
                 .min();
-            if least.is_some_and(|l| l > basis::level_of_tier(self.urgency[r].min(3))) {
+            if least.is_some_and(|l| l > matchable::level_of_tier(self.urgency[r].min(3))) {
                 keep[cands.range(r)].fill(false);
             }
         }
@@ -978,7 +979,7 @@ impl<'a> Network<'a> {
 mod tests {
     use super::*;
     use crate::candidates;
-    use crate::interned::Interned;
+    use crate::rules::interned::Interned;
     use crate::synth::{self, SynthOptions};
 
     /// Round 1's pairs, spelled out by sorting: each recipient's best `k` by score
