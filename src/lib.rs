@@ -109,6 +109,8 @@ mod rules;
 mod scoring;
 mod solve;
 pub mod synth;
+#[cfg(test)]
+mod testdata;
 
 pub use candidates::EligiblePairs;
 pub use error::{Error, Record, Result};
@@ -119,12 +121,12 @@ pub use model::{
 };
 pub use progress::{Progress, ProgressReply, Stage};
 pub use report::{
-    Candidate, Explanation, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, SolveInfo,
-    Summary, Unmatched, explain,
+    Candidate, Explanation, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, Summary,
+    Unmatched, explain,
 };
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Part};
-pub use solve::{AUTO_PRUNE_PAIRS, AUTO_TOP_K, MAX_ROUNDS, Pruning};
+pub use solve::{Pruning, SolveInfo};
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

@@ -338,7 +338,7 @@ mod tests {
             f64::INFINITY,
             f64::NEG_INFINITY,
         ];
-        let mut next = crate::assign::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = crate::testdata::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..100_000 {
             let micro = next(2_000_001) as f64;
             values.push(micro / 2.0);

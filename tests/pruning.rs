@@ -4,7 +4,7 @@
 //! random cohorts.)
 
 use peermatch::synth::{self, SynthOptions};
-use peermatch::{AUTO_PRUNE_PAIRS, Cohort, MatchReport, Matcher, Pruning};
+use peermatch::{Cohort, MatchReport, Matcher, Pruning};
 
 fn cohort(recipients: usize, mentors: usize, seed: u64, homogeneous: bool) -> Cohort {
     synth::generate(&SynthOptions {
@@ -86,7 +86,7 @@ fn pruning_considers_fewer_pairs_on_a_large_block() {
 fn auto_prunes_only_large_cohorts_and_reports_are_deterministic() {
     let cohort = cohort(300, 60, 4, false);
     let auto = Matcher::new().run(&cohort);
-    assert!(auto.solve.eligible_pairs <= AUTO_PRUNE_PAIRS);
+    assert!(auto.solve.eligible_pairs <= Pruning::AUTO_PAIRS);
     assert_eq!(auto.solve.top_k, None);
     assert_eq!(auto.solve.rounds, 1);
     let pruned = Matcher::new().pruning(Pruning::TopK(2)).run(&cohort);

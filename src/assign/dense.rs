@@ -1729,7 +1729,7 @@ mod tests {
     /// the auction route.
     #[test]
     fn the_jv_route_alone_is_optimal_on_structured_matrices() {
-        let mut next = crate::assign::xorshift(0x0dd5_eed5_0f1c);
+        let mut next = crate::testdata::xorshift(0x0dd5_eed5_0f1c);
         for round in 0..1500 {
             let rows = 1 + next(12) as usize;
             let cols = rows + [0, 0, 1, 3][round % 4];
@@ -1792,7 +1792,7 @@ mod tests {
     /// optimal answers and on answers tampered in every way the check looks at.
     #[test]
     fn the_fast_check_agrees_with_the_general_one() {
-        let mut next = crate::assign::xorshift(0xc4ec_4a11);
+        let mut next = crate::testdata::xorshift(0xc4ec_4a11);
         for round in 0..3000 {
             let rows = next(7) as usize;
             let cols = next(7) as usize;
@@ -1832,7 +1832,7 @@ mod tests {
     /// nudged by less and by more than the tolerance.
     #[test]
     fn the_fast_float_check_agrees_with_the_general_one() {
-        let mut next = crate::assign::xorshift(0xf10a_7c4e);
+        let mut next = crate::testdata::xorshift(0xf10a_7c4e);
         for round in 0..3000 {
             let rows = next(6) as usize;
             let cols = rows + next(3) as usize;
@@ -1889,7 +1889,7 @@ mod tests {
 
     #[test]
     fn the_auction_route_is_exact_on_random_and_ordered_matrices() {
-        let mut next = crate::assign::xorshift(0x1234_5678_9abc_def1u64);
+        let mut next = crate::testdata::xorshift(0x1234_5678_9abc_def1u64);
         for round in 0..300 {
             let n = 2 + next(30) as usize;
             let range = [3, 100, 1 << 20, 1 << 40][round % 4];

@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn matches_brute_force_with_a_valid_certificate() {
-        let mut next = crate::assign::xorshift(0x5eed_0f4a_1100);
+        let mut next = crate::testdata::xorshift(0x5eed_0f4a_1100);
         for round in 0..400 {
             let rows = next(6) as usize + 1;
             let cols = rows + next(3) as usize;

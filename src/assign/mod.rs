@@ -120,51 +120,6 @@ fn sub<C: Cost>(a: C, b: C) -> Result<C> {
     a.checked_sub(b).ok_or_else(overflow)
 }
 
-/// A small deterministic generator (xorshift64) for the unit tests: `next(n)` is the
-/// next value modulo `n`.
-#[cfg(test)]
-pub(crate) fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
-    let mut state = seed;
-    move |n| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % n
-    }
-}
-
-/// The shape of a random problem for the unit tests, `(cols, rows, capacity, steps)`,
-/// drawn from `next` (see [`xorshift`]) in this order: 1 to `max_cols` columns, fewer
-/// than `rows` rows, each column's capacity below `capacity`, each column's slot-cost
-/// step below `step`.
-#[cfg(test)]
-pub(crate) fn random_shape(
-    next: &mut impl FnMut(u64) -> u64,
-    max_cols: u64,
-    rows: u64,
-    capacity: u64,
-    step: u64,
-) -> (usize, usize, Vec<u32>, Vec<i64>) {
-    let cols = next(max_cols) as usize + 1;
-    let rows = next(rows) as usize;
-    let capacity = (0..cols).map(|_| next(capacity) as u32).collect();
-    let steps = (0..cols).map(|_| next(step) as i64).collect();
-    (cols, rows, capacity, steps)
-}
-
-/// Random arcs for the unit tests: each of `cols` columns with probability 2/3, at a
-/// cost in [−30, 10], drawn from `next` (see [`xorshift`]).
-#[cfg(test)]
-pub(crate) fn random_arcs(next: &mut impl FnMut(u64) -> u64, cols: usize) -> Vec<(usize, i64)> {
-    let mut arcs = Vec::new();
-    for c in 0..cols {
-        if next(3) > 0 {
-            arcs.push((c, next(41) as i64 - 30));
-        }
-    }
-    arcs
-}
-
 mod sealed {
     pub trait Sealed {}
     impl Sealed for i64 {}

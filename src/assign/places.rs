@@ -351,8 +351,8 @@ impl<C: Cost> Network<C> for Places<C> {
 mod tests {
     use super::*;
     use crate::assign::CapacitatedProblem;
-    use crate::assign::random_shape;
     use crate::assign::sparse::add_rows;
+    use crate::testdata::Shape;
 
     /// A network as given, without its twins: every row's arcs are scanned.
     struct NoTwins<'a, N>(&'a N);
@@ -391,14 +391,19 @@ mod tests {
     /// offset comparison, which guards networks where that does not hold.)
     #[test]
     fn skipping_twins_changes_nothing() {
-        let mut next = crate::assign::xorshift(0x3c6e_f372_fe94_f82bu64);
+        let mut next = crate::testdata::xorshift(0x3c6e_f372_fe94_f82bu64);
         let mut places_added = 0;
         for round in 0..3000 {
-            let (cols, rows, capacity, steps) = random_shape(&mut next, 5, 12, 5, 6);
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 5, 12, 5, 6);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k) * i64::from(k);
             let mut problem = CapacitatedProblem::new(capacity);
             for _ in 0..rows {
-                let arcs = crate::assign::random_arcs(&mut next, cols);
+                let arcs = crate::testdata::random_arcs(&mut next, cols);
                 problem.add_row(Some(next(21) as i64 - 10), arcs).unwrap();
             }
             let places = Places::build(&problem, &slot, true).expect("every row may stay out");

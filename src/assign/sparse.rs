@@ -1140,18 +1140,23 @@ pub(super) fn max_flow_problem<C: Cost>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assign::random_shape;
+    use crate::testdata::Shape;
 
     /// A wrong answer that fails its certificate is replaced by the rows' side's,
     /// which is optimal (tampered by hand: the solver has no known fault left).
     #[test]
     fn a_rejected_answer_is_replaced_by_a_certified_one() {
-        let mut next = crate::assign::xorshift(0xbad5_01ce);
+        let mut next = crate::testdata::xorshift(0xbad5_01ce);
         for _ in 0..200 {
-            let (cols, rows, capacity, steps) = random_shape(&mut next, 5, 8, 3, 4);
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 5, 8, 3, 4);
             let mut p = CapacitatedProblem::<i64>::new(capacity);
             for _ in 0..rows {
-                let arcs = crate::assign::random_arcs(&mut next, cols);
+                let arcs = crate::testdata::random_arcs(&mut next, cols);
                 p.add_row(Some(0), arcs).unwrap();
             }
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
@@ -1287,14 +1292,19 @@ mod tests {
 
     #[test]
     fn warm_resolve_after_rows_gain_arcs_equals_a_cold_solve() {
-        let mut next = crate::assign::xorshift(0x2545_f491_4f6c_dd1du64);
+        let mut next = crate::testdata::xorshift(0x2545_f491_4f6c_dd1du64);
         let (mut moved, mut solved) = (0, 0);
         for round in 0..2000 {
-            let (cols, rows, capacity, steps) = random_shape(&mut next, 5, 9, 3, 4);
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 5, 9, 3, 4);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             // Each row's full arc list; the first problem sees only some of it.
             let full: Vec<Vec<(usize, i64)>> = (0..rows)
-                .map(|_| crate::assign::random_arcs(&mut next, cols))
+                .map(|_| crate::testdata::random_arcs(&mut next, cols))
                 .collect();
             // Now and then a row that must be assigned.
             let unassigned: Vec<Option<i64>> = (0..rows)
@@ -1342,7 +1352,7 @@ mod tests {
 
     #[test]
     fn places_side_matches_rows_side_and_brute_force() {
-        let mut next = crate::assign::xorshift(0x51_7cc1_b727_220au64);
+        let mut next = crate::testdata::xorshift(0x51_7cc1_b727_220au64);
         let mut turned = 0;
         for round in 0..3000 {
             let cols = next(3) as usize + 1;
@@ -1389,16 +1399,21 @@ mod tests {
 
     #[test]
     fn late_rows_inserted_warm_equal_a_cold_solve() {
-        let mut next = crate::assign::xorshift(0x1d8e_4e27_c47d_124fu64);
+        let mut next = crate::testdata::xorshift(0x1d8e_4e27_c47d_124fu64);
         let mut placed_late = 0;
         for round in 0..2000 {
-            let (cols, rows, capacity, steps) = random_shape(&mut next, 3, 8, 3, 3);
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 3, 8, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let late: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
             let mut early = CapacitatedProblem::new(capacity.clone());
             let mut full = CapacitatedProblem::new(capacity.clone());
             for &is_late in &late {
-                let arcs = crate::assign::random_arcs(&mut next, cols);
+                let arcs = crate::testdata::random_arcs(&mut next, cols);
                 let unassigned = Some(next(11) as i64 - 5);
                 early
                     .add_row(unassigned, if is_late { Vec::new() } else { arcs.clone() })
@@ -1428,14 +1443,14 @@ mod tests {
     fn matches_brute_force_on_small_random_problems() {
         // A small deterministic generator keeps this unit test free of dependencies;
         // the proptest suite in tests/ covers the cohort-level solver more widely.
-        let mut next = crate::assign::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let mut next = crate::testdata::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..400 {
             let cols = next(4) as usize + 1;
             let rows = next(6) as usize;
             let capacity: Vec<u32> = (0..cols).map(|_| next(3) as u32).collect();
             let mut p = CapacitatedProblem::new(capacity);
             for _ in 0..rows {
-                let arcs = crate::assign::random_arcs(&mut next, cols);
+                let arcs = crate::testdata::random_arcs(&mut next, cols);
                 p.add_row(Some(next(11) as i64 - 5), arcs).unwrap();
             }
             let steps: Vec<i64> = (0..cols).map(|_| next(4) as i64).collect();

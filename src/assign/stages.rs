@@ -396,19 +396,24 @@ fn tighten_with<C: Cost, N: Network<C>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assign::random_shape;
     use crate::assign::{CapacitatedProblem, solve, verify, verify_network};
+    use crate::testdata::Shape;
 
     #[test]
     fn tightened_duals_stay_feasible() {
-        let mut next = crate::assign::xorshift(0xbb67_ae85_84ca_a73bu64);
+        let mut next = crate::testdata::xorshift(0xbb67_ae85_84ca_a73bu64);
         let mut lowered = 0;
         for round in 0..3000 {
-            let (cols, rows, capacity, steps) = random_shape(&mut next, 4, 8, 3, 3);
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 4, 8, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let mut problem = CapacitatedProblem::new(capacity.clone());
             for _ in 0..rows {
-                let arcs = crate::assign::random_arcs(&mut next, cols);
+                let arcs = crate::testdata::random_arcs(&mut next, cols);
                 // Now and then a row that must be assigned (so reaches the sink only
                 // through another row), when it can be.
                 let must = next(6) == 0 && arcs.iter().any(|&(c, _)| capacity[c] > 0);
@@ -441,10 +446,15 @@ mod tests {
 
     #[test]
     fn rows_reinserted_after_gaining_arcs_equal_a_cold_solve() {
-        let mut next = crate::assign::xorshift(0xa54f_f53a_5f1d_36f1u64);
+        let mut next = crate::testdata::xorshift(0xa54f_f53a_5f1d_36f1u64);
         let mut moved = 0;
         for round in 0..3000 {
-            let (cols, rows, capacity, steps) = random_shape(&mut next, 4, 9, 3, 3);
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 4, 9, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let changed: Vec<bool> = (0..rows).map(|_| next(3) == 0).collect();
             let mut before = CapacitatedProblem::new(capacity.clone());
@@ -481,10 +491,15 @@ mod tests {
 
     #[test]
     fn staged_solves_equal_a_one_sided_solve() {
-        let mut next = crate::assign::xorshift(0x6a09_e667_f3bc_c908u64);
+        let mut next = crate::testdata::xorshift(0x6a09_e667_f3bc_c908u64);
         let (mut solved, mut moved_late) = (0, 0);
         for round in 0..3000 {
-            let (cols, rows, capacity, steps) = random_shape(&mut next, 4, 9, 3, 3);
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 4, 9, 3, 3);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let mut problem = CapacitatedProblem::new(capacity.clone());
             // First rows are worth more (a tier), as in the matcher, but not always.

@@ -15,8 +15,11 @@ use crate::model::Objective;
 use crate::model::{MentorId, RecipientId};
 use crate::rules::HardRule;
 use crate::scoring::Part;
+use crate::solve::SolveInfo;
 
+mod build;
 mod explain;
+pub(crate) use build::{Inputs, build};
 pub use explain::{Explanation, explain};
 
 /// One mentor–recipient pair of the plan.
@@ -112,28 +115,6 @@ pub struct Summary {
     pub max_load: u32,
     /// The objective that was maximised.
     pub objective: Objective,
-}
-
-/// How the plan was solved, and whether its optimality was proven.
-///
-/// Without pruning the solver sees every eligible pair in one round. With
-/// [`Pruning`](crate::Pruning) it first sees each recipient's best `top_k`, and each
-/// further round adds back the pruned pairs the dual certificate rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SolveInfo {
-    /// Pairs that pass every hard rule.
-    pub eligible_pairs: usize,
-    /// Pairs the solver saw in its last round.
-    pub considered_pairs: usize,
-    /// The `k` pruning started from, `null` without pruning.
-    pub top_k: Option<u32>,
-    /// Rounds of solving: 1, plus one per round of adding back pruned pairs.
-    pub rounds: u32,
-    /// Whether the plan was proven optimal over every eligible pair at run time: its
-    /// dual potentials passed the independent [`verify`](crate::assign::verify) on the
-    /// network solved and left no pruned pair with a negative reduced cost.
-    pub certified: bool,
 }
 
 /// An eligible pair, listed when candidates are asked for.

@@ -236,7 +236,7 @@ mod tests {
 
     #[test]
     fn rows_some_optimum_matches_are_exactly_those_the_levels_admit() {
-        let mut next = crate::assign::xorshift(0x3c6e_f372_fe94_f82bu64);
+        let mut next = crate::testdata::xorshift(0x3c6e_f372_fe94_f82bu64);
         let (mut left_out, mut kept_unmatched) = (0, 0);
         for round in 0..3000 {
             let cols = next(4) as usize + 1;

@@ -78,7 +78,7 @@
 //! there are places), the round instead takes them out of the flow with their places
 //! closed and adds them back by the split's last stages (`assign::reinsert_rows`):
 //! at 100 000 × 10 000 round 2 took 1.4 s that way against 6.6 s afresh. Rounds repeat until the certificate holds (after
-//! [`MAX_ROUNDS`] rounds every pair is added back, which certifies trivially).
+//! [`Pruning::MAX_ROUNDS`] rounds every pair is added back, which certifies trivially).
 //! A pruned pair that could raise the number matched always fails the check, because
 //! the count dominates its cost. Finally the plan and its duals are checked by the
 //! independent [`assign::verify`]; the report says whether all of this held.
@@ -97,7 +97,7 @@ use crate::model::MICRO;
 use crate::model::Objective;
 use crate::par;
 use crate::progress::{Reporter, Stage};
-use crate::report::SolveInfo;
+use serde::{Deserialize, Serialize};
 
 /// How many candidate pairs the solver sees.
 ///
@@ -117,8 +117,8 @@ use crate::report::SolveInfo;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Pruning {
-    /// [`Pruning::TopK`] with `k =` [`AUTO_TOP_K`] when the cohort has more than
-    /// [`AUTO_PRUNE_PAIRS`] eligible pairs, otherwise [`Pruning::Off`].
+    /// [`Pruning::TopK`] with `k =` [`Pruning::AUTO_TOP_K`] when the cohort has more than
+    /// [`Pruning::AUTO_PAIRS`] eligible pairs, otherwise [`Pruning::Off`].
     #[default]
     Auto,
     /// The solver sees every eligible pair.
@@ -128,12 +128,6 @@ pub enum Pruning {
     /// that could improve the plan.
     TopK(u32),
 }
-
-/// Eligible pairs above which [`Pruning::Auto`] prunes.
-pub const AUTO_PRUNE_PAIRS: usize = 100_000;
-
-/// The `k` of [`Pruning::Auto`].
-pub const AUTO_TOP_K: u32 = 24;
 
 /// With pruning, each mentor also keeps its best `MENTOR_FACTOR × min(room, k)`
 /// recipients.
@@ -146,30 +140,49 @@ const FAILING_CHUNK: usize = 1024;
 const NETWORK_CHUNK: usize = 1024;
 
 /// The urgency-0 recipients "barely outnumber" the places when they are at most
-/// `BALANCED_NUM / BALANCED_DEN` of them (see [`Network::split_tier`]). Measured on the
+/// `BALANCED_NUM / BALANCED_DEN` of them (see [`Rounds::split_tier`]). Measured on the
 /// synthetic cohorts: at 1.06 and 1.08 times the places the split solve was faster
 /// (0.43 s against 0.49 s, 4.1 s against 5.0 s), at 1.19 and 1.27 slower.
 const BALANCED_NUM: u64 = 11;
 const BALANCED_DEN: u64 = 10;
 
 /// Recipients who gained pairs in a round, above which a split solve re-adds them
-/// by its last stages instead of repairing pair by pair (see [`Network::reinsert`]).
+/// by its last stages instead of repairing pair by pair (see [`Rounds::reinsert`]).
 const REINSERT_MIN: u64 = 512;
 
 /// The counting searches that find who can be matched at all ([`matchable`]) may scan
 /// this many times round 1's pairs before they are given up.
 const BASIS_BUDGET: u64 = 64;
 
-/// Rounds of adding back pruned pairs before every pair is added back at once.
-pub const MAX_ROUNDS: u32 = 8;
-
 impl Pruning {
+    /// Eligible pairs above which [`Pruning::Auto`] prunes.
+    ///
+    /// ```
+    /// assert_eq!(peermatch::Pruning::AUTO_PAIRS, 100_000);
+    /// ```
+    pub const AUTO_PAIRS: usize = 100_000;
+
+    /// The `k` of [`Pruning::Auto`].
+    ///
+    /// ```
+    /// assert_eq!(peermatch::Pruning::AUTO_TOP_K, 24);
+    /// ```
+    pub const AUTO_TOP_K: u32 = 24;
+
+    /// Rounds of adding back pruned pairs before every pair is added back at once,
+    /// which certifies trivially.
+    ///
+    /// ```
+    /// assert_eq!(peermatch::Pruning::MAX_ROUNDS, 8);
+    /// ```
+    pub const MAX_ROUNDS: u32 = 8;
+
     /// The `k` this setting prunes to for a cohort with `eligible_pairs` pairs.
     fn top_k(self, eligible_pairs: usize) -> Option<u32> {
         match self {
             Pruning::Off => None,
             Pruning::TopK(k) => Some(k),
-            Pruning::Auto => (eligible_pairs > AUTO_PRUNE_PAIRS).then_some(AUTO_TOP_K),
+            Pruning::Auto => (eligible_pairs > Self::AUTO_PAIRS).then_some(Self::AUTO_TOP_K),
         }
     }
 }
@@ -266,6 +279,28 @@ impl Radix {
     }
 }
 
+/// How the plan was solved, and whether its optimality was proven.
+///
+/// Without pruning the solver sees every eligible pair in one round. With
+/// [`Pruning`] it first sees each recipient's best `top_k`, and each
+/// further round adds back the pruned pairs the dual certificate rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SolveInfo {
+    /// Pairs that pass every hard rule.
+    pub eligible_pairs: usize,
+    /// Pairs the solver saw in its last round.
+    pub considered_pairs: usize,
+    /// The `k` pruning started from, `null` without pruning.
+    pub top_k: Option<u32>,
+    /// Rounds of solving: 1, plus one per round of adding back pruned pairs.
+    pub rounds: u32,
+    /// Whether the plan was proven optimal over every eligible pair at run time: its
+    /// dual potentials passed the independent [`verify`](crate::assign::verify) on the
+    /// network solved and left no pruned pair with a negative reduced cost.
+    pub certified: bool,
+}
+
 /// The solved plan and how it was obtained.
 pub(crate) struct Outcome {
     /// For each recipient, the mentor index or `None`.
@@ -274,6 +309,40 @@ pub(crate) struct Outcome {
     pub(crate) considered: Vec<bool>,
     /// For the report.
     pub(crate) info: SolveInfo,
+    /// Warm rounds that re-added their changed recipients instead of repairing.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the tests check which path ran")
+    )]
+    pub(crate) reinserted: u32,
+}
+
+/// How a cohort solve runs: settings that change its speed, never its optimum.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    /// Which pairs the first round sees.
+    pub(crate) pruning: Pruning,
+    /// Solve on pairs of `i128` compared lexicographically even when the objective
+    /// packs into one `i128` (the tests compare the two encodings).
+    pub(crate) lexicographic: bool,
+    /// Threads for gathering networks and checking pruned pairs (0 = one per core).
+    pub(crate) threads: usize,
+    /// Warm rounds of a split solve always re-add their changed recipients
+    /// ([`Rounds::reinsert`]), whatever their number: lets a cohort small enough for
+    /// a unit test reach that path.
+    pub(crate) always_reinsert: bool,
+}
+
+impl Settings {
+    /// The matcher's settings: `pruning` on `threads` threads.
+    pub(crate) fn new(pruning: Pruning, threads: usize) -> Settings {
+        Settings {
+            pruning,
+            lexicographic: false,
+            threads,
+            always_reinsert: false,
+        }
+    }
 }
 
 /// Solves the cohort exactly over `candidates`, pruning as asked.
@@ -284,9 +353,7 @@ pub(crate) struct Outcome {
 pub(crate) fn solve(
     cohort: &Cohort,
     candidates: &Candidates,
-    pruning: Pruning,
-    force_lex: bool,
-    threads: usize,
+    settings: &Settings,
     progress: &Reporter,
 ) -> Result<Outcome> {
     let cancelled = || Error::Cancelled {
@@ -319,20 +386,18 @@ pub(crate) fn solve(
         tier: 0,
         quality: -i128::from(slot(m, k)),
     };
-    let top_k = pruning.top_k(candidates.len());
     let network = || {
-        Network::new(
+        Rounds::new(
             candidates,
             &room,
-            top_k,
             cohort.recipients().iter().map(|r| r.urgency).collect(),
             policy.objective,
-            threads,
+            *settings,
             progress,
         )
     };
 
-    if !force_lex {
+    if !settings.lexicographic {
         // A pair's packed cost is its score-0 cost minus the score times quality's
         // radix (1 when counts come first).
         let slope = match policy.objective {
@@ -373,7 +438,7 @@ pub(crate) fn solve(
 }
 
 /// The candidate graph, the order its recipients are added in, and the pruning.
-struct Network<'a> {
+struct Rounds<'a> {
     candidates: &'a Candidates,
     room: &'a [u32],
     top_k: Option<u32>,
@@ -382,12 +447,13 @@ struct Network<'a> {
     /// Per recipient, the urgency.
     urgency: Vec<u8>,
     objective: Objective,
-    /// Threads for the per-round checks of the pruned pairs (0 = one per core).
-    threads: usize,
+    settings: Settings,
     progress: &'a Reporter,
     /// Nodes the last cold solve settled: a warm round may spend as much, no more.
     work: Cell<u64>,
-    /// When the tiers are split ([`Network::split_tier`]): the lowest urgency added
+    /// Warm rounds that re-added their changed recipients ([`Rounds::reinsert`]).
+    reinserted: Cell<u32>,
+    /// When the tiers are split ([`Rounds::split_tier`]): the lowest urgency added
     /// first (see the module docs, "Orientation").
     split: Option<u8>,
     /// Open places in all (the sum of `room`).
@@ -425,28 +491,33 @@ where
     /// checking each recipient's costs at scores 0 and 10⁶ checks every arc. Rows are
     /// gathered in chunks on the matcher's threads and put back in order.
     fn new(
-        network: &'n Network<'_>,
+        network: &'n Rounds<'_>,
         keep: &(impl Fn(usize, usize) -> bool + Sync),
         pair: &'n P,
         apply: &'n A,
     ) -> Option<Self> {
         let cands = network.candidates;
         let order = &network.order;
-        let parts = par::map_chunks(order.len(), NETWORK_CHUNK, network.threads, |rows| {
-            let mut base = Vec::with_capacity(rows.len());
-            let mut ends = Vec::with_capacity(rows.len());
-            let (mut mentor, mut score) = (Vec::new(), Vec::new());
-            for &r in &order[rows] {
-                base.push(pair(r as usize, 0)?);
-                pair(r as usize, MICRO as u32)?;
-                for i in cands.range(r as usize).filter(|&i| keep(r as usize, i)) {
-                    mentor.push(cands.mentor[i]);
-                    score.push(cands.score[i]);
+        let parts = par::map_chunks(
+            order.len(),
+            NETWORK_CHUNK,
+            network.settings.threads,
+            |rows| {
+                let mut base = Vec::with_capacity(rows.len());
+                let mut ends = Vec::with_capacity(rows.len());
+                let (mut mentor, mut score) = (Vec::new(), Vec::new());
+                for &r in &order[rows] {
+                    base.push(pair(r as usize, 0)?);
+                    pair(r as usize, MICRO as u32)?;
+                    for i in cands.range(r as usize).filter(|&i| keep(r as usize, i)) {
+                        mentor.push(cands.mentor[i]);
+                        score.push(cands.score[i]);
+                    }
+                    ends.push(mentor.len());
                 }
-                ends.push(mentor.len());
-            }
-            Some((base, ends, mentor, score))
-        });
+                Some((base, ends, mentor, score))
+            },
+        );
         let mut row_start = Vec::with_capacity(order.len() + 1);
         let mut base = Vec::with_capacity(order.len());
         let (mut arc_mentor, mut arc_score) = (Vec::new(), Vec::new());
@@ -521,26 +592,38 @@ struct Reduced<C> {
     recipient: Vec<C>,
 }
 
-impl<'a> Network<'a> {
+/// One round's result: the plan, the terms of the pruned pairs' reduced costs, and
+/// whether the round's certificate held.
+struct Round<C> {
+    /// For each recipient, the mentor index or `None`.
+    mentor_of: Vec<Option<usize>>,
+    reduced: Reduced<C>,
+    /// Whether [`assign::verify`] accepted the solution over the considered pairs.
+    verified: bool,
+    /// The solver's solution, the next round's warm start.
+    solution: Solution<C>,
+}
+
+impl<'a> Rounds<'a> {
     fn new(
         candidates: &'a Candidates,
         room: &'a [u32],
-        top_k: Option<u32>,
         urgency: Vec<u8>,
         objective: Objective,
-        threads: usize,
+        settings: Settings,
         progress: &'a Reporter,
     ) -> Self {
-        let mut network = Network {
+        let mut network = Rounds {
             candidates,
             room,
-            top_k,
+            top_k: settings.pruning.top_k(candidates.len()),
             order: Vec::new(),
             urgency,
             objective,
-            threads,
+            settings,
             progress,
             work: Cell::new(0),
+            reinserted: Cell::new(0),
             split: None,
             places: room.iter().map(|&n| u64::from(n)).sum(),
         };
@@ -602,12 +685,7 @@ impl<'a> Network<'a> {
         }
         let places = self.places;
         let count = changed.iter().filter(|&&c| c).count() as u64;
-        #[cfg(test)]
-        if tests::REINSERT_ALWAYS.with(Cell::get) {
-            tests::REINSERTED.with(|n| n.set(n.get() + 1));
-            return true;
-        }
-        count > REINSERT_MIN && count * 4 <= places
+        self.settings.always_reinsert || (count > REINSERT_MIN && count * 4 <= places)
     }
 
     /// Leaves out of `keep` (round 1's pairs) every pair of the recipients that no
@@ -741,7 +819,12 @@ impl<'a> Network<'a> {
                 return None;
             }
             rounds += 1;
-            let (mentor_of, reduced, verified, solution) = self.solve_round(
+            let Round {
+                mentor_of,
+                reduced,
+                verified,
+                solution,
+            } = self.solve_round(
                 &considered,
                 &pair,
                 &slot,
@@ -762,10 +845,11 @@ impl<'a> Network<'a> {
                     mentor_of,
                     considered,
                     info,
+                    reinserted: self.reinserted.get(),
                 });
             }
             let mut changed = vec![false; self.order.len()];
-            if rounds >= MAX_ROUNDS {
+            if rounds >= Pruning::MAX_ROUNDS {
                 for r in 0..self.candidates.rows() {
                     if self.candidates.range(r).any(|i| !considered[i]) {
                         changed[row_of[r]] = true;
@@ -793,7 +877,7 @@ impl<'a> Network<'a> {
         apply: &(impl Fn(C, u32) -> C + Sync),
     ) -> Vec<usize> {
         let cands = self.candidates;
-        let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.threads, |rows| {
+        let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.settings.threads, |rows| {
             let mut failing = Vec::new();
             for r in rows {
                 let range = cands.range(r);
@@ -905,11 +989,10 @@ impl<'a> Network<'a> {
 
     /// One exact solve over the considered pairs: recipients are rows, mentors columns
     /// with native capacities. Returns the plan in recipient order, the reduced-cost
-    /// terms, and whether [`assign::verify`] accepted the solution.
+    /// terms, and whether [`assign::verify`] accepted the solution ([`Round`]).
     ///
     /// With `warm` (the previous round's solution and the solver rows that gained
     /// arcs since), the round resumes from it with [`assign::resolve`].
-    #[allow(clippy::type_complexity)]
     fn solve_round<C: Cost + Send + Sync>(
         &self,
         considered: &[bool],
@@ -918,7 +1001,7 @@ impl<'a> Network<'a> {
         apply: &impl Fn(C, u32) -> C,
         warm: Option<(&Solution<C>, &[bool])>,
         round: u32,
-    ) -> Option<(Vec<Option<usize>>, Reduced<C>, bool, Solution<C>)> {
+    ) -> Option<Round<C>> {
         let problem = PairNetwork::new(self, &|_, i| considered[i], pair, apply)?;
         let tick = |done: usize, total: usize| {
             self.progress.report(Stage::Solve, done, total, round);
@@ -927,6 +1010,7 @@ impl<'a> Network<'a> {
             // Split tiers and many recipients who gained pairs: they are taken out with
             // their places closed and added back like a split solve's last stages.
             Some((previous, changed)) if self.reinsert(changed) => {
+                self.reinserted.set(self.reinserted.get() + 1);
                 assign::reinsert_rows(&problem, slot, previous, changed, &tick)
                     .ok()?
                     .map(|(solution, _)| solution)
@@ -971,7 +1055,12 @@ impl<'a> Network<'a> {
             .into_iter()
             .map(Some)
             .collect();
-        Some((mentor_of, Reduced { mentor, recipient }, verified, solution))
+        Some(Round {
+            mentor_of,
+            reduced: Reduced { mentor, recipient },
+            verified,
+            solution,
+        })
     }
 }
 
@@ -979,13 +1068,14 @@ impl<'a> Network<'a> {
 mod tests {
     use super::*;
     use crate::candidates;
+    use crate::model::Policy;
     use crate::rules::interned::Interned;
     use crate::synth::{self, SynthOptions};
 
     /// Round 1's pairs, spelled out by sorting: each recipient's best `k` by score
     /// (ties to the earlier mentor), and each mentor's best `MENTOR_FACTOR × min(room,
     /// k)` recipients by the objective (ties to the earlier pair).
-    fn initial_by_sorting(network: &Network<'_>, k: usize) -> Vec<bool> {
+    fn initial_by_sorting(network: &Rounds<'_>, k: usize) -> Vec<bool> {
         let cands = network.candidates;
         let mut keep = vec![false; cands.len()];
         let mut of_mentor: Vec<Vec<(u64, usize)>> = vec![Vec::new(); network.room.len()];
@@ -1030,24 +1120,40 @@ mod tests {
         k: u32,
         objective: Objective,
         quiet: &'a Reporter,
-    ) -> Network<'a> {
+    ) -> Rounds<'a> {
         let urgency = cohort.recipients().iter().map(|r| r.urgency).collect();
-        Network::new(cands, room, Some(k), urgency, objective, 1, quiet)
+        Rounds::new(
+            cands,
+            room,
+            urgency,
+            objective,
+            Settings::new(Pruning::TopK(k), 1),
+            quiet,
+        )
     }
 
-    thread_local! {
-        /// Makes every warm round of a split solve re-add its changed recipients, so
-        /// that cohorts small enough for a unit test reach that path.
-        pub(super) static REINSERT_ALWAYS: Cell<bool> = const { Cell::new(false) };
-        /// Warm rounds that re-added.
-        pub(super) static REINSERTED: Cell<u32> = const { Cell::new(0) };
+    /// The report of `cohort` solved with `settings`, and the warm rounds that re-added
+    /// their changed recipients.
+    fn solved(cohort: &Cohort, settings: &Settings) -> (crate::MatchReport, u32) {
+        let index = Interned::new(cohort);
+        let quiet = Reporter::default();
+        let candidates = candidates::generate(&index, 1, &quiet);
+        let outcome = solve(cohort, &candidates, settings, &quiet).unwrap();
+        let report = crate::report::build(&crate::report::Inputs {
+            index: &index,
+            candidates: &candidates,
+            outcome: &outcome,
+            list_candidates: false,
+            threads: 1,
+            progress: &quiet,
+        });
+        (report, outcome.reinserted)
     }
 
     #[test]
     fn rounds_that_re_add_keep_the_unpruned_optimum() {
-        use crate::{Matcher, Pruning};
-        REINSERT_ALWAYS.with(|a| a.set(true));
         let mut split = 0;
+        let mut reinserted = 0;
         for seed in 1..=8 {
             // More urgent recipients than places: the tiers are split.
             let options = SynthOptions {
@@ -1058,26 +1164,83 @@ mod tests {
             };
             let cohort = synth::generate(&options).expect("a valid synthetic cohort");
             let objective = cohort.policy().objective;
-            let full = Matcher::new().pruning(Pruning::Off).run(&cohort);
+            let (full, _) = solved(&cohort, &Settings::new(Pruning::Off, 1));
             for k in [1, 2, 4] {
-                let pruned = Matcher::new().pruning(Pruning::TopK(k)).run(&cohort);
+                let settings = Settings {
+                    always_reinsert: true,
+                    ..Settings::new(Pruning::TopK(k), 1)
+                };
+                let (pruned, re_added) = solved(&cohort, &settings);
                 assert_eq!(
                     pruned.objective_value().key(objective),
                     full.objective_value().key(objective),
                     "seed {seed}, k {k}"
                 );
                 assert!(pruned.solve.certified);
+                reinserted += re_added;
             }
             let (cands, room) = candidates_and_room(&cohort);
             let quiet = Reporter::default();
             let network = network_of(&cohort, &cands, &room, 1, objective, &quiet);
             split += usize::from(network.split.is_some());
         }
-        REINSERT_ALWAYS.with(|a| a.set(false));
-        let reinserted = REINSERTED.with(Cell::get);
         assert!(
             split >= 6 && reinserted >= 10,
             "split {split}, re-added rounds {reinserted}"
+        );
+    }
+
+    #[test]
+    fn packed_and_lexicographic_encodings_agree() {
+        let mut next = crate::testdata::xorshift(12345);
+        for round in 0..200 {
+            let (mentors, recipients) = crate::testdata::small_people(&mut next);
+            let policy = Policy {
+                load_penalty: next(5) as f64 / 10.0,
+                objective: if round % 2 == 0 {
+                    Objective::Participation
+                } else {
+                    Objective::Quality
+                },
+                ..Policy::default()
+            };
+            let cohort = Cohort::new(mentors, recipients, policy).unwrap();
+            let objective = cohort.policy().objective;
+            let (packed, _) = solved(&cohort, &Settings::new(Pruning::Off, 1));
+            let lexicographic = Settings {
+                lexicographic: true,
+                ..Settings::new(Pruning::Off, 2)
+            };
+            let (lex, _) = solved(&cohort, &lexicographic);
+            assert_eq!(
+                packed.objective_value().key(objective),
+                lex.objective_value().key(objective),
+                "round {round}"
+            );
+            // Both encodings again with pruning: certified, same optimum.
+            for lexicographic in [false, true] {
+                let settings = Settings {
+                    lexicographic,
+                    ..Settings::new(Pruning::TopK(1), 2)
+                };
+                let (pruned, _) = solved(&cohort, &settings);
+                assert!(pruned.solve.certified, "round {round}");
+                assert_eq!(
+                    pruned.objective_value().key(objective),
+                    packed.objective_value().key(objective),
+                    "round {round}, lexicographic {lexicographic}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn slot_costs_are_rounded_products() {
+        assert_eq!(slot_micro(0.05, 0, 0), 0);
+        assert_eq!(slot_micro(0.05, 2, 1), 150_000);
+        assert_eq!(
+            slot_micro(1.0, u32::MAX, 0),
+            i64::from(u32::MAX) * 1_000_000
         );
     }
 

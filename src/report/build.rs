@@ -1,0 +1,243 @@
+//! The report builder: from a solved plan to a [`MatchReport`], deciding every
+//! [`Reason`].
+//!
+//! The solve only says who is matched to whom. Everything a reviewer reads is decided
+//! here, in one place: each pair's breakdown and slot cost (slots in recipient input
+//! order), why each unmatched recipient is unmatched, every mentor's load, the
+//! summary, and, when asked, the candidate pairs the solver saw.
+//!
+//! An unmatched recipient's reason is the first that holds of:
+//! 1. nobody is eligible: [`Reason::NoEligibleMentor`], with, per rule, how many
+//!    mentors fail it (a recipient can be failed by one mentor on several rules);
+//! 2. under [`Objective::Quality`], an eligible mentor still has room: the pair was
+//!    not worth the mentor's load ([`Reason::NotWorthLoad`]);
+//! 3. otherwise every eligible mentor is full ([`Reason::MentorsFull`]).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
+use crate::candidates::{self, Candidates};
+use crate::matcher::PROGRESS_EVERY;
+use crate::model::{MICRO, Objective};
+use crate::par;
+use crate::progress::{Reporter, Stage};
+use crate::rules::interned::{Interned, Scratch};
+use crate::scoring;
+use crate::solve::{Outcome, slot_micro};
+
+/// What the report is built from.
+pub(crate) struct Inputs<'a> {
+    /// The cohort, interned (for the rule counts of recipients nobody is eligible for).
+    pub(crate) index: &'a Interned<'a>,
+    /// Every eligible pair with its score.
+    pub(crate) candidates: &'a Candidates,
+    /// The solved plan.
+    pub(crate) outcome: &'a Outcome,
+    /// Whether to list the pairs the solver saw.
+    pub(crate) list_candidates: bool,
+    /// Threads for the rule counts (0 = one per core).
+    pub(crate) threads: usize,
+    /// Where the rule counts report progress.
+    pub(crate) progress: &'a Reporter,
+}
+
+/// The pairs of the plan, and what they add up to.
+struct Pairs {
+    matches: Vec<Match>,
+    /// Per mentor, how many new recipients the plan gives them.
+    assigned: Vec<u32>,
+    /// The matched pairs' scores, in micro-units.
+    scores: Vec<u32>,
+    matched_by_urgency: [usize; 4],
+    /// Σ (score − slot cost), in micro-units.
+    quality_micro: i128,
+}
+
+/// Builds the report of `inputs.outcome`.
+pub(crate) fn build(inputs: &Inputs<'_>) -> MatchReport {
+    let pairs = pairs(inputs);
+    let unmatched = unmatched(inputs, &pairs.assigned);
+    let loads = loads(inputs, &pairs.assigned);
+    let summary = summary(inputs, &pairs, unmatched.len(), &loads);
+    MatchReport {
+        matches: pairs.matches,
+        unmatched,
+        mentors: loads,
+        summary,
+        solve: inputs.outcome.info,
+        candidates: inputs.list_candidates.then(|| considered(inputs)),
+    }
+}
+
+/// Each matched pair with its breakdown and the slot it takes: a mentor's slots are
+/// numbered in recipient input order.
+fn pairs(inputs: &Inputs<'_>) -> Pairs {
+    let cohort = inputs.index.cohort();
+    let policy = cohort.policy();
+    let mentors = cohort.mentors();
+    let mut out = Pairs {
+        matches: Vec::new(),
+        assigned: vec![0; mentors.len()],
+        scores: Vec::new(),
+        matched_by_urgency: [0; 4],
+        quality_micro: 0,
+    };
+    for (r, recipient) in cohort.recipients().iter().enumerate() {
+        let Some(m) = inputs.outcome.mentor_of[r] else {
+            continue;
+        };
+        let mentor = &mentors[m];
+        let breakdown = scoring::breakdown(policy, mentor, recipient);
+        let score = inputs
+            .candidates
+            .of(r)
+            .find(|&(cm, _)| cm == m)
+            .map(|(_, s)| s)
+            .expect("the plan only uses candidate pairs");
+        let slot = slot_micro(policy.load_penalty, mentor.current_load, out.assigned[m]);
+        out.assigned[m] += 1;
+        out.scores.push(score);
+        out.matched_by_urgency[usize::from(recipient.urgency.min(3))] += 1;
+        out.quality_micro += i128::from(score) - i128::from(slot);
+        out.matches.push(Match {
+            mentor: mentor.id.clone(),
+            recipient: recipient.id.clone(),
+            score: breakdown.score,
+            slot_cost: slot as f64 / MICRO,
+            urgency: recipient.urgency,
+            parts: breakdown.parts,
+        });
+    }
+    out
+}
+
+/// Every unmatched recipient with the reason (see the module docs), in input order.
+fn unmatched(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<Unmatched> {
+    let cohort = inputs.index.cohort();
+    let mentors = cohort.mentors();
+    let plan = &inputs.outcome.mentor_of;
+    let candidates = inputs.candidates;
+    let mut failed_rules = failed_rule_counts(inputs).into_iter();
+    let has_room = |m: usize| mentors[m].current_load + assigned[m] < mentors[m].capacity;
+    cohort
+        .recipients()
+        .iter()
+        .enumerate()
+        .filter(|&(r, _)| plan[r].is_none())
+        .map(|(r, recipient)| {
+            let eligible = candidates.count(r) as u32;
+            let reason = if eligible == 0 {
+                Reason::NoEligibleMentor {
+                    failed_rules: failed_rules
+                        .next()
+                        .expect("one count per recipient nobody is eligible for"),
+                }
+            } else if cohort.policy().objective == Objective::Quality
+                && candidates.of(r).any(|(m, _)| has_room(m))
+            {
+                Reason::NotWorthLoad {
+                    eligible_mentors: eligible,
+                }
+            } else {
+                Reason::MentorsFull {
+                    eligible_mentors: eligible,
+                }
+            };
+            Unmatched {
+                recipient: recipient.id.clone(),
+                reason,
+            }
+        })
+        .collect()
+}
+
+/// For each recipient nobody is eligible for, in input order: per rule, the mentors
+/// failing it. Each visits every mentor, so they are spread over the threads, in order.
+fn failed_rule_counts(
+    inputs: &Inputs<'_>,
+) -> Vec<std::collections::BTreeMap<crate::HardRule, u32>> {
+    let plan = &inputs.outcome.mentor_of;
+    let nobody: Vec<usize> = (0..plan.len())
+        .filter(|&r| plan[r].is_none() && inputs.candidates.count(r) == 0)
+        .collect();
+    let done = AtomicUsize::new(0);
+    par::map_chunks(nobody.len(), PROGRESS_EVERY / 8, inputs.threads, |range| {
+        let mut scratch = Scratch::default();
+        let counts: Vec<_> = range
+            .clone()
+            .map(|k| candidates::failed_rule_counts(inputs.index, nobody[k], &mut scratch))
+            .collect();
+        let so_far = done.fetch_add(range.len(), Ordering::Relaxed) + range.len();
+        inputs
+            .progress
+            .report(Stage::Report, so_far, nobody.len(), 0);
+        counts
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Every mentor's load, in input order.
+fn loads(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<MentorLoad> {
+    inputs
+        .index
+        .cohort()
+        .mentors()
+        .iter()
+        .zip(assigned)
+        .map(|(m, &a)| MentorLoad {
+            mentor: m.id.clone(),
+            current_load: m.current_load,
+            assigned: a,
+            capacity: m.capacity,
+        })
+        .collect()
+}
+
+fn summary(inputs: &Inputs<'_>, pairs: &Pairs, unmatched: usize, loads: &[MentorLoad]) -> Summary {
+    let matched = pairs.matches.len();
+    Summary {
+        recipients: inputs.outcome.mentor_of.len(),
+        matched,
+        unmatched,
+        matched_by_urgency: pairs.matched_by_urgency,
+        mean_score: (matched > 0).then(|| {
+            let total: u64 = pairs.scores.iter().map(|&s| u64::from(s)).sum();
+            (total as f64 / matched as f64).round() / MICRO
+        }),
+        min_score: pairs.scores.iter().min().map(|&s| f64::from(s) / MICRO),
+        quality: pairs.quality_micro as f64 / MICRO,
+        idle_mentors: loads
+            .iter()
+            .filter(|l| l.current_load < l.capacity && l.assigned == 0)
+            .count(),
+        max_load: loads
+            .iter()
+            .map(|l| l.current_load + l.assigned)
+            .max()
+            .unwrap_or(0),
+        objective: inputs.index.cohort().policy().objective,
+    }
+}
+
+/// The pairs the solver's last round saw, recipient by recipient.
+fn considered(inputs: &Inputs<'_>) -> Vec<Candidate> {
+    let cohort = inputs.index.cohort();
+    let mentors = cohort.mentors();
+    let candidates = inputs.candidates;
+    let mut out = Vec::with_capacity(inputs.outcome.info.considered_pairs);
+    for (r, recipient) in cohort.recipients().iter().enumerate() {
+        for i in candidates
+            .range(r)
+            .filter(|&i| inputs.outcome.considered[i])
+        {
+            out.push(Candidate {
+                mentor: mentors[candidates.mentor[i] as usize].id.clone(),
+                recipient: recipient.id.clone(),
+                score: f64::from(candidates.score[i]) / MICRO,
+            });
+        }
+    }
+    out
+}
