@@ -98,7 +98,7 @@ impl Matcher {
     ///         seen_total.fetch_max(p.total, Ordering::Relaxed);
     ///     })
     ///     .run(&cohort);
-    /// // The solve reported its end: every unit (recipient or open place) added.
+    /// // The solve reported its end: every unit (recipient or open slot) added.
     /// assert!(total.load(Ordering::Relaxed) > 0);
     /// assert_eq!(done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
     /// assert_eq!(report, Matcher::new().run(&cohort));
@@ -122,7 +122,7 @@ impl Matcher {
     /// # Complexity
     /// Candidate generation checks the pairs within each language (and condition)
     /// block; the solve is `O(U (E + V) log V)` for `E` eligible pairs and `U` the smaller
-    /// of the recipients and the open places (see
+    /// of the recipients and the open slots (see
     /// [`assign::solve`](crate::assign::solve)).
     pub fn run(&self, cohort: &Cohort) -> MatchReport {
         self.run_with_stats(cohort).0
@@ -262,7 +262,7 @@ pub struct MatchStats {
 ///   ]
 /// }"#)?;
 /// let report = match_cohort(&cohort);
-/// // One place, two people: the more urgent one gets it.
+/// // One slot, two people: the more urgent one gets it.
 /// assert_eq!(report.match_of("ben").unwrap().mentor.as_str(), "ana");
 /// assert!(matches!(report.unmatched_reason("cy"), Some(Reason::MentorsFull { eligible_mentors: 1 })));
 /// # Ok::<(), peermatch::Error>(())

@@ -548,7 +548,7 @@ fn jv_tuned<T: Num>(
     // Identical column minima everywhere (heavy ties): rows would only trade columns.
     let skip_arr = rows == cols && v.iter().all(|&p| p == v[0]);
     if skip_arr {
-        // With heavy ties the column reduction places few rows (the first row at each
+        // With heavy ties the column reduction slots few rows (the first row at each
         // column's minimum wins it), but most free rows have a free column at their
         // least reduced cost (`row_floor`): take it greedily. Only a column at the
         // row's floor keeps the row at its minimum, which the augmentation relies on;
@@ -1320,7 +1320,7 @@ fn solve_by_range(
 }
 
 /// Minimising matrices whose costs span at most this range are solved on the caller's
-/// slice even when large: their ties are so heavy that the greedy start places nearly
+/// slice even when large: their ties are so heavy that the greedy start slots nearly
 /// every row and the augmentation is short, so the `i32` copy would cost more than it
 /// saves (measured at 4000 × 4000 with costs in [0, 10): copy 44 ms, everything else
 /// 13 ms).

@@ -39,16 +39,16 @@
 //!
 //! # Limits
 //! The sparse solver adds one unit of supply at a time, each by a Dijkstra that settles
-//! every node closer than the nearest free place. Adding rows is fast while places are
-//! plentiful, but when places run out each row that cannot be placed searches most of
-//! the network. So when there are fewer usable places than rows (and every row may stay
-//! unassigned), [`solve`] adds the places instead, each a unit that takes a row or stays
+//! every node closer than the nearest free slot. Adding rows is fast while slots are
+//! plentiful, but when slots run out each row that cannot be placed searches most of
+//! the network. So when there are fewer usable slots than rows (and every row may stay
+//! unassigned), [`solve`] adds the slots instead, each a unit that takes a row or stays
 //! empty, and maps the flow and duals back. Measured against OR-tools' cost scaling on
-//! the same networks, peermatch takes 0.08–0.09 of its time with places for 1.25 times
-//! the rows, 0.14–0.24 with places for a quarter of them, and 0.33–0.43 on the
-//! matcher's own cohort networks. The places' side has its own weak
+//! the same networks, peermatch takes 0.08–0.09 of its time with slots for 1.25 times
+//! the rows, 0.14–0.24 with slots for a quarter of them, and 0.33–0.43 on the
+//! matcher's own cohort networks. The slots' side has its own weak
 //! spot: costs whose rows fall in classes far apart (such as the matcher's urgency tiers,
-//! each worth more than any quality difference) make each place search far for a free
+//! each worth more than any quality difference) make each slot search far for a free
 //! row of the best class; the matcher handles its tiers in stages for that reason. The
 //! README's "Performance" section has the figures and the harness that measures them.
 //!
@@ -60,9 +60,9 @@ mod certificate;
 mod dense;
 mod error;
 mod hungarian;
-mod places;
+mod slot_side;
 mod sparse;
-mod stages;
+mod split;
 
 use std::fmt::Debug;
 
@@ -75,7 +75,7 @@ pub use dense::{
 pub use error::{Error, Result};
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
 pub(crate) use sparse::{Network, Orientation, insert_rows, resolve, solve_oriented};
-pub(crate) use stages::{reinsert_rows, solve_in_stages};
+pub(crate) use split::{reinsert_rows, solve_split};
 
 /// The overflow error, built only when an operation actually overflows (building it
 /// eagerly on every checked step showed up as 14 % of the solve in a profile).

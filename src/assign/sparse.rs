@@ -18,12 +18,12 @@
 //! arc to the sink costs the next slot's price, so capacities are native; convexity
 //! keeps the next slot's reduced cost non-negative once the previous one is used.
 //!
-//! When there are fewer usable places than rows and every row may stay unassigned, the
-//! same algorithm runs on the transposed network instead, adding places rather than rows
-//! (see the `places` module); the flow and duals are mapped back, so the solution and
+//! When there are fewer usable slots than rows and every row may stay unassigned, the
+//! same algorithm runs on the transposed network instead, adding slots rather than rows
+//! (see the `slots` module); the flow and duals are mapped back, so the solution and
 //! its certificate are the same kind either way.
 //!
-//! `O(U (E + V) log V)` time with a binary heap for `U` units added (rows, or places),
+//! `O(U (E + V) log V)` time with a binary heap for `U` units added (rows, or slots),
 //! `E` arcs and `V = rows + columns`; `O(E + V)` space.
 
 use std::cmp::Reverse;
@@ -31,7 +31,7 @@ use std::collections::BinaryHeap;
 
 use super::certificate::{check_convex, verify_network};
 use super::error::{Error, Result};
-use super::places::Places;
+use super::slot_side::SlotSide;
 use super::{Cost, Lexicographic, add, sub};
 
 /// A sparse capacitated assignment problem, stored row by row (CSR).
@@ -182,17 +182,17 @@ pub(crate) trait Network<C: Cost> {
             .map(move |i| (self.arc_col(i), self.arc_cost(row, i)))
     }
     /// Rows that share one arc list, each adding its own constant to every cost on it
-    /// (the places of one column on the places' side): `Some((group, offset))` when
+    /// (the slots of one column on the slots' side): `Some((group, offset))` when
     /// every row of `group` has the same arcs and `arc_cost(row, i)` is a cost shared
     /// by the group plus `offset`. A shortest-path search that has already scanned one
     /// row of a group at an offset (distance + offset + potential) no greater than
     /// another's can skip the other's arcs: none of them would improve a distance.
-    /// `None` (the default) for rows without twins.
-    fn twin(&self, _row: usize) -> Option<(usize, C)> {
+    /// `None` (the default) for rows in no same-arcs group.
+    fn same_arcs(&self, _row: usize) -> Option<(usize, C)> {
         None
     }
-    /// The number of twin groups (`twin` gives groups below it).
-    fn twin_groups(&self) -> usize {
+    /// The number of same-arcs groups (`same_arcs` gives groups below it).
+    fn same_arcs_groups(&self) -> usize {
         0
     }
     /// The cheapest of row `row`'s arcs into column `col` (the one a row assigned there
@@ -281,13 +281,13 @@ enum End {
 /// it is only called with `k < capacity`.
 ///
 /// Rows are added one at a time by shortest augmenting paths; when there are fewer
-/// usable places (`min(capacity, arcs + 1)` per column) than rows and every row may stay
-/// unassigned, places are added instead (module docs). Either way the solution is
+/// usable slots (`min(capacity, arcs + 1)` per column) than rows and every row may stay
+/// unassigned, slots are added instead (module docs). Either way the solution is
 /// exact and its duals certify it.
 ///
 /// # Complexity
 /// `O(U (E + V) log V)` time and `O(E + V)` space, for `U` units added (the rows, or the
-/// places when fewer), `E` arcs and `V` rows plus columns.
+/// slots when fewer), `E` arcs and `V` rows plus columns.
 ///
 /// # Certified
 /// Before it returns, the solution is checked with [`verify`](super::verify) (one pass
@@ -343,7 +343,7 @@ fn certified<C: Cost>(
 /// Which side of the network [`solve_oriented`] adds one unit at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Orientation {
-    /// The places' side when there are fewer usable places than rows and every row
+    /// The slots' side when there are fewer usable slots than rows and every row
     /// may stay unassigned, otherwise the rows.
     Auto,
     /// Always the rows.
@@ -351,7 +351,7 @@ pub(crate) enum Orientation {
 }
 
 /// [`solve`] from the side chosen by the caller, calling `progress(units added, units)`
-/// every few hundred units (rows, or places on the places' side); also returns the work
+/// every few hundred units (rows, or slots on the slots' side); also returns the work
 /// done (nodes settled), a deterministic measure of its cost.
 pub(crate) fn solve_oriented<C: Cost, N: Network<C>>(
     problem: &N,
@@ -360,7 +360,7 @@ pub(crate) fn solve_oriented<C: Cost, N: Network<C>>(
     orientation: Orientation,
 ) -> Result<(Solution<C>, u64)> {
     if orientation == Orientation::Auto
-        && let Some(places) = Places::new(problem, &slot_cost)
+        && let Some(places) = SlotSide::new(problem, &slot_cost)
     {
         let (turned, work) = add_rows(&places, |_, _| C::ZERO, progress)?;
         return Ok((places.back(problem, &slot_cost, &turned)?, work));
@@ -701,10 +701,10 @@ struct Ssp<'p, C, N, F> {
     touched: Vec<usize>,
     settled_list: Vec<(usize, C)>,
     heap: BinaryHeap<Reverse<(C, usize)>>,
-    /// Per twin group ([`Network::twin`]), the least offset at which the search
+    /// Per same-arcs group ([`Network::same_arcs`]), the least offset at which the search
     /// scanned one of its rows, and the groups set, reset after each row.
-    twin_offset: Vec<Option<C>>,
-    twins_touched: Vec<usize>,
+    group_offset: Vec<Option<C>>,
+    groups_touched: Vec<usize>,
     /// Nodes settled over all insertions.
     work: u64,
 }
@@ -738,8 +738,8 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             touched: Vec::new(),
             settled_list: Vec::new(),
             heap: BinaryHeap::new(),
-            twin_offset: vec![None; problem.twin_groups()],
-            twins_touched: Vec::new(),
+            group_offset: vec![None; problem.same_arcs_groups()],
+            groups_touched: Vec::new(),
             work: 0,
         }
     }
@@ -842,7 +842,7 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
         // Shortcut: when staying unassigned is strictly worse and the tight arc's column
         // has a free slot at reduced cost 0, the search would end there with nothing to
         // update (every settled distance is 0), so take it directly. Common on the
-        // places' side, where free rows are plentiful.
+        // slots' side, where free rows are plentiful.
         if let Some((c, cost)) = tight
             && stay != Some(p0)
             && self.given[c] < problem.capacity(c)
@@ -871,8 +871,8 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             touched,
             settled_list,
             heap,
-            twin_offset,
-            twins_touched,
+            group_offset,
+            groups_touched,
             work,
             ..
         } = self;
@@ -912,18 +912,17 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
                         best = Some((end, End::Unassigned(x)));
                     }
                 }
-                // A twin scanned at no greater an offset already offered every
-                // distance this row's arcs could (`Network::twin`). On the places'
-                // side that is every twin after the first: the solve takes 0.76–0.78
-                // of the time at 100 000 × 10 000, the same nodes settled.
-                if let Some((group, offset)) = problem.twin(x) {
+                // A row of the same group scanned at no greater an offset already offered every
+                // distance this row's arcs could (`Network::same_arcs`). On the slots'
+                // side that is every row of a group after the first (a column's later slots).
+                if let Some((group, offset)) = problem.same_arcs(x) {
                     let at = add(add(d, offset)?, pi[x])?;
-                    match twin_offset[group] {
+                    match group_offset[group] {
                         Some(best) if best <= at => continue,
                         Some(_) => {}
-                        None => twins_touched.push(group),
+                        None => groups_touched.push(group),
                     }
-                    twin_offset[group] = Some(at);
+                    group_offset[group] = Some(at);
                 }
                 let own = row_col[x];
                 for (c, cost) in problem.arcs(x) {
@@ -1013,10 +1012,10 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             reached[x] = false;
             settled[x] = false;
         }
-        for &group in twins_touched.iter() {
-            twin_offset[group] = None;
+        for &group in groups_touched.iter() {
+            group_offset[group] = None;
         }
-        twins_touched.clear();
+        groups_touched.clear();
         *work += settled_list.len() as u64;
         touched.clear();
         settled_list.clear();
@@ -1239,18 +1238,18 @@ mod tests {
 
     #[test]
     fn a_transposed_cost_that_would_overflow_keeps_the_rows_side() {
-        // Fewer places than rows, but cost − unassigned cost leaves i64: the places'
+        // Fewer slots than rows, but cost − unassigned cost leaves i64: the slots'
         // side is not built, and the rows' side reports the overflow.
         let mut p = CapacitatedProblem::<i64>::new(vec![1]);
         p.add_row(Some(i64::MAX), [(0, i64::MIN)]).unwrap();
         p.add_row(Some(0), [(0, 0)]).unwrap();
-        assert!(Places::new(&p, &|_, _| 0).is_none());
+        assert!(SlotSide::new(&p, &|_, _| 0).is_none());
         assert_eq!(solve(&p, |_, _| 0), Err(Error::CostOverflow));
         // The same when only a slot cost pushes an arc past the range.
         let mut p = CapacitatedProblem::<i64>::new(vec![1]);
         p.add_row(Some(0), [(0, i64::MAX - 1)]).unwrap();
         p.add_row(Some(0), [(0, 0)]).unwrap();
-        assert!(Places::new(&p, &|_, _| 2).is_none());
+        assert!(SlotSide::new(&p, &|_, _| 2).is_none());
         let rows_side = solve_oriented(&p, |_, _| 2, &|_, _| {}, Orientation::Rows);
         assert_eq!(solve(&p, |_, _| 2), rows_side.map(|(s, _)| s));
     }
@@ -1351,7 +1350,7 @@ mod tests {
     }
 
     #[test]
-    fn places_side_matches_rows_side_and_brute_force() {
+    fn slots_side_matches_rows_side_and_brute_force() {
         let mut next = crate::testdata::xorshift(0x51_7cc1_b727_220au64);
         let mut turned = 0;
         for round in 0..3000 {
@@ -1371,7 +1370,7 @@ mod tests {
             }
             let steps: Vec<i64> = (0..cols).map(|_| next(3) as i64).collect();
             let slot = |c: usize, k: u32| steps[c] * i64::from(k) + steps[c] / 2;
-            turned += usize::from(Places::new(&p, &slot).is_some());
+            turned += usize::from(SlotSide::new(&p, &slot).is_some());
             let quiet = &|_: usize, _: usize| {};
             let (auto, _) = solve_oriented(&p, slot, quiet, Orientation::Auto).unwrap();
             let (by_rows, _) = solve_oriented(&p, slot, quiet, Orientation::Rows).unwrap();
@@ -1393,7 +1392,7 @@ mod tests {
             assert_eq!(auto.cost, by_rows.cost, "round {round}");
             assert_eq!(crate::assign::verify(&flow, lex, &auto), Ok(auto.cost));
         }
-        // Most of these problems have fewer places than rows.
+        // Most of these problems have fewer slots than rows.
         assert!(turned > 1500, "{turned}");
     }
 

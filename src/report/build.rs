@@ -2,7 +2,7 @@
 //! [`Reason`].
 //!
 //! The solve only says who is matched to whom. Everything a reviewer reads is decided
-//! here, in one place: each pair's breakdown and slot cost (slots in recipient input
+//! here, in one slot: each pair's breakdown and slot cost (slots in recipient input
 //! order), why each unmatched recipient is unmatched, every mentor's load, the
 //! summary, and, when asked, the candidate pairs the solver saw.
 //!

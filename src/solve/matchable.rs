@@ -3,8 +3,8 @@
 //! Under the participation objective a plan is ranked first by how many people it
 //! matches, then by how many of urgency 3, 2 and 1, and only then by quality. The sets
 //! of recipients that can be matched together within the mentors' room form a matroid
-//! (a transversal matroid: copy each mentor once per free place), and the plans that
-//! win the first four places of the ranking are exactly those whose matched set is a
+//! (a transversal matroid: copy each mentor once per free slot), and the plans that
+//! win the first four slots of the ranking are exactly those whose matched set is a
 //! maximum-weight basis of it, an urgency tier weighing more than all lower tiers
 //! together. Matroid theory then says two useful things:
 //! - adding recipients greedily, most urgent tier first, each by an augmenting path
@@ -15,26 +15,26 @@
 //!   they could replace); a recipient with no such path is unmatched in every optimal
 //!   plan.
 //!
-//! When urgent recipients outnumber the places, the solver uses this to leave such
+//! When urgent recipients outnumber the slots, the solver uses this to leave such
 //! recipients out of its first round (see `solve`'s "Orientation"): at
 //! 100 000 × 10 000, 68 912 of the 70 000 recipients of urgency 0 can never be
-//! matched, because the urgent ones fill every place they can reach. The places' side
+//! matched, because the urgent ones fill every slot they can reach. The slots' side
 //! then no longer scans their pairs (with the split tiers, the solve took 13.5 s
-//! instead of 21 s; splitting without leaving them out took 37 s, each place then
+//! instead of 21 s; splitting without leaving them out took 37 s, each slot then
 //! scanning all of its mentor's ~220 pairs). Nothing
 //! here is trusted for exactness: the pairs of the recipients left out are handed to
 //! the dual certificate like any pruned pair, and added back if one could improve the
 //! plan. The unit tests check the levels against every plan of small random problems.
 //!
 //! The augmenting searches keep one fact across searches: the nodes a failed search
-//! visited reach no free place, and no later augmentation changes that (a path into
+//! visited reach no free slot, and no later augmentation changes that (a path into
 //! that closed set could never leave it), so they are skipped from then on. Each
 //! failed search therefore costs only what it newly closes.
 
 /// No column or row.
 const NONE: u32 = u32::MAX;
 
-/// A column's level when no alternating path from it reaches a free place nor a
+/// A column's level when no alternating path from it reaches a free slot nor a
 /// holder: it can take nobody more.
 pub(crate) const UNREACHED: u8 = u8::MAX;
 
@@ -46,13 +46,13 @@ pub(crate) fn level_of_tier(tier: u8) -> u8 {
 
 /// Each column's level, after building a maximum-weight basis tier by tier
 /// (`tier(r)` from 3 down to 0): 0 when an alternating path from the column reaches a
-/// free place, else 1 + the lowest tier of a matched row it reaches, or
+/// free slot, else 1 + the lowest tier of a matched row it reaches, or
 /// [`UNREACHED`]. A row can be matched in some maximum-weight basis exactly when one of
 /// its columns has a level at most [`level_of_tier`] of its own tier: a matched row
-/// reaches itself, and an unmatched one either reaches a free place or a holder of its
+/// reaches itself, and an unmatched one either reaches a free slot or a holder of its
 /// own tier it could replace (a lower tier would contradict the basis's weight).
 ///
-/// `arcs(r)` lists row `r`'s columns; `room[c]` is column `c`'s number of places.
+/// `arcs(r)` lists row `r`'s columns; `room[c]` is column `c`'s number of slots.
 /// Returns `None` when the searches would scan more than `budget` arcs.
 pub(crate) fn levels<'a>(
     rows: usize,
@@ -62,7 +62,7 @@ pub(crate) fn levels<'a>(
     budget: u64,
 ) -> Option<Vec<u8>> {
     let cols = room.len();
-    // Each column's places as a flat array of holders, the first `load[c]` taken.
+    // Each column's slots as a flat array of holders, the first `load[c]` taken.
     let mut start = Vec::with_capacity(cols + 1);
     start.push(0usize);
     for &n in room {
@@ -122,7 +122,7 @@ pub(crate) fn levels<'a>(
             };
             loop {
                 // `x` moves into `c`; the row that reached `x`'s old column takes
-                // `x`'s place there.
+                // `x`'s slot there.
                 let old = col_of[x];
                 holder[start[c] + load[c] as usize] = x as u32;
                 load[c] += 1;
@@ -145,7 +145,7 @@ pub(crate) fn levels<'a>(
         }
     }
 
-    // Each column's level: 0 when an alternating path from it reaches a free place,
+    // Each column's level: 0 when an alternating path from it reaches a free slot,
     // else 1 + the lowest tier of a holder it reaches. Found backwards, lowest level
     // first, so a column's first level is its least.
     let mut into_start = vec![0usize; cols + 1];

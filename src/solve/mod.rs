@@ -7,7 +7,7 @@
 //! (computed in `f64`, exact here because every value stays below 2⁵³), and the plan's
 //! quality is Σ score − Σ slot cost. The objective tuple — (matched, urgency 3, 2, 1,
 //! quality) or (quality, matched, urgency 3, 2, 1) — is packed into one `i128` with
-//! radices proven large enough by the cohort's own bounds (each radix exceeds the widest
+//! radices proven large enough by the cohort's own bounds (each packing exceeds the widest
 //! possible swing of everything below it), computed with checked arithmetic. When the
 //! packing would not fit (only with loads near `u32::MAX` on very large cohorts), the
 //! solver runs instead on a pair of `i128`s compared lexicographically, which
@@ -17,41 +17,41 @@
 //! [`assign`]'s successive shortest paths adds one unit of supply at a time, each by a
 //! shortest augmenting path. Which units, and in which order, decides the speed (never
 //! the optimum):
-//! - **Places plentiful** (at least one open place per recipient): recipients are added
+//! - **Slots plentiful** (at least one open slot per recipient): recipients are added
 //!   one by one, most valuable first (by their best pair under the objective), so that
-//!   later, less valuable recipients mostly meet places held by people they cannot
+//!   later, less valuable recipients mostly meet slots held by people they cannot
 //!   displace, and their searches end sooner.
-//! - **Places scarce**, the usual state of a programme: a recipient who cannot be placed
+//! - **Slots scarce**, the usual state of a programme: a recipient who cannot be placed
 //!   searches every alternating path before settling for staying unassigned, so the
-//!   places are added instead, each open place a unit that takes a recipient or stays
-//!   empty (`assign`'s places' side): free recipients are plentiful, so each search is
+//!   slots are added instead, each open slot a unit that takes a recipient or stays
+//!   empty (`assign`'s slots' side): free recipients are plentiful, so each search is
 //!   short. With the quality objective that is the whole solve.
-//! - **Places scarce, participation first**: urgency tiers weigh more than any quality
-//!   difference, and a place would search far for a free urgent recipient. So the places
+//! - **Slots scarce, participation first**: urgency tiers weigh more than any quality
+//!   difference, and a slot would search far for a free urgent recipient. So the slots
 //!   are first filled from their side with the recipients of urgency 0 only; then the
 //!   urgent recipients are added one by one, most urgent first, from that warm flow and
 //!   its duals (`assign::insert_rows`), each displacing whoever is cheapest to displace.
 //!   Adding supply in stages like this is still successive shortest paths, so the result
 //!   is exact. At 10 000 × 2 000 (synthetic, seed 1) the solve took 0.26 s instead of
 //!   0.60 s adding recipients alone, and at 30 000 × 4 000 1.75 s instead of 3.26 s;
-//!   the places' side alone, with every tier present, took 15 s there. Filling the
-//!   places with another tier first was slower (4.0–4.7 s at 30 000 × 4 000).
+//!   the slots' side alone, with every tier present, took 15 s there. Filling the
+//!   slots with another tier first was slower (4.0–4.7 s at 30 000 × 4 000).
 //!
-//! - **Urgent recipients outnumber the places** (participation first): then the last
+//! - **Urgent recipients outnumber the slots** (participation first): then the last
 //!   urgent recipients added that way reach the few urgency-0 holders left only
 //!   through long alternating paths (at 100 000 × 10 000, 30 000 urgent recipients for
-//!   26 000 places: 8 s of searches per round). So the tiers are split at the lowest
-//!   urgency whose recipients, with those above, fit the places (urgency 2 there), and
-//!   `assign::solve_in_stages` adds those first from the recipients' side with every
-//!   place open, closes the places left empty, adds everybody else against the
+//!   26 000 slots: 8 s of searches per round). So the tiers are split at the lowest
+//!   urgency whose recipients, with those above, fit the slots (urgency 2 there), and
+//!   `assign::solve_split` adds those first from the recipients' side with every
+//!   slot open, closes the slots left empty, adds everybody else against the
 //!   resulting prices (nobody can displace them at a profit, so those searches end at
-//!   once), and adds the closed places back from their side, where free recipients of
+//!   once), and adds the closed slots back from their side, where free recipients of
 //!   urgency 1 are plentiful. With pruning, round 1 also leaves out the recipients no
 //!   optimal plan can match ([`matchable`]: 68 912 of the 70 000 of urgency 0 there), so
-//!   the places' side does not scan their pairs. The solve took 13.5 s there instead
+//!   the slots' side does not scan their pairs. The solve took 13.5 s there instead
 //!   of 21 s, and 8.1 s with the warm rounds below (see "Pruning, certified").
 //!
-//! What is left slow: at 100 000 × 10 000 the places added back in the last stage
+//! What is left slow: at 100 000 × 10 000 the slots added back in the last stage
 //! still search about 900 nodes each (4–5 s of round 1).
 //!
 //! # Pruning, certified
@@ -63,8 +63,8 @@
 //! feasible for the whole network and no improving cycle exists. Each recipient is first
 //! tested with one lower bound — the cost of their best pruned pair plus the most
 //! favourable potential among the mentors of their pruned pairs (a mentor with no pairs
-//! in the pruned network, or with places to spare, takes the lowest potential its
-//! unused places allow) — and only when that bound is negative are their pruned pairs
+//! in the pruned network, or with slots to spare, takes the lowest potential its
+//! unused slots allow) — and only when that bound is negative are their pruned pairs
 //! checked one by one, each pair's cost derived from the recipient's score-0 cost as
 //! the network's arcs are.
 //! Pairs that fail are added back and the plan is repaired from where it stood, not
@@ -75,7 +75,7 @@
 //! gets the last fresh solve's work — nodes settled, a deterministic count — as its
 //! budget, and the round is solved afresh when the budget runs out. With the tiers
 //! split and many recipients changed (more than 512, at most a quarter as many as
-//! there are places), the round instead takes them out of the flow with their places
+//! there are slots), the round instead takes them out of the flow with their slots
 //! closed and adds them back by the split's last stages (`assign::reinsert_rows`):
 //! at 100 000 × 10 000 round 2 took 1.4 s that way against 6.6 s afresh. Rounds repeat until the certificate holds (after
 //! [`Pruning::MAX_ROUNDS`] rounds every pair is added back, which certifies trivially).
@@ -139,9 +139,9 @@ const FAILING_CHUNK: usize = 1024;
 /// Solver rows per chunk when the network of a round is gathered in parallel.
 const NETWORK_CHUNK: usize = 1024;
 
-/// The urgency-0 recipients "barely outnumber" the places when they are at most
+/// The urgency-0 recipients "barely outnumber" the slots when they are at most
 /// `BALANCED_NUM / BALANCED_DEN` of them (see [`Rounds::split_tier`]). Measured on the
-/// synthetic cohorts: at 1.06 and 1.08 times the places the split solve was faster
+/// synthetic cohorts: at 1.06 and 1.08 times the slots the split solve was faster
 /// (0.43 s against 0.49 s, 4.1 s against 5.0 s), at 1.19 and 1.27 slower.
 const BALANCED_NUM: u64 = 11;
 const BALANCED_DEN: u64 = 10;
@@ -200,7 +200,7 @@ pub(crate) fn slot_micro(load_penalty: f64, current_load: u32, k: u32) -> i64 {
 }
 
 /// The objective's pieces for one pair or slot, before packing.
-struct Weights {
+struct Terms {
     /// 1 for a pair (it adds one to `matched`), 0 for a slot.
     count: i128,
     /// The urgency tier's weight among (urgency 3, 2, 1) for a pair, 0 for a slot.
@@ -211,19 +211,19 @@ struct Weights {
 
 /// The packing radices for a cohort of `rows` recipients whose worst slot costs
 /// `max_slot` micro-units.
-struct Radix {
+struct Packing {
     /// Tier weights for urgency 1, 2, 3 (urgency 0 has none).
     tier: [i128; 4],
     /// Weight of one more match, above every tier combination.
     count: i128,
-    /// Quality's radix when quality is most significant.
+    /// Quality's packing when quality is most significant.
     quality_over_counts: i128,
-    /// Counts' radix when counts are most significant (= the widest quality swing + 1).
+    /// Counts' packing when counts are most significant (= the widest quality swing + 1).
     counts_over_quality: i128,
 }
 
-impl Radix {
-    fn new(rows: usize, max_slot: i64) -> Option<Radix> {
+impl Packing {
+    fn new(rows: usize, max_slot: i64) -> Option<Packing> {
         let n = rows as i128;
         let base = n.checked_add(1)?;
         // Tiers: u1 weighs 1, u2 weighs (R + 1), u3 weighs (R + 1)²; one match weighs
@@ -236,7 +236,7 @@ impl Radix {
         // Quality of a whole plan lies within ±R × (10⁶ + max slot).
         let per_pair = 1_000_000i128.checked_add(i128::from(max_slot))?;
         let counts_over_quality = n.checked_mul(per_pair)?.checked_mul(2)?.checked_add(1)?;
-        Some(Radix {
+        Some(Packing {
             tier: [0, 1, t2, t3],
             count,
             quality_over_counts,
@@ -244,12 +244,12 @@ impl Radix {
         })
     }
 
-    fn counts(&self, w: &Weights) -> Option<i128> {
+    fn counts(&self, w: &Terms) -> Option<i128> {
         w.count.checked_mul(self.count)?.checked_add(w.tier)
     }
 
     /// One `i128` to minimise: the negated packed objective.
-    fn pack(&self, objective: Objective, w: &Weights) -> Option<i128> {
+    fn pack(&self, objective: Objective, w: &Terms) -> Option<i128> {
         let counts = self.counts(w)?;
         let packed = match objective {
             Objective::Participation => counts
@@ -264,7 +264,7 @@ impl Radix {
     }
 
     /// The lexicographic pair to minimise.
-    fn lex(&self, objective: Objective, w: &Weights) -> Option<Lex> {
+    fn lex(&self, objective: Objective, w: &Terms) -> Option<Lex> {
         let counts = self.counts(w)?;
         Some(match objective {
             Objective::Participation => Lex {
@@ -375,13 +375,13 @@ pub(crate) fn solve(
         .map(|(m, &n)| slot(m, n - 1))
         .max()
         .unwrap_or(0);
-    let radix = Radix::new(rows, max_slot).expect("MAX_PEOPLE keeps the radices in i128");
-    let pair = |r: usize, score: u32| Weights {
+    let packing = Packing::new(rows, max_slot).expect("MAX_PEOPLE keeps the radices in i128");
+    let pair = |r: usize, score: u32| Terms {
         count: 1,
-        tier: radix.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
+        tier: packing.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
         quality: i128::from(score),
     };
-    let slot_weights = |m: usize, k: u32| Weights {
+    let slot_terms = |m: usize, k: u32| Terms {
         count: 0,
         tier: 0,
         quality: -i128::from(slot(m, k)),
@@ -399,14 +399,14 @@ pub(crate) fn solve(
 
     if !settings.lexicographic {
         // A pair's packed cost is its score-0 cost minus the score times quality's
-        // radix (1 when counts come first).
+        // packing (1 when counts come first).
         let slope = match policy.objective {
             Objective::Participation => 1,
-            Objective::Quality => radix.quality_over_counts,
+            Objective::Quality => packing.quality_over_counts,
         };
         let packed = network().run(
-            |r, s| radix.pack(policy.objective, &pair(r, s)),
-            |m, k| radix.pack(policy.objective, &slot_weights(m, k)),
+            |r, s| packing.pack(policy.objective, &pair(r, s)),
+            |m, k| packing.pack(policy.objective, &slot_terms(m, k)),
             move |base: i128, s: u32| base - i128::from(s) * slope,
         );
         if let Some(outcome) = packed {
@@ -417,8 +417,8 @@ pub(crate) fn solve(
         }
     }
     let outcome = network().run(
-        |r, s| radix.lex(policy.objective, &pair(r, s)),
-        |m, k| radix.lex(policy.objective, &slot_weights(m, k)),
+        |r, s| packing.lex(policy.objective, &pair(r, s)),
+        |m, k| packing.lex(policy.objective, &slot_terms(m, k)),
         |base: Lex, s: u32| match policy.objective {
             Objective::Participation => Lex {
                 major: base.major,
@@ -456,7 +456,7 @@ struct Rounds<'a> {
     /// When the tiers are split ([`Rounds::split_tier`]): the lowest urgency added
     /// first (see the module docs, "Orientation").
     split: Option<u8>,
-    /// Open places in all (the sum of `room`).
+    /// Open slots in all (the sum of `room`).
     places: u64,
 }
 
@@ -585,7 +585,7 @@ where
 /// What one round's duals say about a pruned pair `(r, m)` of cost `c`: its reduced
 /// cost is `c + mentor[m] + recipient[r]`.
 struct Reduced<C> {
-    /// Per mentor, minus its potential (the lowest its free places allow when it was
+    /// Per mentor, minus its potential (the lowest its free slots allow when it was
     /// given nobody); `None` when it can take nobody.
     mentor: Vec<Option<C>>,
     /// Per recipient.
@@ -628,9 +628,9 @@ impl<'a> Rounds<'a> {
             places: room.iter().map(|&n| u64::from(n)).sum(),
         };
         network.split = network.split_tier();
-        // Recipients are added most valuable first: by their best pair's place in the
+        // Recipients are added most valuable first: by their best pair's slot in the
         // objective, recipients with no pair last, ties in input order (the index).
-        // Later, less valuable recipients then mostly meet places held by people they
+        // Later, less valuable recipients then mostly meet slots held by people they
         // cannot displace, and their searches end sooner. The order changes which of
         // several optimal plans is found, never the optimum.
         let mut keyed: Vec<_> = (0..candidates.rows())
@@ -645,9 +645,9 @@ impl<'a> Rounds<'a> {
     }
 
     /// The tier the recipients are split at (see the module docs, "Orientation"): the
-    /// lowest urgency whose recipients, with those above, fit the places. Only under
-    /// the participation objective with places scarce, counting recipients with an
-    /// eligible mentor, and only when the urgent ones outnumber the places or the
+    /// lowest urgency whose recipients, with those above, fit the slots. Only under
+    /// the participation objective with slots scarce, counting recipients with an
+    /// eligible mentor, and only when the urgent ones outnumber the slots or the
     /// urgency-0 ones barely do; `None` otherwise, or when even the most urgent do not
     /// fit. A choice of speed only: every split gives the same optimum.
     fn split_tier(&self) -> Option<u8> {
@@ -659,12 +659,14 @@ impl<'a> Rounds<'a> {
         for r in (0..self.candidates.rows()).filter(|&r| self.candidates.count(r) > 0) {
             by_tier[usize::from(self.urgency[r].min(3))] += 1;
         }
-        let (calm, urgent) = (by_tier[0], by_tier[1..].iter().sum::<u64>());
+        let (non_urgent, urgent) = (by_tier[0], by_tier[1..].iter().sum::<u64>());
         // Urgent recipients would run out of urgency-0 holders to displace; or the
-        // urgency-0 recipients barely outnumber the places, so filling the places with
+        // urgency-0 recipients barely outnumber the slots, so filling the slots with
         // them first has the same tail from the other side.
         let crowded = urgent >= places;
-        let balanced = urgent > 0 && calm >= places && calm * BALANCED_DEN <= places * BALANCED_NUM;
+        let balanced = urgent > 0
+            && non_urgent >= places
+            && non_urgent * BALANCED_DEN <= places * BALANCED_NUM;
         if !(crowded || balanced) {
             return None;
         }
@@ -675,7 +677,7 @@ impl<'a> Rounds<'a> {
     /// solver row) by the split solve's last stages (`assign::reinsert_rows`) rather
     /// than repairing pair by pair (`assign::resolve`): with the tiers split, when more
     /// than [`REINSERT_MIN`] recipients changed but at most a quarter as many as there
-    /// are places. Repairing pair by pair cost more than a fresh solve there (the
+    /// are slots. Repairing pair by pair cost more than a fresh solve there (the
     /// cycle searches run through the same crowded region), while re-adding a few
     /// thousand recipients costs a fraction of one; with more of them a fresh solve is
     /// cheaper again, and with a few hundred the repair converges in fewer rounds.
@@ -691,7 +693,7 @@ impl<'a> Rounds<'a> {
     /// Leaves out of `keep` (round 1's pairs) every pair of the recipients that no
     /// optimal plan of those pairs can match ([`matchable`]): at 100 000 × 10 000 nearly
     /// all of the 70 000 recipients of urgency 0, since the urgent ones fill every
-    /// place they can reach. Their pairs are then pruned pairs like any other, checked
+    /// slot they can reach. Their pairs are then pruned pairs like any other, checked
     /// by the certificate. Skipped when the counting searches run past their budget.
     fn leave_out_unmatchable(&self, keep: &mut [bool]) {
         let cands = self.candidates;
@@ -723,7 +725,7 @@ impl<'a> Rounds<'a> {
         }
     }
 
-    /// A pair's place in the objective, from its recipient and score, for ranking:
+    /// A pair's slot in the objective, from its recipient and score, for ranking:
     /// urgency then score (participation), or score then urgency (quality).
     fn value(&self, r: usize, score: u32) -> u64 {
         let u = u64::from(self.urgency[r].min(3));
@@ -736,8 +738,8 @@ impl<'a> Rounds<'a> {
     /// The first round's considered pairs: everything, or each recipient's best `k`
     /// together with each mentor's best `MENTOR_FACTOR × min(room, k)` recipients by
     /// the objective (urgency and score) — the ones most likely to displace whoever
-    /// holds its places, which keeps the rounds few.
-    fn initial(&self) -> Vec<bool> {
+    /// holds its slots, which keeps the rounds few.
+    fn first_round(&self) -> Vec<bool> {
         let cands = self.candidates;
         let Some(k) = self.top_k else {
             return vec![true; cands.len()];
@@ -806,7 +808,7 @@ impl<'a> Rounds<'a> {
             }
         }
         let slot = |m: usize, k: u32| slot(m, k).expect("checked above");
-        let mut considered = self.initial();
+        let mut considered = self.first_round();
         let mut rounds = 0;
         // The last round's solution and, per solver row, whether it gained arcs since.
         let mut warm: Option<(Solution<C>, Vec<bool>)> = None;
@@ -832,7 +834,7 @@ impl<'a> Rounds<'a> {
                 warm.as_ref().map(|(s, c)| (s, c.as_slice())),
                 rounds,
             )?;
-            let failing = self.failing(&considered, &reduced, &pair, &apply);
+            let failing = self.failing_pruned_pairs(&considered, &reduced, &pair, &apply);
             if failing.is_empty() {
                 let info = SolveInfo {
                     eligible_pairs: self.candidates.len(),
@@ -869,7 +871,7 @@ impl<'a> Rounds<'a> {
     /// The pruned pairs whose reduced cost is negative (or cannot be computed), in
     /// candidate order. Recipients are checked in chunks on the matcher's threads (the
     /// scan visits every pruned pair, 26 M at 100 000 × 10 000), put back in order.
-    fn failing<C: Cost + Send + Sync>(
+    fn failing_pruned_pairs<C: Cost + Send + Sync>(
         &self,
         considered: &[bool],
         reduced: &Reduced<C>,
@@ -926,7 +928,7 @@ impl<'a> Rounds<'a> {
     /// A fresh solve of `problem` (the `considered` pairs), from the side that suits
     /// the cohort (see the module docs, "Orientation"); returns the solution and the
     /// work done (nodes settled).
-    fn fresh<C: Cost + Send + Sync>(
+    fn cold_solve<C: Cost + Send + Sync>(
         &self,
         problem: &PairNetwork<'_, C, impl Fn(usize, u32) -> Option<C> + Sync, impl Fn(C, u32) -> C>,
         considered: &[bool],
@@ -945,21 +947,21 @@ impl<'a> Rounds<'a> {
             return assign::solve_oriented(problem, slot, tick, assign::Orientation::Auto).ok();
         }
         if let Some(split) = self.split {
-            // Urgent recipients outnumber the places: the top tiers that fit first, from
-            // the recipients' side, then everybody else and the rest of the places from
-            // the places' side (`assign::solve_in_stages`).
+            // Urgent recipients outnumber the slots: the top tiers that fit first, from
+            // the recipients' side, then everybody else and the rest of the slots from
+            // the slots' side (`assign::solve_split`).
             let tier = |row: usize| self.urgency[self.order[row] as usize].min(3);
             let first: Vec<bool> = (0..rows).map(|row| tier(row) >= split).collect();
-            if let Some(done) = assign::solve_in_stages(problem, slot, &first, tick).ok()? {
+            if let Some(done) = assign::solve_split(problem, slot, &first, tick).ok()? {
                 return Some(done);
             }
         }
-        // Urgency first: the places are filled from their side with the recipients of
+        // Urgency first: the slots are filled from their side with the recipients of
         // urgency 0 only, then the urgent recipients are added one by one, most urgent
         // first, each displacing whoever is cheapest to displace.
         let urgency = &self.urgency;
-        let calm = |r: usize, i: usize| considered[i] && urgency[r] == 0;
-        let network = PairNetwork::new(self, &calm, pair, apply)?;
+        let non_urgent = |r: usize, i: usize| considered[i] && urgency[r] == 0;
+        let network = PairNetwork::new(self, &non_urgent, pair, apply)?;
         let (first, work) =
             assign::solve_oriented(&network, slot, tick, assign::Orientation::Auto).ok()?;
         drop(network);
@@ -968,7 +970,7 @@ impl<'a> Rounds<'a> {
         Some((solution, work + more))
     }
 
-    /// A mentor given nobody takes the lowest potential its first free place allows, so
+    /// A mentor given nobody takes the lowest potential its first free slot allows, so
     /// that pruned pairs to it are judged by the most favourable price it can have.
     fn lower_idle<C: Cost>(
         &self,
@@ -1008,7 +1010,7 @@ impl<'a> Rounds<'a> {
         };
         let warm = match warm {
             // Split tiers and many recipients who gained pairs: they are taken out with
-            // their places closed and added back like a split solve's last stages.
+            // their slots closed and added back like a split solve's last stages.
             Some((previous, changed)) if self.reinsert(changed) => {
                 self.reinserted.set(self.reinserted.get() + 1);
                 assign::reinsert_rows(&problem, slot, previous, changed, &tick)
@@ -1024,7 +1026,7 @@ impl<'a> Rounds<'a> {
             Some(solution) => solution,
             None => {
                 let (solution, work) =
-                    self.fresh(&problem, considered, pair, slot, apply, &tick)?;
+                    self.cold_solve(&problem, considered, pair, slot, apply, &tick)?;
                 self.work.set(work);
                 solution
             }
@@ -1099,7 +1101,7 @@ mod tests {
         keep
     }
 
-    /// A cohort's eligible pairs and each mentor's open places, as [`solve`] sees them.
+    /// A cohort's eligible pairs and each mentor's open slots, as [`solve`] sees them.
     fn candidates_and_room(cohort: &Cohort) -> (Candidates, Vec<u32>) {
         let index = Interned::new(cohort);
         let cands = candidates::generate(&index, 1, &Reporter::default());
@@ -1155,7 +1157,7 @@ mod tests {
         let mut split = 0;
         let mut reinserted = 0;
         for seed in 1..=8 {
-            // More urgent recipients than places: the tiers are split.
+            // More urgent recipients than slots: the tiers are split.
             let options = SynthOptions {
                 recipients: 1_500,
                 mentors: 100,
@@ -1261,9 +1263,9 @@ mod tests {
                     let mut network = network_of(&cohort, &cands, &room, k, objective, &quiet);
                     // With the tiers split, round 1 also leaves out whom no optimum
                     // can match: only ever pairs of the selection below.
-                    let split = network.initial();
+                    let split = network.first_round();
                     network.split = None;
-                    let selected = network.initial();
+                    let selected = network.first_round();
                     assert!(split.iter().zip(&selected).all(|(&s, &k)| !s || k));
                     assert_eq!(
                         selected,

@@ -1,31 +1,31 @@
 //! Solving in stages: a few valuable rows from the rows' side, the rest from the
-//! places' side.
+//! slots' side.
 //!
 //! Successive shortest paths is exact whatever the order in which units of supply are
-//! added, and a unit can be a row (the rows' side) or a place (the places' side,
-//! [`places`](super::places)). Which side suits depends on which is scarce at the time:
-//! a row searches until it finds a free place, a place until it finds a free row. When
+//! added, and a unit can be a row (the rows' side) or a slot (the slots' side,
+//! [`slot_side`](super::slot_side)). Which side suits depends on which is scarce at the time:
+//! a row searches until it finds a free slot, a slot until it finds a free row. When
 //! a few rows are worth far more than the rest (the matcher's urgency tiers) and the
-//! rest outnumber the places, neither side suits the whole solve: from the rows' side
-//! the last rows search far for the last free places, and from the places' side every
-//! place searches far for a free row of the best tier. So [`solve_in_stages`] does this:
-//! 1. adds the valuable rows (`first`) from the rows' side, every place open: they
-//!    find free places near by;
-//! 2. closes the places still empty (each column's capacity becomes the rows it was
+//! rest outnumber the slots, neither side suits the whole solve: from the rows' side
+//! the last rows search far for the last free slots, and from the slots' side every
+//! slot searches far for a free row of the best tier. So [`solve_split`] does this:
+//! 1. adds the valuable rows (`first`) from the rows' side, every slot open: they
+//!    find free slots near by;
+//! 2. closes the slots still empty (each column's capacity becomes the rows it was
 //!    given) and lowers every potential by its distance to the sink ([`tighten`]):
 //!    the duals stay feasible, and each column is now priced at its cheapest way of
 //!    giving up a row;
 //! 3. adds the other rows from the rows' side: against those prices a row that cannot
 //!    displace anybody at a profit ends its search at once;
-//! 4. turns flow and duals around to the places' side ([`Places::turn`]), lowers the
+//! 4. turns flow and duals around to the slots' side ([`SlotSide::turn`]), lowers the
 //!    potentials to the sink again (the free rows are the sink's side there), and adds
-//!    the closed places back one by one: free rows are now the plentiful side. With
-//!    many closed places, the potentials are lowered again after every batch of them
+//!    the closed slots back one by one: free rows are now the plentiful side. With
+//!    many closed slots, the potentials are lowered again after every batch of them
 //!    ([`Retighten`]), since each search uses up the zero-cost paths it follows.
 //!
 //! [`reinsert_rows`] reuses stages 2–4 to re-solve after some rows gained arcs (the
 //! matcher's certified pruning adds pairs back): those rows are taken out of the flow
-//! with their places closed, which leaves an optimal flow, and are added back as the
+//! with their slots closed, which leaves an optimal flow, and are added back as the
 //! "other rows" of stage 3.
 //!
 //! Each stage starts from the optimal flow and feasible duals the previous one left,
@@ -34,7 +34,7 @@
 //! certificate on random problems.
 
 use super::error::Result;
-use super::places::Places;
+use super::slot_side::SlotSide;
 use super::sparse::{Network, Solution, add_rows, insert_rows};
 use super::{Cost, add, sub};
 
@@ -87,9 +87,9 @@ impl<C: Cost, N: Network<C>> Network<C> for Restricted<'_, N> {
 
 /// Solves `problem` in the four stages of the module docs, the rows flagged in
 /// `first` first. Returns the solution and the work done (nodes settled), or `None`
-/// when the problem cannot be turned to the places' side (a row must be assigned, or
+/// when the problem cannot be turned to the slots' side (a row must be assigned, or
 /// a transposed cost would overflow): the caller then solves it another way.
-pub(crate) fn solve_in_stages<C: Cost, N: Network<C>>(
+pub(crate) fn solve_split<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
     first: &[bool],
@@ -98,8 +98,8 @@ pub(crate) fn solve_in_stages<C: Cost, N: Network<C>>(
     staged(problem, slot_cost, first, Retighten::DEFAULT, progress)
 }
 
-/// How often stage 4 lowers the potentials to the sink again: every `every` places
-/// added back, when at least `from` places were closed (below that, the rebuild of
+/// How often stage 4 lowers the potentials to the sink again: every `every` slots
+/// added back, when at least `from` slots were closed (below that, the rebuild of
 /// the search state per batch costs more than the shorter searches save).
 #[derive(Clone, Copy)]
 struct Retighten {
@@ -108,10 +108,10 @@ struct Retighten {
 }
 
 impl Retighten {
-    /// Measured at 100 000 × 10 000 (10 996 places added back): the searches settled
+    /// Measured at 100 000 × 10 000 (10 996 slots added back): the searches settled
     /// 5.9 M nodes instead of 9.8 M and the solve took 7.35–7.54 s instead of
-    /// 8.55–8.59 s; every 500 or 250 places settled fewer still (4.3 M, 3.0 M) but
-    /// took longer. With 2 094 places (30 000 × 2 500) batches of 1 000 were slower
+    /// 8.55–8.59 s; every 500 or 250 slots settled fewer still (4.3 M, 3.0 M) but
+    /// took longer. With 2 094 slots (30 000 × 2 500) batches of 1 000 were slower
     /// (1.02 s against 0.69 s).
     const DEFAULT: Retighten = Retighten {
         every: 1000,
@@ -126,10 +126,10 @@ fn staged<C: Cost, N: Network<C>>(
     retighten: Retighten,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Option<(Solution<C>, u64)>> {
-    let Some(places) = Places::build(problem, &slot_cost, true) else {
+    let Some(places) = SlotSide::build(problem, &slot_cost, true) else {
         return Ok(None);
     };
-    // 1. The first rows, every place open.
+    // 1. The first rows, every slot open.
     let only_first = Restricted {
         inner: problem,
         rows: Some(first),
@@ -145,10 +145,10 @@ fn staged<C: Cost, N: Network<C>>(
 
 /// Re-solves `problem` from `previous`, an optimal solution of the same problem before
 /// the rows flagged in `changed` gained arcs (with any feasible duals), by stages 2–4
-/// of the module docs: the changed rows are taken out of the flow and the places they
+/// of the module docs: the changed rows are taken out of the flow and the slots they
 /// held closed, which leaves an optimal flow of the problem without them (a closed
-/// place has no residual arc), and they are added back like the other rows of a split
-/// solve. `None` when the problem cannot be turned to the places' side.
+/// slot has no residual arc), and they are added back like the other rows of a split
+/// solve. `None` when the problem cannot be turned to the slots' side.
 pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
@@ -156,7 +156,7 @@ pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
     changed: &[bool],
     progress: &dyn Fn(usize, usize),
 ) -> Result<Option<(Solution<C>, u64)>> {
-    let Some(places) = Places::build(problem, &slot_cost, true) else {
+    let Some(places) = SlotSide::build(problem, &slot_cost, true) else {
         return Ok(None);
     };
     let mut start = previous.clone();
@@ -179,17 +179,17 @@ pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
 
 /// Stages 2–4 from `solution`, optimal with feasible duals for `problem` with the
 /// `late` rows' arcs hidden and each column capped at the rows it holds: prices the
-/// columns, adds the late rows, and adds the closed places back from their side.
+/// columns, adds the late rows, and adds the closed slots back from their side.
 fn finish<C: Cost, N: Network<C>>(
     problem: &N,
-    places: &Places<C>,
+    places: &SlotSide<C>,
     slot_cost: &impl Fn(usize, u32) -> C,
     mut solution: Solution<C>,
     late: &[bool],
     retighten: Retighten,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(Solution<C>, u64)> {
-    // 2. Close the empty places; price every column.
+    // 2. Close the empty slots; price every column.
     let mut given = vec![0u32; problem.cols()];
     for &c in solution.row_to_col.iter().flatten() {
         given[c] += 1;
@@ -208,7 +208,7 @@ fn finish<C: Cost, N: Network<C>>(
         capacity: Some(&given),
     };
     let (solution, work_rows) = insert_rows(&closed, slot_cost, &solution, late, progress)?;
-    // 4. The closed places back, from their side.
+    // 4. The closed slots back, from their side.
     let (mut turned, occupied) = places.turn(problem, slot_cost, &solution)?;
     let open = Restricted {
         inner: places,
@@ -222,7 +222,7 @@ fn finish<C: Cost, N: Network<C>>(
     // The transposed network's reversed adjacency, built once for every lowering.
     let incoming = Incoming::new(places);
     tighten_with(&open, &|_, _| C::ZERO, &mut turned, &incoming)?;
-    // Add the closed places back in batches, lowering the potentials to the sink again
+    // Add the closed slots back in batches, lowering the potentials to the sink again
     // between batches (the searches of one batch use up the zero-cost paths the last
     // lowering made).
     let closed: Vec<usize> = (0..occupied.len()).filter(|&p| !occupied[p]).collect();
@@ -232,7 +232,7 @@ fn finish<C: Cost, N: Network<C>>(
         closed.len().max(1)
     };
     let mut opened = occupied;
-    let mut work_places = 0;
+    let mut work_slots = 0;
     for (k, chunk) in closed.chunks(batch).enumerate() {
         if k > 0 {
             let open = Restricted {
@@ -249,10 +249,10 @@ fn finish<C: Cost, N: Network<C>>(
         }
         let (next, work) = insert_rows(places, |_, _| C::ZERO, &turned, &late, progress)?;
         turned = next;
-        work_places += work;
+        work_slots += work;
     }
     let solution = places.back(problem, slot_cost, &turned)?;
-    Ok((solution, work_rows + work_places))
+    Ok((solution, work_rows + work_slots))
 }
 
 /// Lowers every potential of `solution` (optimal for `problem`, with feasible duals)
@@ -423,7 +423,7 @@ mod tests {
             let Ok(mut solution) = solve(&problem, slot) else {
                 continue;
             };
-            // Half the time, close the places left empty.
+            // Half the time, close the slots left empty.
             let mut given = vec![0u32; cols];
             for &c in solution.row_to_col.iter().flatten() {
                 given[c] += 1;
@@ -517,7 +517,7 @@ mod tests {
                 problem.add_row(Some(next(11) as i64 - 5), arcs).unwrap();
             }
             let quiet = &|_: usize, _: usize| {};
-            // Half the time, the closed places come back in batches of one or two.
+            // Half the time, the closed slots come back in batches of one or two.
             let retighten = match round % 3 {
                 0 => Retighten::DEFAULT,
                 k => Retighten { every: k, from: 0 },
