@@ -1,0 +1,512 @@
+//! The Jonker–Volgenant core, generic over the arithmetic: the start-up phases and
+//! the shortest augmenting paths (see the parent module's docs).
+
+use std::fmt::Debug;
+use std::ops::{Add, Sub};
+
+use super::auction::auction_prices;
+
+/// Arithmetic the JV core runs in. Callers guarantee no overflow (integers) by bounds.
+pub(in crate::assign) trait Num:
+    Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> + Debug
+{
+    const ZERO: Self;
+    /// Larger than any reduced cost that can occur.
+    const HUGE: Self;
+    /// The value as an exact `i64`, for the auction fallback (never for floats).
+    fn to_i64(self) -> Option<i64>;
+    /// An `i64` price back in this type; only called with values of the input's range.
+    fn from_i64(x: i64) -> Self;
+}
+
+impl Num for i32 {
+    const ZERO: Self = 0;
+    const HUGE: Self = i32::MAX / 2;
+    fn to_i64(self) -> Option<i64> {
+        Some(i64::from(self))
+    }
+    fn from_i64(x: i64) -> Self {
+        x as i32
+    }
+}
+
+impl Num for i64 {
+    const ZERO: Self = 0;
+    const HUGE: Self = i64::MAX / 2;
+    fn to_i64(self) -> Option<i64> {
+        Some(self)
+    }
+    fn from_i64(x: i64) -> Self {
+        x
+    }
+}
+
+impl Num for i128 {
+    const ZERO: Self = 0;
+    const HUGE: Self = i128::MAX / 2;
+    fn to_i64(self) -> Option<i64> {
+        i64::try_from(self).ok()
+    }
+    fn from_i64(x: i64) -> Self {
+        i128::from(x)
+    }
+}
+
+impl Num for f64 {
+    const ZERO: Self = 0.0;
+    const HUGE: Self = f64::MAX;
+    fn to_i64(self) -> Option<i64> {
+        None
+    }
+    fn from_i64(x: i64) -> Self {
+        x as f64
+    }
+}
+
+pub(in crate::assign) const FREE: u32 = u32::MAX;
+
+/// Solves the `rows × cols` problem `c` (row-major, minimising, `rows ≤ cols`).
+/// Returns row → column, column → row (or `FREE`) and the column prices `v`; the row
+/// duals are `c[i][x[i]] − v[x[i]]`.
+pub(super) fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u32>, Vec<T>) {
+    jv_tuned(rows, cols, c, AUCTION_MIN_N, AUCTION_BUDGET)
+}
+
+/// [`jv`] with the auction switch's size threshold and budget as parameters (tests
+/// force the auction route on small matrices with both at 0).
+pub(super) fn jv_tuned<T: Num>(
+    rows: usize,
+    cols: usize,
+    c: &[T],
+    auction_min_n: usize,
+    auction_budget: u64,
+) -> (Vec<u32>, Vec<u32>, Vec<T>) {
+    debug_assert!(rows <= cols && c.len() == rows * cols);
+    let mut x = vec![FREE; rows];
+    let mut y = vec![FREE; cols];
+    let mut v = vec![T::ZERO; cols];
+    if rows == 0 {
+        return (x, y, v);
+    }
+    if cols == 1 {
+        x[0] = 0;
+        y[0] = 0;
+        v[0] = c[0];
+        return (x, y, v);
+    }
+    let row = |i: usize| &c[i * cols..(i + 1) * cols];
+
+    let mut free: Vec<u32> = Vec::with_capacity(rows);
+    // Each row's least reduced cost `c[i][j] − v[j]` after the start-up below: 0 after a
+    // plain column reduction, the row's own minimum after a row-offset one.
+    let mut row_floor: Vec<T> = Vec::new();
+    if rows == cols {
+        // Column reduction: each column's price is its minimum; the row holding the
+        // minimum takes the column if it has none yet (scanning columns from the last,
+        // as in the original, so ties go to the lower row and later columns yield).
+        let column_minima = |v: &mut [T], argmin: &mut [u32], offset: Option<&[T]>| {
+            let shift = |i: usize| offset.map_or(T::ZERO, |o| o[i]);
+            for (j, vj) in v.iter_mut().enumerate() {
+                *vj = row(0)[j] - shift(0);
+            }
+            argmin.fill(0);
+            for i in 1..rows {
+                let s = shift(i);
+                for ((vj, aj), &cij) in v.iter_mut().zip(argmin.iter_mut()).zip(row(i)) {
+                    let reduced = cij - s;
+                    if reduced < *vj {
+                        *vj = reduced;
+                        *aj = i as u32;
+                    }
+                }
+            }
+        };
+        let mut argmin = vec![0u32; cols];
+        column_minima(&mut v, &mut argmin, None);
+        // Strong row effects (one row cheapest everywhere) leave most rows without a
+        // column; then reduce rows first. Every later step compares costs within a row
+        // only, so a per-row offset changes nothing else.
+        let mut seen = vec![false; rows];
+        argmin.iter().for_each(|&i| seen[i as usize] = true);
+        // With every column minimum equal, the crowding comes from ties (the first row
+        // reaching the minimum wins it), which row reduction does not undo.
+        let all_equal = v.iter().all(|&p| p == v[0]);
+        if !all_equal && seen.iter().filter(|&&s| s).count() * 2 < rows {
+            let offset: Vec<T> = (0..rows)
+                .map(|i| {
+                    row(i)
+                        .iter()
+                        .copied()
+                        .fold(row(i)[0], |m, c| if c < m { c } else { m })
+                })
+                .collect();
+            // Equal row minima (typical of many ties) would change nothing.
+            if offset.iter().any(|&o| o != offset[0]) {
+                column_minima(&mut v, &mut argmin, Some(&offset));
+                row_floor = offset;
+            }
+        }
+        let mut matches = vec![0u32; rows];
+        for j in (0..cols).rev() {
+            let i = argmin[j] as usize;
+            matches[i] += 1;
+            if matches[i] == 1 {
+                x[i] = j as u32;
+                y[j] = i as u32;
+            }
+        }
+        // Reduction transfer: a row assigned once hands its slack to its column.
+        for i in 0..rows {
+            if matches[i] == 0 {
+                free.push(i as u32);
+            } else if matches[i] == 1 {
+                let j1 = x[i] as usize;
+                let mut min = T::HUGE;
+                for (j, &cij) in row(i).iter().enumerate() {
+                    if j != j1 && cij - v[j] < min {
+                        min = cij - v[j];
+                    }
+                }
+                // Lower the column's price until its reduced cost in row i equals the
+                // row's second best.
+                v[j1] = row(i)[j1] - min;
+            }
+        }
+        // Rows the column reduction assigned more than once keep one column; the
+        // others' columns were left free above, so those rows are not free.
+    } else {
+        free.extend(0..rows as u32);
+    }
+
+    // Identical column minima everywhere (heavy ties): rows would only trade columns.
+    let skip_arr = rows == cols && v.iter().all(|&p| p == v[0]);
+    if skip_arr {
+        // With heavy ties the column reduction slots few rows (the first row at each
+        // column's minimum wins it), but most free rows have a free column at their
+        // least reduced cost (`row_floor`): take it greedily. Only a column at the
+        // row's floor keeps the row at its minimum, which the augmentation relies on;
+        // after a row-offset reduction that floor is the offset, not 0. Each row's scan
+        // starts where the previous one stopped, because the columns before it are the
+        // ones most likely taken.
+        let mut start = 0usize;
+        free.retain(|&i| {
+            let r = row(i as usize);
+            let floor = row_floor.get(i as usize).copied().unwrap_or(T::ZERO);
+            for j in (start..cols).chain(0..start) {
+                if y[j] == FREE && r[j] - v[j] == floor {
+                    x[i as usize] = j as u32;
+                    y[j] = i;
+                    start = j + 1;
+                    return false;
+                }
+            }
+            true
+        });
+    }
+    let free_before = free.len();
+    // Augmenting row reduction, twice. It is a heuristic (the augmentation phase below
+    // is what guarantees optimality), so its chains of displaced rows get a work budget:
+    // with wide cost ranges, rows can otherwise outbid each other for a long time.
+    for pass in 0..2 {
+        // When the first pass frees almost nobody (typical of heavy ties, where rows
+        // only trade columns), a second pass would not either.
+        if skip_arr || (pass == 1 && free.len() * 10 > free_before * 9) {
+            break;
+        }
+        let mut budget = 8 * cols + 64;
+        let mut k = 0;
+        let previous = std::mem::take(&mut free);
+        let mut queue = previous;
+        while k < queue.len() {
+            let i = queue[k] as usize;
+            k += 1;
+            let r = row(i);
+            let (mut umin, mut j1) = (r[0] - v[0], 0usize);
+            let (mut usub, mut j2) = (T::HUGE, 0usize);
+            for j in 1..cols {
+                let h = r[j] - v[j];
+                if h < usub {
+                    if h >= umin {
+                        usub = h;
+                        j2 = j;
+                    } else {
+                        usub = umin;
+                        j2 = j1;
+                        umin = h;
+                        j1 = j;
+                    }
+                }
+            }
+            let mut i0 = y[j1];
+            let lowered = v[j1] - (usub - umin);
+            let strict = umin < usub && lowered < v[j1];
+            if strict {
+                v[j1] = lowered;
+            } else if i0 != FREE {
+                // Minimum and second minimum tie: take the second column, which may be free.
+                j1 = j2;
+                i0 = y[j2];
+            }
+            x[i] = j1 as u32;
+            y[j1] = i as u32;
+            if i0 != FREE {
+                x[i0 as usize] = FREE;
+                if strict && budget > 0 {
+                    // Continue the augmenting path with the row just displaced.
+                    budget -= 1;
+                    k -= 1;
+                    queue[k] = i0;
+                } else {
+                    free.push(i0);
+                }
+            }
+        }
+    }
+
+    // Shortest augmenting paths for the rows still free. On square matrices the work
+    // is budgeted: a few cost families (Machol–Wien `i·j` is the classic one) make
+    // every augmenting path long, and there ε-scaling auction prices followed by the
+    // same exact augmentation are far faster. The budget is counted in column visits,
+    // not time, so the choice — and the result — is the same on every run.
+    let budget =
+        (rows == cols && rows >= auction_min_n).then(|| auction_budget * (cols * cols) as u64);
+    if augment(rows, cols, c, &free, &mut x, &mut y, &mut v, budget).is_err() {
+        if let Some(prices) = auction_prices(rows, c) {
+            x.fill(FREE);
+            y.fill(FREE);
+            for (vj, &p) in v.iter_mut().zip(&prices) {
+                *vj = T::from_i64(p);
+            }
+            let all: Vec<u32> = (0..rows as u32).collect();
+            augment(rows, cols, c, &all, &mut x, &mut y, &mut v, None)
+                .expect("no budget, no early stop");
+        } else {
+            augment(rows, cols, c, &free, &mut x, &mut y, &mut v, None)
+                .expect("no budget, no early stop");
+        }
+    }
+    (x, y, v)
+}
+
+/// Square matrices from this size on may switch to auction prices.
+pub(super) const AUCTION_MIN_N: usize = 256;
+
+/// Column visits allowed to the augmentation phase, in units of `n²`, before switching.
+/// Measured here: uniform costs use 4–6, geometric 20–50, Machol–Wien about `0.66 n`.
+pub(super) const AUCTION_BUDGET: u64 = 150;
+
+/// The augmentation phase: a shortest augmenting path for each row of `free` that is
+/// still unassigned. `Err(())` when `budget` column visits were exceeded; the state is
+/// then a valid partial assignment with feasible prices, but the caller restarts.
+#[allow(clippy::too_many_arguments, clippy::result_unit_err)]
+pub(super) fn augment<T: Num>(
+    rows: usize,
+    cols: usize,
+    c: &[T],
+    free: &[u32],
+    x: &mut [u32],
+    y: &mut [u32],
+    v: &mut [T],
+    budget: Option<u64>,
+) -> std::result::Result<(), ()> {
+    debug_assert!(rows <= cols);
+    let row = |i: usize| &c[i * cols..(i + 1) * cols];
+    let mut work: u64 = 0;
+    let mut done: u64 = 0;
+    // The work counter after each of the last 16 augmentations.
+    let mut window = [0u64; 16];
+    let mut d = vec![T::ZERO; cols];
+    let mut pred = vec![0u32; cols];
+    let mut collist: Vec<u32> = (0..cols as u32).collect();
+    for &f in free {
+        let f = f as usize;
+        if x[f] != FREE {
+            continue;
+        }
+        let rf = row(f);
+        for j in 0..cols {
+            d[j] = rf[j] - v[j];
+            pred[j] = f as u32;
+            collist[j] = j as u32;
+        }
+        // collist[..low] are ready, [low..up] are at the current minimum, [up..] unscanned.
+        let (mut low, mut up) = (0usize, 0usize);
+        let mut last = 0usize;
+        let mut min = T::ZERO;
+        let end: usize = 'search: loop {
+            if up == low {
+                last = low;
+                min = d[collist[up] as usize];
+                up += 1;
+                // `up` grows inside the loop; the scan still covers the columns that were
+                // unscanned when it started.
+                let first = up;
+                for k in first..cols {
+                    let j = collist[k] as usize;
+                    let h = d[j];
+                    if h <= min {
+                        if h < min {
+                            up = low;
+                            min = h;
+                        }
+                        collist[k] = collist[up];
+                        collist[up] = j as u32;
+                        up += 1;
+                    }
+                }
+                for &j in &collist[low..up] {
+                    if y[j as usize] == FREE {
+                        break 'search j as usize;
+                    }
+                }
+            }
+            // Scan the next column at the minimum: relax through its row.
+            let j1 = collist[low] as usize;
+            low += 1;
+            let i = y[j1] as usize;
+            let ri = row(i);
+            let h = ri[j1] - v[j1] - min;
+            work += (cols - up) as u64;
+            let mut k = up;
+            while k < cols {
+                let j = collist[k] as usize;
+                let v2 = ri[j] - v[j] - h;
+                if v2 < d[j] {
+                    pred[j] = i as u32;
+                    if v2 == min {
+                        if y[j] == FREE {
+                            break 'search j;
+                        }
+                        collist[k] = collist[up];
+                        collist[up] = j as u32;
+                        up += 1;
+                    }
+                    d[j] = v2;
+                }
+                k += 1;
+            }
+        };
+        // Update the prices of the columns made ready before the final minimum.
+        for &j in &collist[..last] {
+            let j = j as usize;
+            v[j] = v[j] + d[j] - min;
+        }
+        // Augment along the alternating path back to the free row.
+        let mut j = end;
+        loop {
+            let i = pred[j] as usize;
+            y[j] = i as u32;
+            let next = x[i];
+            x[i] = j as u32;
+            if i == f {
+                break;
+            }
+            j = next as usize;
+        }
+        // Stop when over budget, or when the paths so far project past it. Two
+        // projections: the mean path so far for every row (the first 16 are a fair
+        // sample, and later ones are rarely cheaper), and the last 16 paths' mean for
+        // the rows still to come, which catches costs that grow row by row (the k-th
+        // path of Machol–Wien scans about k rows) twice as early.
+        let slot = (done % 16) as usize;
+        done += 1;
+        let recent = work - std::mem::replace(&mut window[slot], work);
+        if let Some(b) = budget
+            && done >= 16
+        {
+            let total = free.len() as u64;
+            let by_mean = work / done * total;
+            let by_recent = work.saturating_add(recent / 16 * total.saturating_sub(done));
+            if work > b || by_mean.max(by_recent) > b {
+                return Err(());
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn row_duals<T: Num>(cols: usize, c: &[T], x: &[u32], v: &[T]) -> Vec<T> {
+    x.iter()
+        .enumerate()
+        .map(|(i, &j)| {
+            // A row left free (by a faulty start-up) gets 0; the check rejects it.
+            let j = j as usize;
+            if j < cols {
+                c[i * cols + j] - v[j]
+            } else {
+                T::ZERO
+            }
+        })
+        .collect()
+}
+
+pub(super) fn transpose<T: Copy>(rows: usize, cols: usize, data: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(data.len());
+    for c in 0..cols {
+        for r in 0..rows {
+            out.push(data[r * cols + c]);
+        }
+    }
+    out
+}
+
+/// A JV result in the caller's orientation: `(row_to_col, row duals, col duals)` in
+/// min-form arithmetic type `T`.
+pub(super) struct Oriented<T> {
+    pub(super) row_to_col: Vec<Option<usize>>,
+    pub(super) row_duals: Vec<T>,
+    pub(super) col_duals: Vec<T>,
+}
+
+/// A solver of complete min-form problems with no more rows than columns: row →
+/// column and the column prices.
+pub(super) type Solver<T> = fn(usize, usize, &[T]) -> (Vec<u32>, Vec<T>);
+
+/// [`jv`] as a [`Solver`].
+pub(super) fn jv_prices<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<T>) {
+    let (x, _, v) = jv(rows, cols, c);
+    (x, v)
+}
+
+/// Runs JV on a complete min-form matrix in any orientation.
+pub(super) fn jv_oriented<T: Num>(rows: usize, cols: usize, c: &[T]) -> Oriented<T> {
+    oriented(rows, cols, c, jv_prices)
+}
+
+/// Runs `solver` (JV, or the Hungarian fallback: row → column and column prices of a
+/// problem with no more rows than columns) on a complete min-form matrix in any
+/// orientation, transposing a tall one.
+pub(super) fn oriented<T: Num>(
+    rows: usize,
+    cols: usize,
+    c: &[T],
+    solver: Solver<T>,
+) -> Oriented<T> {
+    if rows <= cols {
+        let (x, v) = solver(rows, cols, c);
+        let u = row_duals(cols, c, &x, &v);
+        Oriented {
+            row_to_col: x
+                .iter()
+                .map(|&j| (j != FREE).then_some(j as usize))
+                .collect(),
+            row_duals: u,
+            col_duals: v,
+        }
+    } else {
+        let t = transpose(rows, cols, c);
+        let (x, v) = solver(cols, rows, &t);
+        let u = row_duals(rows, &t, &x, &v);
+        let mut row_to_col = vec![None; rows];
+        for (j, &i) in x.iter().enumerate() {
+            if i != FREE {
+                row_to_col[i as usize] = Some(j);
+            }
+        }
+        Oriented {
+            row_to_col,
+            row_duals: v,
+            col_duals: u,
+        }
+    }
+}
