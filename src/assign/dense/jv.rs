@@ -73,7 +73,8 @@ pub(super) fn jv<T: Num>(rows: usize, cols: usize, c: &[T]) -> (Vec<u32>, Vec<u3
 }
 
 /// [`jv`] with the auction switch's size threshold and budget as parameters (tests
-/// force the auction route on small matrices with both at 0).
+/// force the auction route on small matrices with both at 0). The phases run in the
+/// order of the module docs, each a method of [`Jv`].
 pub(super) fn jv_tuned<T: Num>(
     rows: usize,
     cols: usize,
@@ -82,47 +83,76 @@ pub(super) fn jv_tuned<T: Num>(
     auction_budget: u64,
 ) -> (Vec<u32>, Vec<u32>, Vec<T>) {
     debug_assert!(rows <= cols && c.len() == rows * cols);
-    let mut x = vec![FREE; rows];
-    let mut y = vec![FREE; cols];
-    let mut v = vec![T::ZERO; cols];
+    let mut jv = Jv {
+        rows,
+        cols,
+        c,
+        x: vec![FREE; rows],
+        y: vec![FREE; cols],
+        v: vec![T::ZERO; cols],
+        free: Vec::with_capacity(rows),
+        row_floor: Vec::new(),
+    };
     if rows == 0 {
-        return (x, y, v);
+        return (jv.x, jv.y, jv.v);
     }
     if cols == 1 {
-        x[0] = 0;
-        y[0] = 0;
-        v[0] = c[0];
-        return (x, y, v);
+        jv.x[0] = 0;
+        jv.y[0] = 0;
+        jv.v[0] = c[0];
+        return (jv.x, jv.y, jv.v);
     }
-    let row = |i: usize| &c[i * cols..(i + 1) * cols];
-
-    let mut free: Vec<u32> = Vec::with_capacity(rows);
-    // Each row's least reduced cost `c[i][j] − v[j]` after the start-up below: 0 after a
-    // plain column reduction, the row's own minimum after a row-offset one.
-    let mut row_floor: Vec<T> = Vec::new();
     if rows == cols {
-        // Column reduction: each column's price is its minimum; the row holding the
-        // minimum takes the column if it has none yet (scanning columns from the last,
-        // as in the original, so ties go to the lower row and later columns yield).
-        let column_minima = |v: &mut [T], argmin: &mut [u32], offset: Option<&[T]>| {
-            let shift = |i: usize| offset.map_or(T::ZERO, |o| o[i]);
-            for (j, vj) in v.iter_mut().enumerate() {
-                *vj = row(0)[j] - shift(0);
-            }
-            argmin.fill(0);
-            for i in 1..rows {
-                let s = shift(i);
-                for ((vj, aj), &cij) in v.iter_mut().zip(argmin.iter_mut()).zip(row(i)) {
-                    let reduced = cij - s;
-                    if reduced < *vj {
-                        *vj = reduced;
-                        *aj = i as u32;
-                    }
-                }
-            }
-        };
+        jv.column_reduction();
+    } else {
+        jv.free.extend(0..rows as u32);
+    }
+    // Identical column minima everywhere (heavy ties): rows would only trade columns.
+    let heavy_ties = rows == cols && jv.v.iter().all(|&p| p == jv.v[0]);
+    if heavy_ties {
+        jv.place_ties_greedily();
+    } else {
+        jv.augmenting_row_reduction();
+    }
+    jv.shortest_augmenting_paths(auction_min_n, auction_budget);
+    (jv.x, jv.y, jv.v)
+}
+
+/// What the JV phases share: the problem, the assignment both ways, the column
+/// prices, the rows still free, and each row's floor.
+struct Jv<'c, T> {
+    rows: usize,
+    cols: usize,
+    /// The costs, row-major.
+    c: &'c [T],
+    /// Row → column, or [`FREE`].
+    x: Vec<u32>,
+    /// Column → row, or [`FREE`].
+    y: Vec<u32>,
+    /// Column prices.
+    v: Vec<T>,
+    /// Rows without a column, in the order the next phase takes them.
+    free: Vec<u32>,
+    /// Each row's least reduced cost `c[i][j] − v[j]` after the column reduction: 0
+    /// after a plain one (empty here), the row's own minimum after a row-offset one.
+    row_floor: Vec<T>,
+}
+
+impl<T: Num> Jv<'_, T> {
+    /// Row `i` of the costs.
+    fn row(&self, i: usize) -> &[T] {
+        &self.c[i * self.cols..(i + 1) * self.cols]
+    }
+
+    /// Square matrices only. Column reduction: each column's price is its minimum;
+    /// the row holding the minimum takes the column if it has none yet (scanning
+    /// columns from the last, as in the original, so ties go to the lower row and
+    /// later columns yield). With strong row effects, rows are reduced first. Then
+    /// reduction transfer; rows left without a column are [`Jv::free`].
+    fn column_reduction(&mut self) {
+        let (rows, cols) = (self.rows, self.cols);
         let mut argmin = vec![0u32; cols];
-        column_minima(&mut v, &mut argmin, None);
+        column_minima(self.c, cols, &mut self.v, &mut argmin, None);
         // Strong row effects (one row cheapest everywhere) leave most rows without a
         // column; then reduce rows first. Every later step compares costs within a row
         // only, so a per-row offset changes nothing else.
@@ -130,20 +160,20 @@ pub(super) fn jv_tuned<T: Num>(
         argmin.iter().for_each(|&i| seen[i as usize] = true);
         // With every column minimum equal, the crowding comes from ties (the first row
         // reaching the minimum wins it), which row reduction does not undo.
-        let all_equal = v.iter().all(|&p| p == v[0]);
+        let all_equal = self.v.iter().all(|&p| p == self.v[0]);
         if !all_equal && seen.iter().filter(|&&s| s).count() * 2 < rows {
             let offset: Vec<T> = (0..rows)
                 .map(|i| {
-                    row(i)
-                        .iter()
+                    let r = self.row(i);
+                    r.iter()
                         .copied()
-                        .fold(row(i)[0], |m, c| if c < m { c } else { m })
+                        .fold(r[0], |m, c| if c < m { c } else { m })
                 })
                 .collect();
             // Equal row minima (typical of many ties) would change nothing.
             if offset.iter().any(|&o| o != offset[0]) {
-                column_minima(&mut v, &mut argmin, Some(&offset));
-                row_floor = offset;
+                column_minima(self.c, cols, &mut self.v, &mut argmin, Some(&offset));
+                self.row_floor = offset;
             }
         }
         let mut matches = vec![0u32; rows];
@@ -151,72 +181,208 @@ pub(super) fn jv_tuned<T: Num>(
             let i = argmin[j] as usize;
             matches[i] += 1;
             if matches[i] == 1 {
-                x[i] = j as u32;
-                y[j] = i as u32;
+                self.x[i] = j as u32;
+                self.y[j] = i as u32;
             }
         }
-        // Reduction transfer: a row assigned once hands its slack to its column.
-        for i in 0..rows {
-            if matches[i] == 0 {
-                free.push(i as u32);
-            } else if matches[i] == 1 {
-                let j1 = x[i] as usize;
-                let mut min = T::HUGE;
-                for (j, &cij) in row(i).iter().enumerate() {
-                    if j != j1 && cij - v[j] < min {
-                        min = cij - v[j];
-                    }
-                }
-                // Lower the column's price until its reduced cost in row i equals the
-                // row's second best.
-                v[j1] = row(i)[j1] - min;
-            }
-        }
-        // Rows the column reduction assigned more than once keep one column; the
-        // others' columns were left free above, so those rows are not free.
-    } else {
-        free.extend(0..rows as u32);
+        reduction_transfer(self.c, cols, &matches, &self.x, &mut self.v, &mut self.free);
     }
 
-    // Identical column minima everywhere (heavy ties): rows would only trade columns.
-    let skip_arr = rows == cols && v.iter().all(|&p| p == v[0]);
-    if skip_arr {
-        // With heavy ties the column reduction slots few rows (the first row at each
-        // column's minimum wins it), but most free rows have a free column at their
-        // least reduced cost (`row_floor`): take it greedily. Only a column at the
-        // row's floor keeps the row at its minimum, which the augmentation relies on;
-        // after a row-offset reduction that floor is the offset, not 0. Each row's scan
-        // starts where the previous one stopped, because the columns before it are the
-        // ones most likely taken.
-        let mut start = 0usize;
-        free.retain(|&i| {
-            let r = row(i as usize);
-            let floor = row_floor.get(i as usize).copied().unwrap_or(T::ZERO);
-            for j in (start..cols).chain(0..start) {
-                if y[j] == FREE && r[j] - v[j] == floor {
-                    x[i as usize] = j as u32;
-                    y[j] = i;
-                    start = j + 1;
-                    return false;
+    /// Heavy ties: the column reduction slots few rows (the first row at each column's
+    /// minimum wins it), but most free rows have a free column at their least reduced
+    /// cost (`row_floor`): take it greedily. Only a column at the row's floor keeps the
+    /// row at its minimum, which the augmentation relies on; after a row-offset
+    /// reduction that floor is the offset, not 0. Each row's scan starts where the
+    /// previous one stopped, because the columns before it are the ones most likely
+    /// taken.
+    fn place_ties_greedily(&mut self) {
+        place_ties_greedily(
+            self.c,
+            self.cols,
+            &mut self.x,
+            &mut self.y,
+            &self.v,
+            &mut self.free,
+            &self.row_floor,
+        );
+    }
+
+    /// Augmenting row reduction, twice. It is a heuristic (the augmentation phase is
+    /// what guarantees optimality), so its chains of displaced rows get a work budget:
+    /// with wide cost ranges, rows can otherwise outbid each other for a long time.
+    fn augmenting_row_reduction(&mut self) {
+        augmenting_row_reduction(
+            self.c,
+            self.cols,
+            &mut self.x,
+            &mut self.y,
+            &mut self.v,
+            &mut self.free,
+        );
+    }
+
+    /// Shortest augmenting paths for the rows still free. On square matrices the work
+    /// is budgeted: a few cost families (Machol–Wien `i·j` is the classic one) make
+    /// every augmenting path long, and there ε-scaling auction prices followed by the
+    /// same exact augmentation are far faster. The budget is counted in column visits,
+    /// not time, so the choice — and the result — is the same on every run.
+    fn shortest_augmenting_paths(&mut self, auction_min_n: usize, auction_budget: u64) {
+        let (rows, cols) = (self.rows, self.cols);
+        let budget =
+            (rows == cols && rows >= auction_min_n).then(|| auction_budget * (cols * cols) as u64);
+        let free = std::mem::take(&mut self.free);
+        if augment(
+            self.c,
+            cols,
+            &free,
+            &mut self.x,
+            &mut self.y,
+            &mut self.v,
+            budget,
+        )
+        .is_err()
+        {
+            if let Some(prices) = auction_prices(rows, self.c) {
+                self.x.fill(FREE);
+                self.y.fill(FREE);
+                for (vj, &p) in self.v.iter_mut().zip(&prices) {
+                    *vj = T::from_i64(p);
+                }
+                let all: Vec<u32> = (0..rows as u32).collect();
+                augment(
+                    self.c,
+                    cols,
+                    &all,
+                    &mut self.x,
+                    &mut self.y,
+                    &mut self.v,
+                    None,
+                )
+                .ok()
+                .expect("no budget, no early stop");
+            } else {
+                augment(
+                    self.c,
+                    cols,
+                    &free,
+                    &mut self.x,
+                    &mut self.y,
+                    &mut self.v,
+                    None,
+                )
+                .ok()
+                .expect("no budget, no early stop");
+            }
+        }
+    }
+}
+
+/// Each column's least cost (less the row's `offset`, if given) as its price `v`, and
+/// the first row reaching it. The phases are free functions over slices, not methods,
+/// so that the compiler knows the slices do not alias.
+fn column_minima<T: Num>(
+    c: &[T],
+    cols: usize,
+    v: &mut [T],
+    argmin: &mut [u32],
+    offset: Option<&[T]>,
+) {
+    let rows = c.len() / cols;
+    let row = |i: usize| &c[i * cols..(i + 1) * cols];
+    let shift = |i: usize| offset.map_or(T::ZERO, |o| o[i]);
+    for (j, vj) in v.iter_mut().enumerate() {
+        *vj = row(0)[j] - shift(0);
+    }
+    argmin.fill(0);
+    for i in 1..rows {
+        let s = shift(i);
+        for ((vj, aj), &cij) in v.iter_mut().zip(argmin.iter_mut()).zip(row(i)) {
+            let reduced = cij - s;
+            if reduced < *vj {
+                *vj = reduced;
+                *aj = i as u32;
+            }
+        }
+    }
+}
+
+/// Reduction transfer: a row assigned once (`matches[i] == 1`) hands its slack to its
+/// column. Rows assigned no column are pushed on `free`; rows the column reduction
+/// assigned more than once keep one column (the others were left free), so they are
+/// not free.
+fn reduction_transfer<T: Num>(
+    c: &[T],
+    cols: usize,
+    matches: &[u32],
+    x: &[u32],
+    v: &mut [T],
+    free: &mut Vec<u32>,
+) {
+    for (i, &times) in matches.iter().enumerate() {
+        let row = &c[i * cols..(i + 1) * cols];
+        if times == 0 {
+            free.push(i as u32);
+        } else if times == 1 {
+            let j1 = x[i] as usize;
+            let mut min = T::HUGE;
+            for (j, &cij) in row.iter().enumerate() {
+                if j != j1 && cij - v[j] < min {
+                    min = cij - v[j];
                 }
             }
-            true
-        });
+            // Lower the column's price until its reduced cost in row i equals the row's
+            // second best.
+            v[j1] = row[j1] - min;
+        }
     }
+}
+
+/// [`Jv::place_ties_greedily`] over slices.
+fn place_ties_greedily<T: Num>(
+    c: &[T],
+    cols: usize,
+    x: &mut [u32],
+    y: &mut [u32],
+    v: &[T],
+    free: &mut Vec<u32>,
+    row_floor: &[T],
+) {
+    let mut start = 0usize;
+    free.retain(|&i| {
+        let r = &c[i as usize * cols..(i as usize + 1) * cols];
+        let floor = row_floor.get(i as usize).copied().unwrap_or(T::ZERO);
+        for j in (start..cols).chain(0..start) {
+            if y[j] == FREE && r[j] - v[j] == floor {
+                x[i as usize] = j as u32;
+                y[j] = i;
+                start = j + 1;
+                return false;
+            }
+        }
+        true
+    });
+}
+
+/// [`Jv::augmenting_row_reduction`] over slices.
+fn augmenting_row_reduction<T: Num>(
+    c: &[T],
+    cols: usize,
+    x: &mut [u32],
+    y: &mut [u32],
+    v: &mut [T],
+    free: &mut Vec<u32>,
+) {
+    let row = |i: usize| &c[i * cols..(i + 1) * cols];
     let free_before = free.len();
-    // Augmenting row reduction, twice. It is a heuristic (the augmentation phase below
-    // is what guarantees optimality), so its chains of displaced rows get a work budget:
-    // with wide cost ranges, rows can otherwise outbid each other for a long time.
     for pass in 0..2 {
         // When the first pass frees almost nobody (typical of heavy ties, where rows
         // only trade columns), a second pass would not either.
-        if skip_arr || (pass == 1 && free.len() * 10 > free_before * 9) {
+        if pass == 1 && free.len() * 10 > free_before * 9 {
             break;
         }
         let mut budget = 8 * cols + 64;
         let mut k = 0;
-        let previous = std::mem::take(&mut free);
-        let mut queue = previous;
+        let mut queue = std::mem::take(free);
         while k < queue.len() {
             let i = queue[k] as usize;
             k += 1;
@@ -243,7 +409,8 @@ pub(super) fn jv_tuned<T: Num>(
             if strict {
                 v[j1] = lowered;
             } else if i0 != FREE {
-                // Minimum and second minimum tie: take the second column, which may be free.
+                // Minimum and second minimum tie: take the second column, which may
+                // be free.
                 j1 = j2;
                 i0 = y[j2];
             }
@@ -262,30 +429,6 @@ pub(super) fn jv_tuned<T: Num>(
             }
         }
     }
-
-    // Shortest augmenting paths for the rows still free. On square matrices the work
-    // is budgeted: a few cost families (Machol–Wien `i·j` is the classic one) make
-    // every augmenting path long, and there ε-scaling auction prices followed by the
-    // same exact augmentation are far faster. The budget is counted in column visits,
-    // not time, so the choice — and the result — is the same on every run.
-    let budget =
-        (rows == cols && rows >= auction_min_n).then(|| auction_budget * (cols * cols) as u64);
-    if augment(rows, cols, c, &free, &mut x, &mut y, &mut v, budget).is_err() {
-        if let Some(prices) = auction_prices(rows, c) {
-            x.fill(FREE);
-            y.fill(FREE);
-            for (vj, &p) in v.iter_mut().zip(&prices) {
-                *vj = T::from_i64(p);
-            }
-            let all: Vec<u32> = (0..rows as u32).collect();
-            augment(rows, cols, c, &all, &mut x, &mut y, &mut v, None)
-                .expect("no budget, no early stop");
-        } else {
-            augment(rows, cols, c, &free, &mut x, &mut y, &mut v, None)
-                .expect("no budget, no early stop");
-        }
-    }
-    (x, y, v)
 }
 
 /// Square matrices from this size on may switch to auction prices.
@@ -296,19 +439,19 @@ pub(super) const AUCTION_MIN_N: usize = 256;
 pub(super) const AUCTION_BUDGET: u64 = 150;
 
 /// The augmentation phase: a shortest augmenting path for each row of `free` that is
-/// still unassigned. `Err(())` when `budget` column visits were exceeded; the state is
-/// then a valid partial assignment with feasible prices, but the caller restarts.
-#[allow(clippy::too_many_arguments, clippy::result_unit_err)]
-pub(super) fn augment<T: Num>(
-    rows: usize,
-    cols: usize,
+/// still unassigned. `Err(OverBudget)` when `budget` column visits were exceeded; the
+/// state is then a valid partial assignment with feasible prices, but the caller
+/// restarts.
+fn augment<T: Num>(
     c: &[T],
+    cols: usize,
     free: &[u32],
     x: &mut [u32],
     y: &mut [u32],
     v: &mut [T],
     budget: Option<u64>,
-) -> std::result::Result<(), ()> {
+) -> std::result::Result<(), OverBudget> {
+    let rows = x.len();
     debug_assert!(rows <= cols);
     let row = |i: usize| &c[i * cols..(i + 1) * cols];
     let mut work: u64 = 0;
@@ -418,12 +561,15 @@ pub(super) fn augment<T: Num>(
             let by_mean = work / done * total;
             let by_recent = work.saturating_add(recent / 16 * total.saturating_sub(done));
             if work > b || by_mean.max(by_recent) > b {
-                return Err(());
+                return Err(OverBudget);
             }
         }
     }
     Ok(())
 }
+
+/// The augmentation phase ran past its budget of column visits.
+struct OverBudget;
 
 pub(super) fn row_duals<T: Num>(cols: usize, c: &[T], x: &[u32], v: &[T]) -> Vec<T> {
     x.iter()
