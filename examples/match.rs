@@ -1,12 +1,14 @@
 //! The peermatch demo: match a cohort and print the plan.
 //!
 //! ```text
-//! cargo run --release --example match -- [FILE] [--json] [--candidates] [--help]
+//! cargo run --release --example match -- [FILE] [--json] [--candidates] [--names] [--help]
 //! ```
 //!
-//! With no FILE it matches the bundled sample cohort (`examples/data/cohort.json`).
+//! With no FILE it matches the bundled sample cohort (`examples/data/cohort.json`); a
+//! FILE ending in `.csv` is read as a CSV sheet (`examples/data/cohort.csv`).
 //! Exit codes: 0 on success, 1 for an invalid cohort or an I/O error, 2 for a usage error.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -14,20 +16,25 @@ use std::time::{Duration, Instant};
 
 use peermatch::synth::{self, SynthOptions};
 use peermatch::{
-    Cohort, HardRule, MatchReport, Matcher, Objective, Progress, Pruning, Reason, Stage,
+    Cohort, HardRule, MatchReport, Matcher, Objective, Policy, Progress, Pruning, Reason, Stage,
 };
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
-usage: match [FILE] [--json] [--candidates] [--prune auto|off|K]
+usage: match [FILE] [--policy FILE] [--json] [--candidates] [--names] [--prune auto|off|K]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
              [--objective participation|quality]] [--help]
 
 Matches peer-support mentors to recipients exactly and explains the plan.
 
-  FILE            a cohort in the peermatch JSON format, version 1
+  FILE            a cohort in the peermatch JSON format, version 1, or, when the
+                  name ends in .csv, a CSV sheet with a role column (see the README)
                   (default: the bundled sample cohort, examples/data/cohort.json)
+  --policy FILE   the policy of a CSV cohort, as a JSON object (default: the
+                  default policy)
+  --names         show the people's names beside their ids (and put them in the
+                  JSON report); names are left out unless asked
   --json          print the match report as pretty JSON on stdout, nothing else
   --candidates    include the pairs the solver considered in the JSON report
                   (every eligible pair unless pruned; implies --json)
@@ -49,6 +56,8 @@ exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
 
 struct Args {
     file: Option<String>,
+    policy: Option<String>,
+    names: bool,
     json: bool,
     candidates: bool,
     synthetic: Option<(usize, usize)>,
@@ -80,6 +89,8 @@ fn option<T>(
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut out = Args {
         file: None,
+        policy: None,
+        names: false,
         json: false,
         candidates: false,
         synthetic: None,
@@ -110,6 +121,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                     },
                 )?;
             }
+            "--policy" => {
+                out.policy = Some(option(&mut args, "--policy", "a JSON file", |t| {
+                    Some(t.to_owned())
+                })?);
+            }
+            "--names" => out.names = true,
             "--homogeneous" => out.homogeneous = true,
             "--via-json" => out.via_json = true,
             "--threads" => {
@@ -117,11 +134,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             }
             "--objective" => {
                 let takes = "participation or quality";
-                let objective = option(&mut args, "--objective", takes, |t| match t {
-                    "participation" => Some(Objective::Participation),
-                    "quality" => Some(Objective::Quality),
-                    _ => None,
-                })?;
+                let objective = option(&mut args, "--objective", takes, |t| t.parse().ok())?;
                 out.objective = Some(objective);
             }
             "--help" | "-h" => return Ok(None),
@@ -151,7 +164,37 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 .into(),
         );
     }
+    if out.policy.is_some() && !out.file.as_deref().is_some_and(is_csv) {
+        return Err("--policy applies to a CSV FILE (a JSON cohort holds its own policy)".into());
+    }
     Ok(Some(out))
+}
+
+/// Whether `path` names a CSV sheet.
+fn is_csv(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".csv")
+}
+
+/// The cohort in `text`, read as the file's name says.
+fn load(args: &Args, text: &str) -> Result<Cohort, String> {
+    match &args.file {
+        Some(path) if is_csv(path) => {
+            let policy = match &args.policy {
+                None => Policy::default(),
+                Some(file) => {
+                    let json = std::fs::read_to_string(file)
+                        .map_err(|e| format!("cannot read {file}: {e}"))?;
+                    serde_json::from_str(&json)
+                        .map_err(|e| format!("invalid policy in {file}: {e}"))?
+                }
+            };
+            Cohort::from_csv(text, policy).map_err(|e| format!("invalid cohort in {path}: {e}"))
+        }
+        _ => Cohort::from_json(text).map_err(|e| {
+            let source = args.file.as_deref().unwrap_or("the bundled sample cohort");
+            format!("invalid cohort in {source}: {e}")
+        }),
+    }
 }
 
 fn main() -> ExitCode {
@@ -180,10 +223,10 @@ fn main() -> ExitCode {
             }
         },
     };
-    let cohort = match Cohort::from_json(&text) {
+    let cohort = match load(&args, &text) {
         Ok(cohort) => cohort,
-        Err(e) => {
-            eprintln!("match: invalid cohort in {source}: {e}");
+        Err(message) => {
+            eprintln!("match: {message}");
             return ExitCode::from(1);
         }
     };
@@ -192,16 +235,31 @@ fn main() -> ExitCode {
 
     let report = Matcher::new()
         .candidates(args.candidates)
+        .names(args.names)
         .pruning(args.pruning)
         .threads(args.threads)
         .progress(progress_on_stderr())
         .run(&cohort);
-    if args.json {
-        println!("{}", report.to_json());
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        writeln!(out, "{}", report.to_json())
     } else {
-        print_plan(&source, &cohort, &report);
+        print_plan(&mut out, &source, &cohort, &report)
+    };
+    finish(written, out)
+}
+
+/// The exit status once the output is written (or failed to be).
+fn finish(written: io::Result<()>, mut out: impl Write) -> ExitCode {
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early (`match | head`) is not an error of the demo.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("match: cannot write the plan: {e}");
+            ExitCode::from(1)
+        }
     }
-    ExitCode::SUCCESS
 }
 
 /// A stage and round, when it started and when its progress was last printed.
@@ -303,60 +361,82 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
         .threads(args.threads)
         .progress(progress_on_stderr())
         .run_with_stats(&cohort);
+    let mut out = io::stdout().lock();
     if args.json {
-        println!("{}", report.to_json());
-        return ExitCode::SUCCESS;
+        return finish(writeln!(out, "{}", report.to_json()), out);
     }
-    let s = &report.summary;
-    println!(
-        "synthetic cohort {recipients} x {mentors} (seed {}): matched {} of {}, mean score {}, {} idle mentor(s), largest load {}",
-        args.seed,
-        s.matched,
-        s.recipients,
-        s.mean_score.map_or("-".to_owned(), |v| format!("{v:.3}")),
-        s.idle_mentors,
-        s.max_load
-    );
-    println!(
-        "generate {:.3} s; candidates {:.3} s ({} eligible pairs); solve {:.3} s; report {:.3} s",
-        generated.as_secs_f64(),
-        stats.candidates.as_secs_f64(),
-        stats.candidate_pairs,
-        stats.solve.as_secs_f64(),
-        stats.report.as_secs_f64()
-    );
-    if let Some((bytes, written, loaded)) = json_times {
-        println!(
-            "json: {:.1} MB written in {:.3} s, loaded and validated in {:.3} s",
-            bytes as f64 / 1e6,
-            written.as_secs_f64(),
-            loaded.as_secs_f64()
-        );
-    }
-    let solve = &report.solve;
-    println!(
-        "solver: {} of {} pairs considered{}, {} round(s), certified optimal: {}",
-        solve.considered_pairs,
-        solve.eligible_pairs,
-        solve
-            .top_k
-            .map_or(String::new(), |k| format!(" (pruned to the best {k})")),
-        solve.rounds,
-        if solve.certified { "yes" } else { "NO" }
-    );
-    ExitCode::SUCCESS
+    let written = (|| -> io::Result<()> {
+        let s = &report.summary;
+        writeln!(
+            out,
+            "synthetic cohort {recipients} x {mentors} (seed {}): matched {} of {}, mean score {}, {} idle mentor(s), largest load {}",
+            args.seed,
+            s.matched,
+            s.recipients,
+            s.mean_score.map_or("-".to_owned(), |v| format!("{v:.3}")),
+            s.idle_mentors,
+            s.max_load
+        )?;
+        writeln!(
+            out,
+            "generate {:.3} s; candidates {:.3} s ({} eligible pairs); solve {:.3} s; report {:.3} s",
+            generated.as_secs_f64(),
+            stats.candidates.as_secs_f64(),
+            stats.candidate_pairs,
+            stats.solve.as_secs_f64(),
+            stats.report.as_secs_f64()
+        )?;
+        if let Some((bytes, written, loaded)) = json_times {
+            writeln!(
+                out,
+                "json: {:.1} MB written in {:.3} s, loaded and validated in {:.3} s",
+                bytes as f64 / 1e6,
+                written.as_secs_f64(),
+                loaded.as_secs_f64()
+            )?;
+        }
+        let solve = &report.solve;
+        writeln!(
+            out,
+            "solver: {} of {} pairs considered{}, {} round(s), certified optimal: {}",
+            solve.considered_pairs,
+            solve.eligible_pairs,
+            solve
+                .top_k
+                .map_or(String::new(), |k| format!(" (pruned to the best {k})")),
+            solve.rounds,
+            if solve.certified { "yes" } else { "NO" }
+        )?;
+        Ok(())
+    })();
+    finish(written, out)
 }
 
-fn print_plan(source: &str, cohort: &Cohort, report: &MatchReport) {
+/// An id, with the display name after it when the report carries one.
+fn label(id: &str, name: &Option<String>) -> String {
+    match name {
+        Some(name) => format!("{id} ({name})"),
+        None => id.to_owned(),
+    }
+}
+
+fn print_plan(
+    out: &mut impl Write,
+    source: &str,
+    cohort: &Cohort,
+    report: &MatchReport,
+) -> io::Result<()> {
     let s = &report.summary;
-    println!(
+    writeln!(
+        out,
         "peermatch: {} recipients, {} mentors ({source}), objective: {}",
         s.recipients,
         cohort.mentors().len(),
         s.objective
-    );
+    )?;
     let score = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{v:.3}"));
-    println!(
+    writeln!(
+        out,
         "matched {} of {} (mean score {}, lowest {}); {} mentor(s) with room left idle; largest load {}",
         s.matched,
         s.recipients,
@@ -364,9 +444,12 @@ fn print_plan(source: &str, cohort: &Cohort, report: &MatchReport) {
         score(s.min_score),
         s.idle_mentors,
         s.max_load
-    );
+    )?;
 
-    println!("\nPairs (recipient <- mentor, score, slot cost, top reasons)");
+    writeln!(
+        out,
+        "\nPairs (recipient <- mentor, score, slot cost, top reasons)"
+    )?;
     for m in &report.matches {
         let reasons: Vec<String> = peermatch::Breakdown {
             score: m.score,
@@ -377,19 +460,20 @@ fn print_plan(source: &str, cohort: &Cohort, report: &MatchReport) {
         .take(3)
         .map(|p| format!("{} {:.2}", p.criterion.name(), p.contribution))
         .collect();
-        println!(
+        writeln!(
+            out,
             "  {:<13} <- {:<10} {:.3}  slot {:.2}  {}",
-            m.recipient.as_str(),
-            m.mentor.as_str(),
+            label(m.recipient.as_str(), &m.recipient_name),
+            label(m.mentor.as_str(), &m.mentor_name),
             m.score,
             m.slot_cost,
             reasons.join(", ")
-        );
+        )?;
     }
 
-    println!("\nUnmatched");
+    writeln!(out, "\nUnmatched")?;
     if report.unmatched.is_empty() {
-        println!("  nobody");
+        writeln!(out, "  nobody")?;
     }
     for u in &report.unmatched {
         let why = match &u.reason {
@@ -422,17 +506,23 @@ fn print_plan(source: &str, cohort: &Cohort, report: &MatchReport) {
             ),
             other => format!("{other:?}"),
         };
-        println!("  {:<13} {why}", u.recipient.as_str());
+        writeln!(
+            out,
+            "  {:<13} {why}",
+            label(u.recipient.as_str(), &u.recipient_name)
+        )?;
     }
 
-    println!("\nMentor load (current + new / capacity)");
+    writeln!(out, "\nMentor load (current + new / capacity)")?;
     for l in &report.mentors {
-        println!(
+        writeln!(
+            out,
             "  {:<10} {} + {} / {}",
-            l.mentor.as_str(),
+            label(l.mentor.as_str(), &l.mentor_name),
             l.current_load,
             l.assigned,
             l.capacity
-        );
+        )?;
     }
+    Ok(())
 }

@@ -225,6 +225,32 @@ pub enum Error {
         /// The longest accepted.
         limit: usize,
     },
+    /// A CSV sheet's cell, header or row that cannot be read: a number that is not
+    /// one, a name outside its closed set, an unknown or repeated column, a value on
+    /// the wrong side's column, malformed CSV. See [`Cohort::from_csv`](crate::Cohort::from_csv).
+    #[error("{sheet}, row {row}, column `{column}`: {message}")]
+    SheetCell {
+        /// Which sheet: `"sheet"` for one holding both sides, else `"mentors sheet"`
+        /// or `"recipients sheet"`.
+        sheet: &'static str,
+        /// The 1-based sheet row; the header is row 1.
+        row: usize,
+        /// The column, as the format names it (empty for an error about the whole row).
+        column: String,
+        /// What is wrong, in words.
+        message: String,
+    },
+    /// A person read from a CSV sheet failed validation: `error` says how, naming the
+    /// record and field; `row` is the sheet row the person came from.
+    #[error("{sheet}, row {row}: {error}")]
+    InSheet {
+        /// Which sheet (as in [`Error::SheetCell`]).
+        sheet: &'static str,
+        /// The 1-based sheet row; the header is row 1.
+        row: usize,
+        /// The validation error.
+        error: Box<Error>,
+    },
     /// A mentor id asked about (e.g. by [`explain()`](crate::explain())) that is not in the cohort.
     #[error("no mentor with id {id:?}")]
     UnknownMentor {

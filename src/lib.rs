@@ -116,13 +116,13 @@ pub use candidates::EligiblePairs;
 pub use error::{Error, Record, Result};
 pub use matcher::{MatchStats, Matcher, match_cohort};
 pub use model::{
-    Cohort, ContactMode, Criterion, Limits, MAX_PEOPLE, Mentor, MentorId, Objective, Policy,
-    Recipient, RecipientId, TrainingLevel,
+    Cohort, ContactMode, Criterion, Limits, MAX_PEOPLE, Mentor, MentorId, Objective,
+    ParseNameError, Policy, Recipient, RecipientId, TrainingLevel,
 };
 pub use progress::{Progress, ProgressReply, Stage};
 pub use report::{
-    Candidate, Explanation, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, Summary,
-    Unmatched, explain,
+    Candidate, Explanation, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, ReasonKind,
+    Summary, Unmatched, explain,
 };
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Part};

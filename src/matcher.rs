@@ -45,6 +45,7 @@ use crate::solve::{self, Pruning};
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     candidates: bool,
+    names: bool,
     pruning: Pruning,
     threads: usize,
     progress: Reporter,
@@ -59,6 +60,31 @@ impl Matcher {
     /// Whether the report lists every eligible pair in `candidates` (default: no).
     pub fn candidates(mut self, yes: bool) -> Self {
         self.candidates = yes;
+        self
+    }
+
+    /// Whether the report carries the people's display names (`name` in the cohort)
+    /// beside their ids (default: no). Names are display data: no rule or score reads
+    /// them, and a plan shared for review needs no more personal data than the ids, so
+    /// they stay out unless asked for. Notes never enter a report.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Matcher};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "name": "Mara", "capacity": 1, "languages": ["en"],
+    ///                "conditions": ["copd"], "experiences": ["rehab"]}],
+    ///   "recipients": [{"id": "r1", "name": "Ines", "notes": "prefers mornings",
+    ///                   "languages": ["en"], "conditions": ["copd"], "experiences": ["rehab"]}]
+    /// }"#)?;
+    /// assert!(!Matcher::new().run(&cohort).to_json().contains("Mara"));
+    /// let named = Matcher::new().names(true).run(&cohort);
+    /// assert_eq!(named.matches[0].mentor_name.as_deref(), Some("Mara"));
+    /// assert!(!named.to_json().contains("mornings"));
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn names(mut self, yes: bool) -> Self {
+        self.names = yes;
         self
     }
 
@@ -210,6 +236,7 @@ impl Matcher {
             candidates: &candidates,
             outcome: &outcome,
             list_candidates: self.candidates,
+            names: self.names,
             threads: self.threads,
             progress: &progress,
         });

@@ -290,6 +290,8 @@ pub fn generate(options: &SynthOptions) -> Result<Cohort> {
         };
         mentors.push(Mentor {
             id: MentorId(format!("m{:06}", i + 1)),
+            name: None,
+            notes: None,
             conditions: p.conditions,
             experiences: p.experiences,
             interests: p.interests,
@@ -334,6 +336,8 @@ pub fn generate(options: &SynthOptions) -> Result<Cohort> {
         };
         recipients.push(Recipient {
             id: RecipientId(format!("r{:06}", i + 1)),
+            name: None,
+            notes: None,
             mentor_gender: match (&p.gender, same_gender) {
                 (Some(g), true) => vec![g.clone()],
                 _ => Vec::new(),

@@ -83,6 +83,8 @@ prop_compose! {
     ) -> Mentor {
         Mentor {
             id: Default::default(),
+            name: None,
+            notes: None,
             conditions, experiences, interests,
             languages: languages.into_iter().map(String::from).collect(),
             age,
@@ -118,6 +120,8 @@ prop_compose! {
     ) -> Recipient {
         Recipient {
             id: Default::default(),
+            name: None,
+            notes: None,
             conditions, experiences, interests,
             languages: languages.into_iter().map(String::from).collect(),
             age,

@@ -21,6 +21,8 @@ pub(crate) const MAX_WEIGHT: f64 = 1e9;
 /// assert_eq!(Criterion::ALL.len(), 9);
 /// assert!(Criterion::Experiences.default_weight() > Criterion::Condition.default_weight());
 /// assert_eq!(Criterion::TrainingFit.name(), "training_fit");
+/// assert_eq!("training fit".parse::<Criterion>()?, Criterion::TrainingFit);
+/// # Ok::<(), peermatch::ParseNameError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

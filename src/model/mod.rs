@@ -10,19 +10,24 @@
 //! - [`policy`]: the programme's trade-offs ([`Policy`], [`Objective`]);
 //! - [`criterion`]: the nine scoring criteria a policy weighs ([`Criterion`]);
 //! - [`cohort`]: validation at the boundary, once, into a [`Cohort`];
+//! - [`sheet`]: cohorts from CSV sheets, as spreadsheets export them;
 //! - [`limits`]: the resource bounds validation enforces ([`Limits`]);
+//! - [`names`]: the closed sets' names, displayed and parsed ([`ParseNameError`]);
 //! - [`tags`]: normalised tag lists (sorted, deduplicated) and their set operations.
 
 pub(crate) mod cohort;
 pub(crate) mod criterion;
 pub(crate) mod limits;
+pub(crate) mod names;
 pub(crate) mod people;
 pub(crate) mod policy;
+pub(crate) mod sheet;
 pub(crate) mod tags;
 
 pub use cohort::{Cohort, MAX_PEOPLE};
 pub use criterion::Criterion;
 pub(crate) use criterion::{MAX_WEIGHT, MICRO};
 pub use limits::Limits;
+pub use names::ParseNameError;
 pub use people::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
 pub use policy::{Objective, Policy};

@@ -107,6 +107,9 @@ id_type! {
 /// assert!(TrainingLevel::None < TrainingLevel::Basic);
 /// assert!(TrainingLevel::Certified < TrainingLevel::Advanced);
 /// assert_eq!(TrainingLevel::default(), TrainingLevel::None);
+/// assert_eq!("Certified".parse::<TrainingLevel>()?, TrainingLevel::Certified);
+/// assert_eq!(TrainingLevel::Basic.to_string(), "basic");
+/// # Ok::<(), peermatch::ParseNameError>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -125,6 +128,24 @@ pub enum TrainingLevel {
 }
 
 impl TrainingLevel {
+    /// Every level, lowest first.
+    pub const ALL: [TrainingLevel; 4] = [
+        TrainingLevel::None,
+        TrainingLevel::Basic,
+        TrainingLevel::Certified,
+        TrainingLevel::Advanced,
+    ];
+
+    /// The level's name in the JSON format.
+    pub fn name(self) -> &'static str {
+        match self {
+            TrainingLevel::None => "none",
+            TrainingLevel::Basic => "basic",
+            TrainingLevel::Certified => "certified",
+            TrainingLevel::Advanced => "advanced",
+        }
+    }
+
     /// The level's rank, 0 (`none`) to 3 (`advanced`).
     pub fn rank(self) -> u8 {
         self as u8
@@ -136,6 +157,9 @@ impl TrainingLevel {
 /// ```
 /// use peermatch::ContactMode;
 /// assert_eq!(ContactMode::ALL.len(), 4);
+/// assert_eq!("in person".parse::<ContactMode>()?, ContactMode::InPerson);
+/// assert_eq!(ContactMode::InPerson.to_string(), "in_person");
+/// # Ok::<(), peermatch::ParseNameError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,6 +182,16 @@ impl ContactMode {
         ContactMode::InPerson,
         ContactMode::Text,
     ];
+
+    /// The mode's name in the JSON format.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContactMode::Phone => "phone",
+            ContactMode::Video => "video",
+            ContactMode::InPerson => "in_person",
+            ContactMode::Text => "text",
+        }
+    }
 
     pub(crate) fn bit(self) -> u8 {
         1 << (self as u8)
@@ -186,6 +220,14 @@ impl ContactMode {
 pub struct Mentor {
     /// Unique among mentors; must not be blank.
     pub id: MentorId,
+    /// A name to show coordinators, when given. Display only: never read by a rule or
+    /// a score, and in a report only when asked for ([`Matcher::names`](crate::Matcher::names)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free-text notes for coordinators, when given. Display only: never read by a
+    /// rule or a score, and never copied into a report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
     /// Diagnoses the mentor lives with.
     #[serde(default, deserialize_with = "null_as_default")]
     pub conditions: Vec<String>,
@@ -254,6 +296,14 @@ pub struct Mentor {
 pub struct Recipient {
     /// Unique among recipients; must not be blank.
     pub id: RecipientId,
+    /// A name to show coordinators, when given. Display only: never read by a rule or
+    /// a score, and in a report only when asked for ([`Matcher::names`](crate::Matcher::names)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Free-text notes for coordinators, when given. Display only: never read by a
+    /// rule or a score, and never copied into a report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
     /// Diagnoses the recipient lives with.
     #[serde(default, deserialize_with = "null_as_default")]
     pub conditions: Vec<String>,

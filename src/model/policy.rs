@@ -18,6 +18,8 @@ use crate::model::Criterion;
 /// use peermatch::Objective;
 /// assert_eq!(Objective::default(), Objective::Participation);
 /// assert_eq!(Objective::Quality.to_string(), "quality");
+/// assert_eq!("Quality".parse::<Objective>()?, Objective::Quality);
+/// # Ok::<(), peermatch::ParseNameError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,18 +35,15 @@ pub enum Objective {
 }
 
 impl Objective {
+    /// Both objectives, the default first.
+    pub const ALL: [Objective; 2] = [Objective::Participation, Objective::Quality];
+
     /// The objective's name in the JSON format.
     pub fn name(self) -> &'static str {
         match self {
             Objective::Participation => "participation",
             Objective::Quality => "quality",
         }
-    }
-}
-
-impl std::fmt::Display for Objective {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

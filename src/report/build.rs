@@ -35,10 +35,19 @@ pub(crate) struct Inputs<'a> {
     pub(crate) outcome: &'a Outcome,
     /// Whether to list the pairs the solver saw.
     pub(crate) list_candidates: bool,
+    /// Whether to copy the people's display names into the report.
+    pub(crate) names: bool,
     /// Threads for the rule counts (0 = one per core).
     pub(crate) threads: usize,
     /// Where the rule counts report progress.
     pub(crate) progress: &'a Reporter,
+}
+
+impl Inputs<'_> {
+    /// A person's display name for the report: only when names were asked for.
+    fn name(&self, name: &Option<String>) -> Option<String> {
+        if self.names { name.clone() } else { None }
+    }
 }
 
 /// The pairs of the plan, and what they add up to.
@@ -101,7 +110,9 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
         out.quality_micro += i128::from(score) - i128::from(slot);
         out.matches.push(Match {
             mentor: mentor.id.clone(),
+            mentor_name: inputs.name(&mentor.name),
             recipient: recipient.id.clone(),
+            recipient_name: inputs.name(&recipient.name),
             score: breakdown.score,
             slot_cost: slot as f64 / MICRO,
             urgency: recipient.urgency,
@@ -145,6 +156,7 @@ fn unmatched(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<Unmatched> {
             };
             Unmatched {
                 recipient: recipient.id.clone(),
+                recipient_name: inputs.name(&recipient.name),
                 reason,
             }
         })
@@ -188,6 +200,7 @@ fn loads(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<MentorLoad> {
         .zip(assigned)
         .map(|(m, &a)| MentorLoad {
             mentor: m.id.clone(),
+            mentor_name: inputs.name(&m.name),
             current_load: m.current_load,
             assigned: a,
             capacity: m.capacity,

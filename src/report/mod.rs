@@ -28,8 +28,16 @@ pub use explain::{Explanation, explain};
 pub struct Match {
     /// The mentor.
     pub mentor: MentorId,
+    /// The mentor's display name, only when the cohort gives one and the report was
+    /// asked for names ([`Matcher::names`](crate::Matcher::names)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentor_name: Option<String>,
     /// The recipient.
     pub recipient: RecipientId,
+    /// The recipient's display name, only when the cohort gives one and the report was
+    /// asked for names ([`Matcher::names`](crate::Matcher::names)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_name: Option<String>,
     /// The pair's score in `[0, 1]`, a whole number of micro-units.
     pub score: f64,
     /// The load cost of the mentor's slot this pair takes: `load_penalty × (current_load
@@ -66,12 +74,81 @@ pub enum Reason {
     },
 }
 
+impl Reason {
+    /// Which of the reasons this is, without its counts.
+    ///
+    /// ```
+    /// use peermatch::{Reason, ReasonKind};
+    /// let full = Reason::MentorsFull { eligible_mentors: 3 };
+    /// assert_eq!(full.kind(), ReasonKind::MentorsFull);
+    /// assert_eq!(full.to_string(), "mentors_full");
+    /// ```
+    pub fn kind(&self) -> ReasonKind {
+        match self {
+            Reason::NoEligibleMentor { .. } => ReasonKind::NoEligibleMentor,
+            Reason::MentorsFull { .. } => ReasonKind::MentorsFull,
+            Reason::NotWorthLoad { .. } => ReasonKind::NotWorthLoad,
+        }
+    }
+}
+
+/// Displays as the reason's JSON name, like its [`ReasonKind`].
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.kind().fmt(f)
+    }
+}
+
+/// The kinds of [`Reason`], as a closed set a spreadsheet column (or a filter) can hold.
+///
+/// ```
+/// use peermatch::ReasonKind;
+/// assert_eq!("no eligible mentor".parse::<ReasonKind>()?, ReasonKind::NoEligibleMentor);
+/// assert_eq!(ReasonKind::NotWorthLoad.to_string(), "not_worth_load");
+/// # Ok::<(), peermatch::ParseNameError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReasonKind {
+    /// [`Reason::NoEligibleMentor`].
+    NoEligibleMentor,
+    /// [`Reason::MentorsFull`].
+    MentorsFull,
+    /// [`Reason::NotWorthLoad`].
+    NotWorthLoad,
+}
+
+impl ReasonKind {
+    /// Every kind, in the order of [`Reason`]'s variants.
+    pub const ALL: [ReasonKind; 3] = [
+        ReasonKind::NoEligibleMentor,
+        ReasonKind::MentorsFull,
+        ReasonKind::NotWorthLoad,
+    ];
+
+    /// The kind's name in the JSON format (the report's `reason` field).
+    pub fn name(self) -> &'static str {
+        match self {
+            ReasonKind::NoEligibleMentor => "no_eligible_mentor",
+            ReasonKind::MentorsFull => "mentors_full",
+            ReasonKind::NotWorthLoad => "not_worth_load",
+        }
+    }
+}
+
+crate::model::names::named!(ReasonKind, "reason");
+
 /// A recipient left without a mentor, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Unmatched {
     /// The recipient.
     pub recipient: RecipientId,
+    /// The recipient's display name, only when the cohort gives one and the report was
+    /// asked for names ([`Matcher::names`](crate::Matcher::names)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_name: Option<String>,
     /// Why.
     #[serde(flatten)]
     pub reason: Reason,
@@ -83,6 +160,10 @@ pub struct Unmatched {
 pub struct MentorLoad {
     /// The mentor.
     pub mentor: MentorId,
+    /// The mentor's display name, only when the cohort gives one and the report was
+    /// asked for names ([`Matcher::names`](crate::Matcher::names)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentor_name: Option<String>,
     /// Recipients the mentor already had.
     pub current_load: u32,
     /// New recipients this plan gives the mentor.

@@ -9,8 +9,6 @@
 //!
 //! Each rule is one arm of [`check`], in [`HardRule::ALL`] order.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::model::Cohort;
@@ -27,6 +25,8 @@ mod screen;
 /// assert_eq!(HardRule::ALL.len(), 14);
 /// assert_eq!(HardRule::SelfPair.name(), "self");
 /// assert_eq!(HardRule::BeyondDiagnosis.to_string(), "beyond_diagnosis");
+/// assert_eq!("Beyond diagnosis".parse::<HardRule>()?, HardRule::BeyondDiagnosis);
+/// # Ok::<(), peermatch::ParseNameError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -107,11 +107,7 @@ impl HardRule {
     }
 }
 
-impl fmt::Display for HardRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+crate::model::names::named!(HardRule, "rule");
 
 /// A set of failed rules, one bit per [`HardRule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

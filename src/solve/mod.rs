@@ -1146,6 +1146,7 @@ mod tests {
             candidates: &candidates,
             outcome: &outcome,
             list_candidates: false,
+            names: false,
             threads: 1,
             progress: &quiet,
         });
