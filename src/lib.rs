@@ -81,12 +81,12 @@
 //! JSON form is deterministic: the same cohort gives the same bytes.
 //!
 //! # Scale
-//! A national programme (100 000 recipients, 10 000 mentors, 26 M eligible pairs) is
-//! matched exactly in well under a minute on a laptop-class machine; 10 000 × 2 000 in
-//! under a second. Above 100 000 eligible pairs the solver first sees each recipient's
-//! best pairs and then proves the plan optimal against every pruned pair with its dual
-//! potentials ([`Pruning`], [`SolveInfo`]). Figures and the commands that reproduce
-//! them are in the README ("Performance").
+//! National programmes (a hundred thousand recipients, tens of millions of eligible
+//! pairs) are matched exactly. Above 100 000 eligible pairs the solver first sees each
+//! recipient's best pairs and then proves the plan optimal against every pruned pair
+//! with its dual potentials ([`Pruning`], [`SolveInfo`]). The README's "Performance"
+//! gives measured times and the commands that reproduce them; `PERFORMANCE.md` the
+//! history.
 //!
 //! # Determinism and ties
 //! No hash-map iteration shapes any output, and threads only split work whose results
@@ -108,6 +108,7 @@ mod report;
 mod rules;
 mod scoring;
 mod solve;
+#[cfg(feature = "synth")]
 pub mod synth;
 #[cfg(test)]
 mod testdata;

@@ -8,7 +8,7 @@
 //!
 //! How the objective becomes integer costs, the order recipients are added in, and how
 //! pruning stays exact are described in the (private) `solve` module's design notes,
-//! summed up in the README ("The objective", "Pruning, certified").
+//! summed up in the README ("The objective").
 //!
 //! # Ties
 //! Among plans with equal objective tuples the solver's deterministic choice stands:

@@ -33,9 +33,8 @@
 //! The solvers run the same check on their own answers before returning them, and
 //! never return one that fails: they solve again by a plain route (the Hungarian
 //! method for dense matrices, rows added one by one for sparse problems) whose answer
-//! must pass too, or return [`Error::Uncertified`]. The
-//! check is one pass over the matrix or the arcs; the README's "The solver, on its
-//! own" gives its measured share of a solve.
+//! must pass too, or return [`Error::Uncertified`]. The check is one pass over the
+//! matrix or the arcs; `PERFORMANCE.md` gives its measured share of a solve.
 //!
 //! # Limits
 //! The sparse solver adds one unit of supply at a time, each by a Dijkstra that settles
@@ -43,14 +42,11 @@
 //! plentiful, but when slots run out each row that cannot be placed searches most of
 //! the network. So when there are fewer usable slots than rows (and every row may stay
 //! unassigned), [`solve`] adds the slots instead, each a unit that takes a row or stays
-//! empty, and maps the flow and duals back. Measured against OR-tools' cost scaling on
-//! the same networks, peermatch takes 0.08–0.09 of its time with slots for 1.25 times
-//! the rows, 0.14–0.24 with slots for a quarter of them, and 0.33–0.43 on the
-//! matcher's own cohort networks. The slots' side has its own weak
+//! empty, and maps the flow and duals back. The slots' side has its own weak
 //! spot: costs whose rows fall in classes far apart (such as the matcher's urgency tiers,
 //! each worth more than any quality difference) make each slot search far for a free
-//! row of the best class; the matcher handles its tiers in stages for that reason. The
-//! README's "Performance" section has the figures and the harness that measures them.
+//! row of the best class; the matcher handles its tiers in stages for that reason.
+//! `PERFORMANCE.md` has the figures, side by side with OR-tools, and the harness.
 //!
 //! # Determinism
 //! No randomness, no hash maps, no threads whose scheduling could leak into the
@@ -77,8 +73,8 @@ pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
 pub(crate) use sparse::{Network, Orientation, insert_rows, resolve, solve_oriented};
 pub(crate) use split::{reinsert_rows, solve_split};
 
-/// The overflow error, built only when an operation actually overflows (building it
-/// eagerly on every checked step showed up as 14 % of the solve in a profile).
+/// The overflow error, built only when an operation actually overflows: building it
+/// eagerly on every checked step showed up in profiles.
 #[cold]
 fn overflow() -> Error {
     Error::CostOverflow

@@ -108,11 +108,7 @@ struct Retighten {
 }
 
 impl Retighten {
-    /// Measured at 100 000 × 10 000 (10 996 slots added back): the searches settled
-    /// 5.9 M nodes instead of 9.8 M and the solve took 7.35–7.54 s instead of
-    /// 8.55–8.59 s; every 500 or 250 slots settled fewer still (4.3 M, 3.0 M) but
-    /// took longer. With 2 094 slots (30 000 × 2 500) batches of 1 000 were slower
-    /// (1.02 s against 0.69 s).
+    /// The fastest of the batch sizes tried on the national cohorts (`PERFORMANCE.md`).
     const DEFAULT: Retighten = Retighten {
         every: 1000,
         from: 4000,

@@ -1,7 +1,8 @@
 //! The cohort with its tags interned: dense ids, per-person tag sets as bitsets.
 //!
 //! Candidate generation evaluates the hard rules and the score on every pair that
-//! survives blocking — tens of millions for a national programme. On strings, each set
+//! passes the bitset screen ([`screen`](crate::rules::screen)) — tens of millions for
+//! a national programme. On strings, each set
 //! operation is a merge of sorted `String`s; here each tag family (languages,
 //! conditions, topics — experiences, interests, needs and boundaries share one
 //! vocabulary so they can be compared with each other —, availability, groups,

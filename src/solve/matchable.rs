@@ -16,12 +16,10 @@
 //!   plan.
 //!
 //! When urgent recipients outnumber the slots, the solver uses this to leave such
-//! recipients out of its first round (see `solve`'s "Orientation"): at
-//! 100 000 × 10 000, 68 912 of the 70 000 recipients of urgency 0 can never be
-//! matched, because the urgent ones fill every slot they can reach. The slots' side
-//! then no longer scans their pairs (with the split tiers, the solve took 13.5 s
-//! instead of 21 s; splitting without leaving them out took 37 s, each slot then
-//! scanning all of its mentor's ~220 pairs). Nothing
+//! recipients out of its first round (see `solve`'s "Orientation"): on national
+//! cohorts nearly every recipient of urgency 0 can never be matched, because the
+//! urgent ones fill every slot they can reach, and the slots' side then no longer
+//! scans their pairs. Nothing
 //! here is trusted for exactness: the pairs of the recipients left out are handed to
 //! the dual certificate like any pruned pair, and added back if one could improve the
 //! plan. The unit tests check the levels against every plan of small random problems.

@@ -32,27 +32,19 @@
 //!   urgent recipients are added one by one, most urgent first, from that warm flow and
 //!   its duals (`assign::insert_rows`), each displacing whoever is cheapest to displace.
 //!   Adding supply in stages like this is still successive shortest paths, so the result
-//!   is exact. At 10 000 × 2 000 (synthetic, seed 1) the solve took 0.26 s instead of
-//!   0.60 s adding recipients alone, and at 30 000 × 4 000 1.75 s instead of 3.26 s;
-//!   the slots' side alone, with every tier present, took 15 s there. Filling the
-//!   slots with another tier first was slower (4.0–4.7 s at 30 000 × 4 000).
+//!   is exact, and faster than adding recipients alone or slots alone.
 //!
 //! - **Urgent recipients outnumber the slots** (participation first): then the last
 //!   urgent recipients added that way reach the few urgency-0 holders left only
-//!   through long alternating paths (at 100 000 × 10 000, 30 000 urgent recipients for
-//!   26 000 slots: 8 s of searches per round). So the tiers are split at the lowest
-//!   urgency whose recipients, with those above, fit the slots (urgency 2 there), and
+//!   through long alternating paths. So the tiers are split at the lowest
+//!   urgency whose recipients, with those above, fit the slots, and
 //!   `assign::solve_split` adds those first from the recipients' side with every
 //!   slot open, closes the slots left empty, adds everybody else against the
 //!   resulting prices (nobody can displace them at a profit, so those searches end at
 //!   once), and adds the closed slots back from their side, where free recipients of
 //!   urgency 1 are plentiful. With pruning, round 1 also leaves out the recipients no
-//!   optimal plan can match ([`matchable`]: 68 912 of the 70 000 of urgency 0 there), so
-//!   the slots' side does not scan their pairs. The solve took 13.5 s there instead
-//!   of 21 s, and 8.1 s with the warm rounds below (see "Pruning, certified").
-//!
-//! What is left slow: at 100 000 × 10 000 the slots added back in the last stage
-//! still search about 900 nodes each (4–5 s of round 1).
+//!   optimal plan can match ([`matchable`]), so the slots' side does not scan their
+//!   pairs.
 //!
 //! # Pruning, certified
 //! A recipient with hundreds of eligible mentors will not be given their 200th best. With
@@ -76,8 +68,8 @@
 //! budget, and the round is solved afresh when the budget runs out. With the tiers
 //! split and many recipients changed (more than 512, at most a quarter as many as
 //! there are slots), the round instead takes them out of the flow with their slots
-//! closed and adds them back by the split's last stages (`assign::reinsert_rows`):
-//! at 100 000 × 10 000 round 2 took 1.4 s that way against 6.6 s afresh. Rounds repeat until the certificate holds (after
+//! closed and adds them back by the split's last stages (`assign::reinsert_rows`),
+//! several times faster than afresh. Rounds repeat until the certificate holds (after
 //! [`Pruning::MAX_ROUNDS`] rounds every pair is added back, which certifies trivially).
 //! A pruned pair that could raise the number matched always fails the check, because
 //! the count dominates its cost. Finally the plan and its duals are checked by the
@@ -140,9 +132,8 @@ const FAILING_CHUNK: usize = 1024;
 const NETWORK_CHUNK: usize = 1024;
 
 /// The urgency-0 recipients "barely outnumber" the slots when they are at most
-/// `BALANCED_NUM / BALANCED_DEN` of them (see [`Rounds::split_tier`]). Measured on the
-/// synthetic cohorts: at 1.06 and 1.08 times the slots the split solve was faster
-/// (0.43 s against 0.49 s, 4.1 s against 5.0 s), at 1.19 and 1.27 slower.
+/// `BALANCED_NUM / BALANCED_DEN` of them (see [`Rounds::split_tier`]): the crossover
+/// measured on the synthetic cohorts.
 const BALANCED_NUM: u64 = 11;
 const BALANCED_DEN: u64 = 10;
 
@@ -691,9 +682,9 @@ impl<'a> Rounds<'a> {
     }
 
     /// Leaves out of `keep` (round 1's pairs) every pair of the recipients that no
-    /// optimal plan of those pairs can match ([`matchable`]): at 100 000 × 10 000 nearly
-    /// all of the 70 000 recipients of urgency 0, since the urgent ones fill every
-    /// slot they can reach. Their pairs are then pruned pairs like any other, checked
+    /// optimal plan of those pairs can match ([`matchable`]): on national cohorts nearly
+    /// every recipient of urgency 0, since the urgent ones fill every slot they can
+    /// reach. Their pairs are then pruned pairs like any other, checked
     /// by the certificate. Skipped when the counting searches run past their budget.
     fn leave_out_unmatchable(&self, keep: &mut [bool]) {
         let cands = self.candidates;
@@ -870,7 +861,7 @@ impl<'a> Rounds<'a> {
 
     /// The pruned pairs whose reduced cost is negative (or cannot be computed), in
     /// candidate order. Recipients are checked in chunks on the matcher's threads (the
-    /// scan visits every pruned pair, 26 M at 100 000 × 10 000), put back in order.
+    /// scan visits every pruned pair), put back in order.
     fn failing_pruned_pairs<C: Cost + Send + Sync>(
         &self,
         considered: &[bool],

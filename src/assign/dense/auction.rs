@@ -75,8 +75,7 @@ pub(super) fn auction_phases<U: Copy + Into<i64>>(
             }
         }
         // Prices within a few cost units of optimal are all the exact augmentation
-        // needs: the last phases (ε below 8 units) cost more than they save there
-        // (Machol–Wien, n = 2000: 0.90 s → 0.76 s).
+        // needs: the last phases (ε below 8 units) cost more than they save.
         if eps <= 8 * scale {
             break;
         }

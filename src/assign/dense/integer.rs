@@ -275,15 +275,12 @@ pub(super) fn solve_by_range(
 /// Minimising matrices whose costs span at most this range are solved on the caller's
 /// slice even when large: their ties are so heavy that the greedy start slots nearly
 /// every row and the augmentation is short, so the `i32` copy would cost more than it
-/// saves (measured at 4000 × 4000 with costs in [0, 10): copy 44 ms, everything else
-/// 13 ms).
+/// saves.
 pub(super) const TINY_RANGE: u64 = 15;
 
 /// Matrices with at least this many entries are copied to `i32` when the bound allows:
-/// memory traffic dominates the augmentation of large matrices. Measured on this
-/// project's machine with `solve_instance`: at 2000 × 2000 the copy saves 8–15 % on
-/// geometric costs (the augmentation-heavy family) and costs about 3 % on uniform and
-/// 14 % on row/column offsets; at 1000 × 1000 it costs up to 17 % on uniform costs.
+/// memory traffic dominates the augmentation of large matrices, and below this size
+/// the copy costs more than it saves.
 pub(super) const I32_MIN_ENTRIES: usize = 2000 * 2000;
 
 /// A complete integer matrix. JV runs on the caller's own `i64` slice when it can be

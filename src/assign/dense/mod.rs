@@ -21,8 +21,7 @@
 //! integer range), the column reduction gives each column to the first row at its
 //! minimum, so a few rows take everything and the rest are free; those free rows are
 //! then placed greedily on free columns at reduced cost 0, which are row minima, before
-//! any augmenting path is searched (4000 × 4000 costs in [0, 10): 3938 free rows become
-//! 5). For such tiny ranges the large-matrix `i32` copy is skipped too (see
+//! any augmenting path is searched. For such tiny ranges the large-matrix `i32` copy is skipped too (see
 //! `integer::TINY_RANGE`).
 //!
 //! Two refinements keep structured matrices off the known cliffs of this family:
