@@ -482,129 +482,28 @@ fn build(
     version: Option<&serde_json::Value>,
     limits: &Limits,
 ) -> Result<Cohort> {
-    let most = limits.people.min(MAX_PEOPLE);
-    for (side, count) in [("mentors", mentors.len()), ("recipients", recipients.len())] {
-        if count > most {
-            return Err(Error::TooManyRecords {
-                side,
-                count,
-                limit: most,
-            });
-        }
-    }
+    check_counts(mentors.len(), recipients.len(), limits)?;
     let mentor_ids: BTreeSet<String> = mentors.iter().map(|m| m.id.0.clone()).collect();
     let recipient_ids: BTreeSet<String> = recipients.iter().map(|r| r.id.0.clone()).collect();
     let mut mentor_index = BTreeMap::new();
     let mut recipient_index = BTreeMap::new();
-
     for section in order {
         match section {
-            Section::Version => {
-                // Absent or null means version 1; any other value is refused.
-                if let Some(value) = version.filter(|v| !v.is_null() && v.as_u64() != Some(1)) {
-                    return Err(Error::UnsupportedVersion {
-                        found: value.to_string(),
-                    });
-                }
-            }
+            Section::Version => check_version(version)?,
             Section::Mentors => {
                 for (i, m) in mentors.iter_mut().enumerate() {
-                    normalize_mentor(m);
-                    let record = || mentor_record(i, m);
-                    check_sizes(&mentor_texts(m), limits, record)?;
-                    check_id(&m.id.0, i, &mut mentor_index, record)?;
-                    if m.languages.is_empty() {
-                        return Err(Error::NoLanguages { record: record() });
-                    }
-                    if let Some(age) = m.age.filter(|&a| a > 120) {
-                        return Err(Error::AgeOutOfRange {
-                            record: record(),
-                            age,
-                        });
-                    }
-                    if m.current_load > m.capacity {
-                        return Err(Error::LoadAboveCapacity {
-                            record: record(),
-                            current_load: m.current_load,
-                            capacity: m.capacity,
-                        });
-                    }
-                    if let Some(id) = m.exclude.iter().find(|id| !recipient_ids.contains(&id.0)) {
-                        return Err(Error::UnknownExclude {
-                            record: record(),
-                            id: id.0.clone(),
-                        });
-                    }
+                    check_mentor(i, m, limits, &mut mentor_index, &recipient_ids)?;
                 }
             }
             Section::Recipients => {
                 for (i, r) in recipients.iter_mut().enumerate() {
-                    normalize_recipient(r);
-                    let record = || recipient_record(i, r);
-                    check_sizes(&recipient_texts(r), limits, record)?;
-                    check_id(&r.id.0, i, &mut recipient_index, record)?;
-                    if r.languages.is_empty() {
-                        return Err(Error::NoLanguages { record: record() });
-                    }
-                    if let Some(age) = r.age.filter(|&a| a > 120) {
-                        return Err(Error::AgeOutOfRange {
-                            record: record(),
-                            age,
-                        });
-                    }
-                    if r.urgency > 3 {
-                        return Err(Error::UrgencyOutOfRange {
-                            record: record(),
-                            urgency: r.urgency,
-                        });
-                    }
-                    check_weights(record, "priorities", &r.priorities)?;
-                    if let Some(id) = r.exclude.iter().find(|id| !mentor_ids.contains(&id.0)) {
-                        return Err(Error::UnknownExclude {
-                            record: record(),
-                            id: id.0.clone(),
-                        });
-                    }
+                    check_recipient(i, r, limits, &mut recipient_index, &mentor_ids)?;
                 }
             }
-            Section::Policy => {
-                check_weights(|| Record::Policy, "weights", &policy.weights)?;
-                check_number(
-                    || Record::Policy,
-                    || "min_score".into(),
-                    policy.min_score,
-                    1.0,
-                    "a finite number in [0, 1]",
-                )?;
-                check_number(
-                    || Record::Policy,
-                    || "load_penalty".into(),
-                    policy.load_penalty,
-                    1.0,
-                    "a finite number in [0, 1]",
-                )?;
-            }
+            Section::Policy => check_policy(&policy)?,
         }
     }
-
-    let mut excluded: Vec<Vec<u32>> = vec![Vec::new(); mentors.len()];
-    for (m, mentor) in mentors.iter().enumerate() {
-        excluded[m].extend(
-            mentor
-                .exclude
-                .iter()
-                .map(|id| recipient_index[&id.0] as u32),
-        );
-    }
-    for (r, recipient) in recipients.iter().enumerate() {
-        for id in &recipient.exclude {
-            excluded[mentor_index[&id.0]].push(r as u32);
-        }
-    }
-    for list in &mut excluded {
-        list.sort_unstable();
-        list.dedup();
-    }
+    let excluded = exclusions(&mentors, &recipients, &mentor_index, &recipient_index);
     let beyond = |e: &[String], i: &[String]| -> Vec<String> {
         tags::union(e, i).into_iter().map(str::to_owned).collect()
     };
@@ -625,6 +524,150 @@ fn build(
         recipient_index,
         excluded,
     })
+}
+
+/// At most `limits.people` (and [`MAX_PEOPLE`]) a side.
+fn check_counts(mentors: usize, recipients: usize, limits: &Limits) -> Result<()> {
+    let most = limits.people.min(MAX_PEOPLE);
+    for (side, count) in [("mentors", mentors), ("recipients", recipients)] {
+        if count > most {
+            return Err(Error::TooManyRecords {
+                side,
+                count,
+                limit: most,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Absent or null means version 1; any other value is refused.
+fn check_version(version: Option<&serde_json::Value>) -> Result<()> {
+    match version.filter(|v| !v.is_null() && v.as_u64() != Some(1)) {
+        Some(value) => Err(Error::UnsupportedVersion {
+            found: value.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Normalises mentor `i` and checks it; records its id in `index`.
+fn check_mentor(
+    i: usize,
+    m: &mut Mentor,
+    limits: &Limits,
+    index: &mut BTreeMap<String, usize>,
+    recipient_ids: &BTreeSet<String>,
+) -> Result<()> {
+    normalize_mentor(m);
+    let record = || mentor_record(i, m);
+    check_sizes(&mentor_texts(m), limits, record)?;
+    check_id(&m.id.0, i, index, record)?;
+    if m.languages.is_empty() {
+        return Err(Error::NoLanguages { record: record() });
+    }
+    if let Some(age) = m.age.filter(|&a| a > 120) {
+        return Err(Error::AgeOutOfRange {
+            record: record(),
+            age,
+        });
+    }
+    if m.current_load > m.capacity {
+        return Err(Error::LoadAboveCapacity {
+            record: record(),
+            current_load: m.current_load,
+            capacity: m.capacity,
+        });
+    }
+    if let Some(id) = m.exclude.iter().find(|id| !recipient_ids.contains(&id.0)) {
+        return Err(Error::UnknownExclude {
+            record: record(),
+            id: id.0.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// Normalises recipient `i` and checks it; records its id in `index`.
+fn check_recipient(
+    i: usize,
+    r: &mut Recipient,
+    limits: &Limits,
+    index: &mut BTreeMap<String, usize>,
+    mentor_ids: &BTreeSet<String>,
+) -> Result<()> {
+    normalize_recipient(r);
+    let record = || recipient_record(i, r);
+    check_sizes(&recipient_texts(r), limits, record)?;
+    check_id(&r.id.0, i, index, record)?;
+    if r.languages.is_empty() {
+        return Err(Error::NoLanguages { record: record() });
+    }
+    if let Some(age) = r.age.filter(|&a| a > 120) {
+        return Err(Error::AgeOutOfRange {
+            record: record(),
+            age,
+        });
+    }
+    if r.urgency > 3 {
+        return Err(Error::UrgencyOutOfRange {
+            record: record(),
+            urgency: r.urgency,
+        });
+    }
+    check_weights(record, "priorities", &r.priorities)?;
+    if let Some(id) = r.exclude.iter().find(|id| !mentor_ids.contains(&id.0)) {
+        return Err(Error::UnknownExclude {
+            record: record(),
+            id: id.0.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn check_policy(policy: &Policy) -> Result<()> {
+    check_weights(|| Record::Policy, "weights", &policy.weights)?;
+    for (field, value) in [
+        ("min_score", policy.min_score),
+        ("load_penalty", policy.load_penalty),
+    ] {
+        check_number(
+            || Record::Policy,
+            || field.into(),
+            value,
+            1.0,
+            "a finite number in [0, 1]",
+        )?;
+    }
+    Ok(())
+}
+
+/// Per mentor, the recipients excluded from it by either side, sorted, once each.
+fn exclusions(
+    mentors: &[Mentor],
+    recipients: &[Recipient],
+    mentor_index: &BTreeMap<String, usize>,
+    recipient_index: &BTreeMap<String, usize>,
+) -> Vec<Vec<u32>> {
+    let mut excluded: Vec<Vec<u32>> = vec![Vec::new(); mentors.len()];
+    for (m, mentor) in mentors.iter().enumerate() {
+        excluded[m].extend(
+            mentor
+                .exclude
+                .iter()
+                .map(|id| recipient_index[&id.0] as u32),
+        );
+    }
+    for (r, recipient) in recipients.iter().enumerate() {
+        for id in &recipient.exclude {
+            excluded[mentor_index[&id.0]].push(r as u32);
+        }
+    }
+    for list in &mut excluded {
+        list.sort_unstable();
+        list.dedup();
+    }
+    excluded
 }
 
 fn check_id(
