@@ -59,93 +59,176 @@ pub(crate) fn levels<'a>(
     tier: impl Fn(usize) -> u8,
     budget: u64,
 ) -> Option<Vec<u8>> {
-    let cols = room.len();
-    // Each column's slots as a flat array of holders, the first `load[c]` taken.
-    let mut start = Vec::with_capacity(cols + 1);
-    start.push(0usize);
-    for &n in room {
-        start.push(start[start.len() - 1] + n as usize);
-    }
-    let mut holder = vec![NONE; start[cols]];
-    let mut load = vec![0u32; cols];
-    let mut col_of = vec![NONE; rows];
-    // Per search: the stamp of the search that last reached a column, and the row it
-    // was reached from; columns a failed search reached are closed for good.
-    let mut col_seen = vec![0u32; cols];
-    let mut from = vec![NONE; cols];
-    let mut closed = vec![false; cols];
-    let mut queue: Vec<u32> = Vec::new();
-    let mut reached: Vec<u32> = Vec::new();
-    let mut stamp = 0u32;
-    let mut work = 0u64;
+    let basis = Basis::by_tiers(rows, &arcs, room, &tier, budget)?;
+    Some(basis.levels(rows, &arcs, room, &tier))
+}
 
-    for t in (0..=3u8).rev() {
-        for s in (0..rows).filter(|&r| tier(r) == t) {
-            stamp += 1;
-            queue.clear();
-            reached.clear();
-            queue.push(s as u32);
-            let mut found = None;
-            let mut head = 0;
-            'search: while head < queue.len() {
-                let x = queue[head] as usize;
-                head += 1;
-                let list = arcs(x);
-                work += list.len() as u64;
-                for &c in list {
-                    let c = c as usize;
-                    if closed[c] || col_seen[c] == stamp || room[c] == 0 {
-                        continue;
+/// A maximum-weight basis: who holds each column's slots.
+struct Basis {
+    /// Column `c`'s slots are `holder[start[c]..start[c + 1]]`, the first `load[c]`
+    /// taken.
+    start: Vec<usize>,
+    holder: Vec<u32>,
+    load: Vec<u32>,
+    /// Each row's column, or [`NONE`].
+    col_of: Vec<u32>,
+}
+
+impl Basis {
+    /// The rows holding column `c`.
+    fn holders(&self, c: usize) -> &[u32] {
+        &self.holder[self.start[c]..self.start[c] + self.load[c] as usize]
+    }
+
+    /// The basis built tier by tier, highest first: each row in turn searches
+    /// breadth-first along alternating paths for a free slot. Columns a failed search
+    /// reached are closed for good (no later row of a lower tier can open them).
+    /// `None` when the searches scan more than `budget` arcs.
+    fn by_tiers<'a>(
+        rows: usize,
+        arcs: &impl Fn(usize) -> &'a [u32],
+        room: &[u32],
+        tier: &impl Fn(usize) -> u8,
+        budget: u64,
+    ) -> Option<Basis> {
+        let cols = room.len();
+        let mut start = Vec::with_capacity(cols + 1);
+        start.push(0usize);
+        for &n in room {
+            start.push(start[start.len() - 1] + n as usize);
+        }
+        let mut basis = Basis {
+            holder: vec![NONE; start[cols]],
+            start,
+            load: vec![0u32; cols],
+            col_of: vec![NONE; rows],
+        };
+        // Per search: the stamp of the search that last reached a column, and the row
+        // it was reached from.
+        let mut col_seen = vec![0u32; cols];
+        let mut from = vec![NONE; cols];
+        let mut closed = vec![false; cols];
+        let mut queue: Vec<u32> = Vec::new();
+        let mut reached: Vec<u32> = Vec::new();
+        let mut stamp = 0u32;
+        let mut work = 0u64;
+        for t in (0..=3u8).rev() {
+            for s in (0..rows).filter(|&r| tier(r) == t) {
+                stamp += 1;
+                queue.clear();
+                reached.clear();
+                queue.push(s as u32);
+                let mut found = None;
+                let mut head = 0;
+                'search: while head < queue.len() {
+                    let x = queue[head] as usize;
+                    head += 1;
+                    let list = arcs(x);
+                    work += list.len() as u64;
+                    for &c in list {
+                        let c = c as usize;
+                        if closed[c] || col_seen[c] == stamp || room[c] == 0 {
+                            continue;
+                        }
+                        col_seen[c] = stamp;
+                        from[c] = x as u32;
+                        reached.push(c as u32);
+                        if basis.load[c] < room[c] {
+                            found = Some((x, c));
+                            break 'search;
+                        }
+                        // A column's holders are reached only through it, so no row is
+                        // queued twice.
+                        queue.extend_from_slice(basis.holders(c));
                     }
-                    col_seen[c] = stamp;
-                    from[c] = x as u32;
-                    reached.push(c as u32);
-                    if load[c] < room[c] {
-                        found = Some((x, c));
-                        break 'search;
-                    }
-                    // A column's holders are reached only through it, so no row is
-                    // queued twice.
-                    queue.extend_from_slice(&holder[start[c]..start[c] + load[c] as usize]);
+                }
+                if work > budget {
+                    return None;
+                }
+                match found {
+                    Some((x, c)) => basis.augment(x, c, &from),
+                    None => reached.iter().for_each(|&c| closed[c as usize] = true),
                 }
             }
-            if work > budget {
-                return None;
+        }
+        Some(basis)
+    }
+
+    /// Moves row `x` into column `c`, and back along the search's path (`from`): the
+    /// row that reached `x`'s old column takes `x`'s slot there, and so on.
+    fn augment(&mut self, mut x: usize, mut c: usize, from: &[u32]) {
+        loop {
+            let old = self.col_of[x];
+            self.holder[self.start[c] + self.load[c] as usize] = x as u32;
+            self.load[c] += 1;
+            self.col_of[x] = c as u32;
+            if old == NONE {
+                break;
             }
-            let Some((mut x, mut c)) = found else {
-                for &c in &reached {
-                    closed[c as usize] = true;
-                }
-                continue;
-            };
-            loop {
-                // `x` moves into `c`; the row that reached `x`'s old column takes
-                // `x`'s slot there.
-                let old = col_of[x];
-                holder[start[c] + load[c] as usize] = x as u32;
-                load[c] += 1;
-                col_of[x] = c as u32;
-                if old == NONE {
-                    break;
-                }
-                let old = old as usize;
-                let held = &mut holder[start[old]..start[old] + load[old] as usize];
-                let at = held
-                    .iter()
-                    .position(|&h| h as usize == x)
-                    .expect("a row is among its column's holders");
-                let last = held.len() - 1;
-                held.swap(at, last);
-                load[old] -= 1;
-                c = old;
-                x = from[old] as usize;
-            }
+            let old = old as usize;
+            let held = &mut self.holder[self.start[old]..self.start[old] + self.load[old] as usize];
+            let at = held
+                .iter()
+                .position(|&h| h as usize == x)
+                .expect("a row is among its column's holders");
+            let last = held.len() - 1;
+            held.swap(at, last);
+            self.load[old] -= 1;
+            c = old;
+            x = from[old] as usize;
         }
     }
 
-    // Each column's level: 0 when an alternating path from it reaches a free slot,
-    // else 1 + the lowest tier of a holder it reaches. Found backwards, lowest level
-    // first, so a column's first level is its least.
+    /// Each column's level: 0 when an alternating path from it reaches a free slot,
+    /// else 1 + the lowest tier of a holder it reaches. Found backwards, lowest level
+    /// first, so a column's first level is its least.
+    fn levels<'a>(
+        &self,
+        rows: usize,
+        arcs: &impl Fn(usize) -> &'a [u32],
+        room: &[u32],
+        tier: &impl Fn(usize) -> u8,
+    ) -> Vec<u8> {
+        let cols = room.len();
+        let (into_start, into) = rows_into(rows, cols, arcs);
+        let mut level = vec![UNREACHED; cols];
+        for l in 0..=4u8 {
+            let mut stack: Vec<usize> = (0..cols)
+                .filter(|&c| level[c] == UNREACHED && room[c] > 0)
+                .filter(|&c| {
+                    if l == 0 {
+                        self.load[c] < room[c]
+                    } else {
+                        self.holders(c)
+                            .iter()
+                            .any(|&h| level_of_tier(tier(h as usize)) == l)
+                    }
+                })
+                .collect();
+            for &c in &stack {
+                level[c] = l;
+            }
+            while let Some(c) = stack.pop() {
+                for &r in &into[into_start[c]..into_start[c + 1]] {
+                    let held = self.col_of[r as usize];
+                    if held != NONE && level[held as usize] == UNREACHED {
+                        level[held as usize] = l;
+                        stack.push(held as usize);
+                    }
+                }
+            }
+        }
+        level
+    }
+}
+
+/// The arcs turned round: the rows with an arc into column `c` are
+/// `into[into_start[c]..into_start[c + 1]]`.
+fn rows_into<'a>(
+    rows: usize,
+    cols: usize,
+    arcs: &impl Fn(usize) -> &'a [u32],
+) -> (Vec<usize>, Vec<u32>) {
     let mut into_start = vec![0usize; cols + 1];
     for r in 0..rows {
         for &c in arcs(r) {
@@ -163,34 +246,7 @@ pub(crate) fn levels<'a>(
             fill[c as usize] += 1;
         }
     }
-    const UNSET: u8 = UNREACHED;
-    let mut level = vec![UNSET; cols];
-    for l in 0..=4u8 {
-        let mut stack: Vec<usize> = (0..cols)
-            .filter(|&c| level[c] == UNSET && room[c] > 0)
-            .filter(|&c| {
-                let held = &holder[start[c]..start[c] + load[c] as usize];
-                if l == 0 {
-                    load[c] < room[c]
-                } else {
-                    held.iter().any(|&h| level_of_tier(tier(h as usize)) == l)
-                }
-            })
-            .collect();
-        for &c in &stack {
-            level[c] = l;
-        }
-        while let Some(c) = stack.pop() {
-            for &r in &into[into_start[c]..into_start[c + 1]] {
-                let held = col_of[r as usize];
-                if held != NONE && level[held as usize] == UNSET {
-                    level[held as usize] = l;
-                    stack.push(held as usize);
-                }
-            }
-        }
-    }
-    Some(level)
+    (into_start, into)
 }
 
 #[cfg(test)]
