@@ -251,9 +251,6 @@ impl Matcher {
     }
 }
 
-/// Units of work between two progress reports.
-pub(crate) const PROGRESS_EVERY: usize = 512;
-
 /// How a [`Matcher::run_with_stats`] call spent its time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

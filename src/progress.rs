@@ -23,6 +23,9 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Units of work between two progress reports.
+pub(crate) const PROGRESS_EVERY: usize = 512;
+
 /// A stage of a match run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

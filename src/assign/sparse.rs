@@ -464,7 +464,13 @@ pub(crate) fn resolve<C: Cost, N: Network<C>>(
         if ssp.row_col[r] != c as u32 {
             let rc = ssp.reduced(r, c, cost)?;
             if rc < C::ZERO {
-                cycle.cancel(&mut ssp, &accepted, r, c, cost, sub(C::ZERO, rc)?)?;
+                let arc = NewArc {
+                    r,
+                    c,
+                    cost,
+                    delta: sub(C::ZERO, rc)?,
+                };
+                cycle.cancel(&mut ssp, &accepted, arc)?;
             }
         }
         accepted[i] = true;
@@ -545,20 +551,31 @@ impl<C: Cost> Cycle<C> {
         &mut self,
         ssp: &mut Ssp<'_, C, N, F>,
         accepted: &[bool],
-        r: usize,
-        c: usize,
-        cost: C,
-        delta: C,
+        arc: NewArc<C>,
     ) -> Result<()> {
-        let problem = ssp.problem;
+        let (bound, found) = self.search(ssp, accepted, &arc)?;
+        self.lower_potentials(ssp, bound)?;
+        if found {
+            self.push_around(ssp, &arc);
+        }
+        self.reset();
+        Ok(())
+    }
+
+    /// Dijkstra from the arc's column, over the residual network, for the arc's row
+    /// closer than `delta` (which closes a negative cycle through the arc). Returns the
+    /// bound the search stopped at, and whether the row was reached.
+    fn search<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &mut self,
+        ssp: &Ssp<'_, C, N, F>,
+        accepted: &[bool],
+        arc: &NewArc<C>,
+    ) -> Result<(C, bool)> {
         let rows = ssp.rows;
-        let cols = problem.cols();
-        let sink = rows + cols;
-        let pot = |ssp: &Ssp<'_, C, N, F>, v: usize| if v == sink { ssp.pi_t } else { ssp.pi[v] };
-        let start = rows + c;
-        self.relax(start, C::ZERO, start, Step::Shrink, delta);
-        let mut bound = delta;
-        let mut found = false;
+        let sink = rows + ssp.problem.cols();
+        let start = rows + arc.c;
+        self.relax(start, C::ZERO, start, Step::Shrink, arc.delta);
+        let bound = arc.delta;
         while let Some(Reverse((d, x))) = self.heap.pop() {
             if self.settled[x] || d > self.dist[x] {
                 continue;
@@ -568,64 +585,114 @@ impl<C: Cost> Cycle<C> {
             }
             self.settled[x] = true;
             self.settled_list.push((x, d));
-            if x == r {
-                bound = d;
-                found = true;
-                break;
+            if x == arc.r {
+                return Ok((d, true));
             }
-            let px = pot(ssp, x);
             if x < rows {
-                let y = x;
-                let own = ssp.row_col[y];
-                for i in problem.arc_range(y) {
-                    let col = problem.arc_col(i) as u32;
-                    if col == own || !accepted[i] {
-                        continue;
-                    }
-                    let arc_cost = problem.arc_cost(y, i);
-                    let v = rows + col as usize;
-                    let nd = add(d, sub(add(arc_cost, px)?, ssp.pi[v])?)?;
-                    self.relax(v, nd, x, Step::Arc(col, arc_cost), bound);
-                }
-                if own != NONE
-                    && let Some(u) = problem.unassigned_cost(y)
-                {
-                    let nd = add(d, sub(add(u, px)?, ssp.pi_t)?)?;
-                    self.relax(sink, nd, x, Step::Drop, bound);
-                }
+                self.relax_row(ssp, accepted, x, d, bound)?;
             } else if x < sink {
-                let col = x - rows;
-                for &y in &ssp.col_rows[col] {
-                    let y = y as usize;
-                    let nd = add(d, sub(sub(px, ssp.row_cost[y])?, ssp.pi[y])?)?;
-                    self.relax(y, nd, x, Step::Leave, bound);
-                }
-                if ssp.given[col] < problem.capacity(col) {
-                    let slot = (ssp.slot_cost)(col, ssp.given[col]);
-                    let nd = add(d, sub(add(slot, px)?, ssp.pi_t)?)?;
-                    self.relax(sink, nd, x, Step::Grow, bound);
-                }
+                self.relax_col(ssp, x, d, bound)?;
             } else {
-                for col in 0..cols {
-                    if ssp.given[col] > 0 {
-                        let slot = (ssp.slot_cost)(col, ssp.given[col] - 1);
-                        let v = rows + col;
-                        let nd = add(d, sub(sub(px, slot)?, ssp.pi[v])?)?;
-                        self.relax(v, nd, x, Step::Shrink, bound);
-                    }
-                }
-                for y in 0..rows {
-                    if ssp.row_col[y] == NONE
-                        && let Some(u) = problem.unassigned_cost(y)
-                    {
-                        let nd = add(d, sub(sub(px, u)?, ssp.pi[y])?)?;
-                        self.relax(y, nd, x, Step::Revive, bound);
-                    }
-                }
+                self.relax_sink(ssp, d, bound)?;
             }
         }
+        Ok((bound, false))
+    }
 
-        // Potentials: settled nodes drop by their distance short of the bound.
+    /// Relaxes row `y`'s arcs (settled at `d`): to the columns it is not in, and to the
+    /// sink when it may drop out.
+    fn relax_row<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &mut self,
+        ssp: &Ssp<'_, C, N, F>,
+        accepted: &[bool],
+        y: usize,
+        d: C,
+        bound: C,
+    ) -> Result<()> {
+        let problem = ssp.problem;
+        let rows = ssp.rows;
+        let px = ssp.pi[y];
+        let own = ssp.row_col[y];
+        for i in problem.arc_range(y) {
+            let col = problem.arc_col(i) as u32;
+            if col == own || !accepted[i] {
+                continue;
+            }
+            let arc_cost = problem.arc_cost(y, i);
+            let v = rows + col as usize;
+            let nd = add(d, sub(add(arc_cost, px)?, ssp.pi[v])?)?;
+            self.relax(v, nd, y, Step::Arc(col, arc_cost), bound);
+        }
+        if own != NONE
+            && let Some(u) = problem.unassigned_cost(y)
+        {
+            let nd = add(d, sub(add(u, px)?, ssp.pi_t)?)?;
+            self.relax(rows + problem.cols(), nd, y, Step::Drop, bound);
+        }
+        Ok(())
+    }
+
+    /// Relaxes column node `x` (settled at `d`): back to the rows it holds, and to the
+    /// sink through its next slot.
+    fn relax_col<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &mut self,
+        ssp: &Ssp<'_, C, N, F>,
+        x: usize,
+        d: C,
+        bound: C,
+    ) -> Result<()> {
+        let col = x - ssp.rows;
+        let px = ssp.pi[x];
+        for &y in &ssp.col_rows[col] {
+            let y = y as usize;
+            let nd = add(d, sub(sub(px, ssp.row_cost[y])?, ssp.pi[y])?)?;
+            self.relax(y, nd, x, Step::Leave, bound);
+        }
+        if ssp.given[col] < ssp.problem.capacity(col) {
+            let slot = (ssp.slot_cost)(col, ssp.given[col]);
+            let nd = add(d, sub(add(slot, px)?, ssp.pi_t)?)?;
+            self.relax(ssp.rows + ssp.problem.cols(), nd, x, Step::Grow, bound);
+        }
+        Ok(())
+    }
+
+    /// Relaxes the sink (settled at `d`): back into every column's last slot taken, and
+    /// to every unassigned row that may be assigned.
+    fn relax_sink<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &mut self,
+        ssp: &Ssp<'_, C, N, F>,
+        d: C,
+        bound: C,
+    ) -> Result<()> {
+        let rows = ssp.rows;
+        let x = rows + ssp.problem.cols();
+        let px = ssp.pi_t;
+        for col in 0..ssp.problem.cols() {
+            if ssp.given[col] > 0 {
+                let slot = (ssp.slot_cost)(col, ssp.given[col] - 1);
+                let v = rows + col;
+                let nd = add(d, sub(sub(px, slot)?, ssp.pi[v])?)?;
+                self.relax(v, nd, x, Step::Shrink, bound);
+            }
+        }
+        for y in 0..rows {
+            if ssp.row_col[y] == NONE
+                && let Some(u) = ssp.problem.unassigned_cost(y)
+            {
+                let nd = add(d, sub(sub(px, u)?, ssp.pi[y])?)?;
+                self.relax(y, nd, x, Step::Revive, bound);
+            }
+        }
+        Ok(())
+    }
+
+    /// Potentials: settled nodes drop by their distance short of the bound.
+    fn lower_potentials<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &self,
+        ssp: &mut Ssp<'_, C, N, F>,
+        bound: C,
+    ) -> Result<()> {
+        let sink = ssp.rows + ssp.problem.cols();
         for &(v, d) in &self.settled_list {
             let drop = sub(bound, d)?;
             if v == sink {
@@ -634,35 +701,44 @@ impl<C: Cost> Cycle<C> {
                 ssp.pi[v] = sub(ssp.pi[v], drop)?;
             }
         }
+        Ok(())
+    }
 
-        if found {
-            // One unit around the cycle r → c ⇝ r: walk the path back from r and move
-            // every row on it to where its outgoing step sends it.
-            let mut moves: Vec<(usize, Option<(usize, C)>)> = vec![(r, Some((c, cost)))];
-            let mut v = r;
-            let mut next_of_row: Option<(usize, C)> = None;
-            while v != start {
-                let (from, step) = self.pred[v];
-                match step {
-                    Step::Arc(col, arc_cost) => next_of_row = Some((col as usize, arc_cost)),
-                    Step::Drop => next_of_row = None,
-                    _ => {}
-                }
-                if from < rows {
-                    moves.push((from, next_of_row));
-                }
-                v = from;
+    /// One unit around the cycle r → c ⇝ r: walks the path back from r and moves every
+    /// row on it to where its outgoing step sends it.
+    fn push_around<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &self,
+        ssp: &mut Ssp<'_, C, N, F>,
+        arc: &NewArc<C>,
+    ) {
+        let start = ssp.rows + arc.c;
+        let mut moves: Vec<(usize, Option<(usize, C)>)> = vec![(arc.r, Some((arc.c, arc.cost)))];
+        let mut v = arc.r;
+        let mut next_of_row: Option<(usize, C)> = None;
+        while v != start {
+            let (from, step) = self.pred[v];
+            match step {
+                Step::Arc(col, arc_cost) => next_of_row = Some((col as usize, arc_cost)),
+                Step::Drop => next_of_row = None,
+                _ => {}
             }
-            for &(y, _) in &moves {
-                ssp.detach_row(y);
+            if from < ssp.rows {
+                moves.push((from, next_of_row));
             }
-            for &(y, to) in &moves {
-                if let Some((col, arc_cost)) = to {
-                    ssp.attach(y, col, Some(arc_cost));
-                }
+            v = from;
+        }
+        for &(y, _) in &moves {
+            ssp.detach_row(y);
+        }
+        for &(y, to) in &moves {
+            if let Some((col, arc_cost)) = to {
+                ssp.attach(y, col, Some(arc_cost));
             }
         }
+    }
 
+    /// Counts the search's work and clears its marks for the next one.
+    fn reset(&mut self) {
         self.work += self.settled_list.len() as u64;
         for &x in &self.touched {
             self.reached[x] = false;
@@ -671,8 +747,16 @@ impl<C: Cost> Cycle<C> {
         self.touched.clear();
         self.settled_list.clear();
         self.heap.clear();
-        Ok(())
     }
+}
+
+/// An arc added back to a solved problem: row `r` to column `c` at `cost`, with
+/// reduced cost `−delta`.
+struct NewArc<C> {
+    r: usize,
+    c: usize,
+    cost: C,
+    delta: C,
 }
 
 /// The state of successive shortest paths: the flow of the rows added so far, the
@@ -814,6 +898,26 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
 
     /// Adds row `r0` along a shortest augmenting path.
     fn insert(&mut self, r0: usize) -> Result<()> {
+        if self.enter(r0)? {
+            return Ok(());
+        }
+        let (delta, end) = self.shortest_path(r0)?;
+        // Potential update: settled nodes move by their distance minus the path length,
+        // which keeps every reduced cost non-negative and the path tight.
+        for &(x, d) in self.settled_list.iter() {
+            self.pi[x] = add(self.pi[x], sub(d, delta)?)?;
+        }
+        self.augment(r0, end);
+        self.reset_search();
+        Ok(())
+    }
+
+    /// Gives row `r0` the potential that makes its outgoing reduced costs non-negative.
+    /// Returns `true` when the row was placed directly: staying unassigned is strictly
+    /// worse and its tight arc's column has a free slot at reduced cost 0, so the search
+    /// would end there with nothing to update (every settled distance is 0). Common on
+    /// the slots' side, where free rows are plentiful.
+    fn enter(&mut self, r0: usize) -> Result<bool> {
         let problem = self.problem;
         let rows = self.rows;
         let col_node = |c: usize| rows + c;
@@ -839,10 +943,6 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             return Err(Error::Infeasible { row: r0 });
         };
         self.pi[r0] = p0;
-        // Shortcut: when staying unassigned is strictly worse and the tight arc's column
-        // has a free slot at reduced cost 0, the search would end there with nothing to
-        // update (every settled distance is 0), so take it directly. Common on the
-        // slots' side, where free rows are plentiful.
         if let Some((c, cost)) = tight
             && stay != Some(p0)
             && self.given[c] < problem.capacity(c)
@@ -852,8 +952,19 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             )? == C::ZERO
         {
             self.attach(r0, c, Some(cost));
-            return Ok(());
+            return Ok(true);
         }
+        Ok(false)
+    }
+
+    /// Dijkstra from row `r0` (already given its potential) to the cheapest end: a free
+    /// slot, or a row that may stay unassigned. Returns the path's length and its end;
+    /// the settled nodes are in `settled_list`, each node's predecessor in `pred_row`.
+    fn shortest_path(&mut self, r0: usize) -> Result<(C, End)> {
+        let problem = self.problem;
+        let rows = self.rows;
+        let col_node = |c: usize| rows + c;
+        let pi_t = self.pi_t;
 
         let Ssp {
             slot_cost,
@@ -862,7 +973,6 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             row_col,
             row_cost,
             col_rows,
-            position,
             dist,
             reached,
             settled,
@@ -873,7 +983,6 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             heap,
             group_offset,
             groups_touched,
-            work,
             ..
         } = self;
 
@@ -968,17 +1077,21 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
                 }
             }
         }
-        let Some((delta, end)) = best else {
-            return Err(Error::Infeasible { row: r0 });
-        };
+        best.ok_or(Error::Infeasible { row: r0 })
+    }
 
-        // Potential update: settled nodes move by their distance minus the path length,
-        // which keeps every reduced cost non-negative and the path tight.
-        for &(x, d) in settled_list.iter() {
-            pi[x] = add(pi[x], sub(d, delta)?)?;
-        }
-
-        // Augment along the path, walking back from its end.
+    /// Moves the flow along the path found, walking back from its end.
+    fn augment(&mut self, r0: usize, end: End) {
+        let Ssp {
+            given,
+            row_col,
+            row_cost,
+            col_rows,
+            position,
+            pred_row,
+            pred_cost,
+            ..
+        } = self;
         let mut col = match end {
             End::Slot(c) => {
                 given[c] += 1;
@@ -1007,7 +1120,21 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
             col_rows[c].push(r as u32);
             col = (r != r0).then_some(old as usize);
         }
+    }
 
+    /// Clears the search's marks and buffers for the next row, and counts its work.
+    fn reset_search(&mut self) {
+        let Ssp {
+            reached,
+            settled,
+            touched,
+            settled_list,
+            heap,
+            group_offset,
+            groups_touched,
+            work,
+            ..
+        } = self;
         for &x in touched.iter() {
             reached[x] = false;
             settled[x] = false;
@@ -1020,7 +1147,6 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
         touched.clear();
         settled_list.clear();
         heap.clear();
-        Ok(())
     }
 
     /// The solution: assignment, total cost and duals.

@@ -17,10 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
 use crate::candidates::{self, Candidates};
-use crate::matcher::PROGRESS_EVERY;
 use crate::model::{MICRO, Objective};
 use crate::par;
-use crate::progress::{Reporter, Stage};
+use crate::progress::{PROGRESS_EVERY, Reporter, Stage};
 use crate::rules::interned::{Interned, Scratch};
 use crate::scoring;
 use crate::solve::{Outcome, slot_micro};
