@@ -35,10 +35,9 @@ impl DenseValue for i64 {
             complete_i64(rows, cols, &plain, sense)?.0
         } else {
             let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
-            let (row_to_col, row_duals, col_duals) =
-                sparse_dense(rows, cols, &values, sign, unassigned)?;
-            let objective = objective_i64(cols, &row_to_col, |i| values[i], unassigned);
-            finish_i64(cols, row_to_col, objective, row_duals, col_duals)?
+            let o = sparse_dense(rows, cols, &values, sign, unassigned)?;
+            let objective = objective_i64(cols, &o.row_to_col, |i| values[i], unassigned);
+            finish_i64(cols, o.row_to_col, objective, o.row_duals, o.col_duals)?
         };
         let value = |i: usize| values[i];
         crate::assign::certified(
@@ -345,14 +344,13 @@ pub(super) fn finish_i64(
 
 /// Integer problems with forbidden entries or unassigned costs: the sparse solver in
 /// `i128`, its potentials turned into LP duals (min-form, then signed for the sense).
-#[allow(clippy::type_complexity)]
 pub(super) fn sparse_dense(
     rows: usize,
     cols: usize,
     values: &[Option<i64>],
     sign: i128,
     unassigned: Option<&[i64]>,
-) -> Result<(Vec<Option<usize>>, Vec<i128>, Vec<i128>)> {
+) -> Result<Oriented<i128>> {
     // Without unassigned costs the shorter side must be fully assigned: put it on rows.
     let transposed = unassigned.is_none() && rows > cols;
     let (r_n, c_n) = if transposed {
@@ -396,9 +394,16 @@ pub(super) fn sparse_dense(
         *b *= sign;
     }
     if transposed {
-        let row_to_col = col_to_row(rows, &solution.row_to_col);
-        Ok((row_to_col, beta, alpha))
+        Ok(Oriented {
+            row_to_col: col_to_row(rows, &solution.row_to_col),
+            row_duals: beta,
+            col_duals: alpha,
+        })
     } else {
-        Ok((solution.row_to_col, alpha, beta))
+        Ok(Oriented {
+            row_to_col: solution.row_to_col,
+            row_duals: alpha,
+            col_duals: beta,
+        })
     }
 }
