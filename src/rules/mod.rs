@@ -7,7 +7,21 @@
 //! [`explain()`](crate::explain()) lists *every* rule a pair fails, not only the first, so a
 //! coordinator sees everything that would have to change.
 //!
-//! Each rule is one arm of [`check`], in [`HardRule::ALL`] order.
+//! # One rule, three forms
+//! Each rule is written three times, for three speeds, and the three live side by
+//! side here so that one change finds all of them:
+//!
+//! | form | where | used for |
+//! |---|---|---|
+//! | on the people's strings | [`check`] / [`check_static`], one arm per rule in [`HardRule::ALL`] order | `explain`, and the reference the others are tested against |
+//! | on interned tag ids | `Interned::check_static` in [`interned`] | every pair that passes the screen |
+//! | on bitsets of 64 mentors | [`Screen`](screen::Screen) (the rules comparing tag sets, capacity, training and contact) | every recipient against all mentors at once |
+//!
+//! A rule added or changed in one form must change in the others; the tests
+//! `interned_rules_and_scores_equal_the_string_path_on_synthetic_cohorts`,
+//! `rules_agree_under_every_policy_switch_the_screen_depends_on` and
+//! `large_vocabularies_use_id_lists_and_still_agree` (in `interned`) hold all three to
+//! the same verdict on every pair of random cohorts, and fail when one drifts.
 
 use serde::{Deserialize, Serialize};
 
