@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use peermatch::synth::{self, SynthOptions};
 use peermatch::{
-    Cohort, HardRule, MatchReport, Matcher, Objective, Policy, Progress, Pruning, Reason, Stage,
+    Cohort, HardRule, MatchReport, MatchStatus, Matcher, Objective, Policy, Progress, Pruning,
+    Reason, Stage, WarningKind,
 };
 
 const SAMPLE: &str = include_str!("data/cohort.json");
@@ -445,6 +446,15 @@ fn print_plan(
         s.idle_mentors,
         s.max_load
     )?;
+    if s.kept + s.reassigned > 0 || !report.warnings.is_empty() {
+        writeln!(
+            out,
+            "running pairs: {} kept, {} recipient(s) given a new mentor, {} warning(s)",
+            s.kept,
+            s.reassigned,
+            report.warnings.len()
+        )?;
+    }
 
     writeln!(
         out,
@@ -462,13 +472,39 @@ fn print_plan(
         .collect();
         writeln!(
             out,
-            "  {:<13} <- {:<10} {:.3}  slot {:.2}  {}",
+            "  {:<13} <- {:<10} {:.3}  slot {:.2}  {}{}",
             label(m.recipient.as_str(), &m.recipient_name),
             label(m.mentor.as_str(), &m.mentor_name),
             m.score,
             m.slot_cost,
-            reasons.join(", ")
+            reasons.join(", "),
+            match m.status {
+                MatchStatus::New => "",
+                MatchStatus::Kept => "  [kept]",
+                MatchStatus::Reassigned => "  [reassigned]",
+                _ => "  [other]",
+            }
         )?;
+    }
+
+    if !report.warnings.is_empty() {
+        writeln!(out, "\nWarnings (running pairs and the hard rules)")?;
+        for w in &report.warnings {
+            let rules: Vec<String> = w.failed_rules.iter().map(|r| r.to_string()).collect();
+            let what = match w.kind {
+                WarningKind::KeptDespiteRules => "kept by override, although it breaks",
+                WarningKind::PinnedNotKept => "pinned but not kept: it breaks",
+                WarningKind::RunningNotKept => "not kept: it breaks",
+                _ => "breaks",
+            };
+            writeln!(
+                out,
+                "  {} <- {}: {what} {}",
+                w.recipient,
+                w.mentor,
+                rules.join(", ")
+            )?;
+        }
     }
 
     writeln!(out, "\nUnmatched")?;
@@ -513,13 +549,14 @@ fn print_plan(
         )?;
     }
 
-    writeln!(out, "\nMentor load (current + new / capacity)")?;
+    writeln!(out, "\nMentor load (current + kept + new / capacity)")?;
     for l in &report.mentors {
         writeln!(
             out,
-            "  {:<10} {} + {} / {}",
+            "  {:<10} {} + {} + {} / {}",
             label(l.mentor.as_str(), &l.mentor_name),
             l.current_load,
+            l.kept,
             l.assigned,
             l.capacity
         )?;

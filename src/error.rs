@@ -43,6 +43,11 @@ pub enum Record {
         /// The recipient's id, when known.
         id: Option<String>,
     },
+    /// An entry of `pairs`.
+    Pair {
+        /// Position in `pairs`, from 0.
+        index: usize,
+    },
 }
 
 impl fmt::Display for Record {
@@ -52,6 +57,7 @@ impl fmt::Display for Record {
             Record::Policy => return f.write_str("policy"),
             Record::Mentor { index, id } => ("mentor", index, id),
             Record::Recipient { index, id } => ("recipient", index, id),
+            Record::Pair { index } => return write!(f, "pair {index}"),
         };
         match id {
             Some(id) => write!(f, "{side} {index} ({id:?})"),
@@ -250,6 +256,34 @@ pub enum Error {
         row: usize,
         /// The validation error.
         error: Box<Error>,
+    },
+    /// A pair naming somebody who is not in the cohort.
+    #[error("{record}: field `{field}` names unknown {field} {id:?}")]
+    UnknownPairPerson {
+        /// The pair.
+        record: Record,
+        /// `"mentor"` or `"recipient"`.
+        field: &'static str,
+        /// The id not found.
+        id: String,
+    },
+    /// A recipient in two running pairs: they can have one mentor at a time.
+    #[error("{record}: recipient {recipient:?} is already in running pair {first_index}")]
+    RecipientInTwoPairs {
+        /// The second pair.
+        record: Record,
+        /// The recipient.
+        recipient: String,
+        /// The first running pair with this recipient.
+        first_index: usize,
+    },
+    /// A pair whose flags contradict each other.
+    #[error("{record}: {reason}")]
+    InvalidPair {
+        /// The pair.
+        record: Record,
+        /// What contradicts what.
+        reason: &'static str,
     },
     /// A mentor id asked about (e.g. by [`explain()`](crate::explain())) that is not in the cohort.
     #[error("no mentor with id {id:?}")]

@@ -105,6 +105,7 @@ mod model;
 mod par;
 mod progress;
 mod report;
+mod rounds;
 mod rules;
 mod scoring;
 mod solve;
@@ -117,13 +118,13 @@ pub use candidates::EligiblePairs;
 pub use error::{Error, Record, Result};
 pub use matcher::{MatchStats, Matcher, match_cohort};
 pub use model::{
-    Cohort, ContactMode, Criterion, Limits, MAX_PEOPLE, Mentor, MentorId, Objective,
+    Cohort, ContactMode, Criterion, Limits, MAX_PEOPLE, Mentor, MentorId, Objective, Pair,
     ParseNameError, Policy, Recipient, RecipientId, TrainingLevel,
 };
 pub use progress::{Progress, ProgressReply, Stage};
 pub use report::{
-    Candidate, Explanation, Match, MatchReport, MentorLoad, ObjectiveValue, Reason, ReasonKind,
-    Summary, Unmatched, explain,
+    Candidate, Explanation, Match, MatchReport, MatchStatus, MentorLoad, ObjectiveValue, Reason,
+    ReasonKind, Summary, Unmatched, Warning, WarningKind, explain,
 };
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Part};

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::model::Cohort;
 use crate::progress::{Progress, ProgressReply, Reporter, Stage};
 use crate::report::{self, MatchReport};
+use crate::rounds;
 use crate::rules::interned::Interned;
 use crate::solve::{self, Pruning};
 
@@ -208,6 +209,22 @@ impl Matcher {
     /// One run; with `cancellable`, stopped at the next checkpoint once the progress
     /// callback asks to.
     fn execute(&self, cohort: &Cohort, cancellable: bool) -> Result<(MatchReport, MatchStats)> {
+        // Running pairs: keep what can be kept, match the rest around it.
+        let decisions = rounds::decide(cohort);
+        if decisions.any() {
+            let residual = rounds::residual(cohort, &decisions);
+            let (report, stats) = self.execute_plain(&residual, cancellable)?;
+            return Ok((rounds::merge(cohort, decisions, report, self.names), stats));
+        }
+        self.execute_plain(cohort, cancellable)
+    }
+
+    /// Matches a cohort whose running pairs, if any, are all dealt with.
+    fn execute_plain(
+        &self,
+        cohort: &Cohort,
+        cancellable: bool,
+    ) -> Result<(MatchReport, MatchStats)> {
         let progress = if cancellable {
             self.progress.for_run()
         } else {

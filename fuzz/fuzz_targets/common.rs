@@ -1,10 +1,11 @@
 //! Invariants every fuzz target checks on a match report.
 
-use peermatch::{Cohort, MatchReport, Matcher, explain};
+use peermatch::{Cohort, MatchReport, Matcher, WarningKind, explain};
 
 /// Matches `cohort` and checks what must hold of every plan: every recipient exactly
 /// once (matched or unmatched), no mentor over capacity, every matched pair eligible
-/// by `explain`, a certified optimum, and the same report on a second run.
+/// by `explain`, a certified optimum, and the same report on a second run. A pinned
+/// pair kept by `override` is exempt from the rules, and is a warning.
 pub fn match_and_check(cohort: &Cohort) -> MatchReport {
     let report = Matcher::new().threads(1).run(cohort);
     let recipients = cohort.recipients();
@@ -26,14 +27,24 @@ pub fn match_and_check(cohort: &Cohort) -> MatchReport {
             "unknown recipient {id:?}"
         );
     }
+    let overridden = |mentor: &peermatch::MentorId, recipient: &peermatch::RecipientId| {
+        report.warnings.iter().any(|w| {
+            w.kind == WarningKind::KeptDespiteRules && &w.mentor == mentor && &w.recipient == recipient
+        })
+    };
     for mentor in cohort.mentors() {
+        let overrides = report
+            .matches
+            .iter()
+            .filter(|m| m.mentor == mentor.id && overridden(&m.mentor, &m.recipient))
+            .count() as u64;
         let taken = report
             .matches
             .iter()
             .filter(|m| m.mentor == mentor.id)
             .count() as u64;
         assert!(
-            u64::from(mentor.current_load) + taken <= u64::from(mentor.capacity),
+            u64::from(mentor.current_load) + taken <= u64::from(mentor.capacity) + overrides,
             "mentor {:?} over capacity",
             mentor.id
         );
@@ -41,7 +52,11 @@ pub fn match_and_check(cohort: &Cohort) -> MatchReport {
     for m in &report.matches {
         let why = explain(cohort, m.mentor.as_str(), m.recipient.as_str())
             .expect("matched ids are in the cohort");
-        assert!(why.eligible, "matched pair breaks {:?}", why.failed_rules);
+        assert!(
+            why.eligible || overridden(&m.mentor, &m.recipient),
+            "matched pair breaks {:?}",
+            why.failed_rules
+        );
         assert_eq!(
             why.breakdown.score, m.score,
             "explain and the report disagree"

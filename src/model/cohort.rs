@@ -26,7 +26,7 @@ use crate::model::Limits;
 use crate::model::Policy;
 use crate::model::tags;
 use crate::model::{Criterion, MAX_WEIGHT, MICRO};
-use crate::model::{Mentor, Recipient};
+use crate::model::{Mentor, Pair, Recipient};
 
 /// The most people accepted on either side of a cohort (2²⁴ = 16 777 216).
 ///
@@ -67,6 +67,8 @@ pub struct Cohort {
     mentor_beyond: Vec<Vec<String>>,
     recipient_beyond: Vec<Vec<String>>,
     min_score_micro: u32,
+    /// The pairs that run already or have ended, as given.
+    pairs: Vec<Pair>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +77,7 @@ enum Section {
     Mentors,
     Recipients,
     Policy,
+    Pairs,
 }
 
 impl Cohort {
@@ -112,13 +115,110 @@ impl Cohort {
         limits: &Limits,
     ) -> Result<Cohort> {
         build(
-            mentors,
-            recipients,
+            People {
+                mentors,
+                recipients,
+                pairs: Vec::new(),
+            },
             policy,
             &[Section::Mentors, Section::Recipients, Section::Policy],
             None,
             limits,
         )
+    }
+
+    /// The same cohort with `pairs` as its ongoing and ended pairs (see [`Pair`]),
+    /// validated as the JSON format's `pairs` is.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Error, Pair};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"]}]
+    /// }"#)?;
+    /// let err = cohort.clone().with_pairs(vec![Pair::new("m9", "r1")]).unwrap_err();
+    /// assert_eq!(err.to_string(), "pair 0: field `mentor` names unknown mentor \"m9\"");
+    /// let cohort = cohort.with_pairs(vec![Pair::new("m1", "r1")])?;
+    /// assert_eq!(cohort.pairs().len(), 1);
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownPairPerson`] for an id not in the cohort,
+    /// [`Error::RecipientInTwoPairs`] for a recipient in two running pairs,
+    /// [`Error::InvalidPair`] for contradictory flags (`override` on an unpinned pair,
+    /// an ended pair that is pinned).
+    pub fn with_pairs(mut self, pairs: Vec<Pair>) -> Result<Cohort> {
+        check_pairs(&pairs, &self.mentor_index, &self.recipient_index)?;
+        for pair in pairs.iter().filter(|p| p.ended) {
+            let (m, r) = (
+                self.mentor_index[&pair.mentor.0],
+                self.recipient_index[&pair.recipient.0],
+            );
+            if let Err(at) = self.excluded[m].binary_search(&(r as u32)) {
+                self.excluded[m].insert(at, r as u32);
+            }
+        }
+        self.pairs = pairs;
+        Ok(self)
+    }
+
+    /// The cohort left to match once running pairs are kept: without the recipients
+    /// `kept[r]`, each mentor's `current_load` raised by `extra_load[m]` (at most to its
+    /// capacity), and no pairs. Exclusions, and the ended pairs among them, carry over.
+    pub(crate) fn residual(&self, kept: &[bool], extra_load: &[u32]) -> Cohort {
+        let mut new_index = vec![u32::MAX; self.recipients.len()];
+        let mut recipients = Vec::new();
+        let mut recipient_beyond = Vec::new();
+        for (r, recipient) in self.recipients.iter().enumerate() {
+            if !kept[r] {
+                new_index[r] = recipients.len() as u32;
+                recipients.push(recipient.clone());
+                recipient_beyond.push(self.recipient_beyond[r].clone());
+            }
+        }
+        let mentors = self
+            .mentors
+            .iter()
+            .zip(extra_load)
+            .map(|(m, &extra)| Mentor {
+                current_load: m.current_load.saturating_add(extra).min(m.capacity),
+                ..m.clone()
+            })
+            .collect();
+        let excluded = self
+            .excluded
+            .iter()
+            .map(|list| {
+                list.iter()
+                    .map(|&r| new_index[r as usize])
+                    .filter(|&r| r != u32::MAX)
+                    .collect()
+            })
+            .collect();
+        let recipient_index = recipients
+            .iter()
+            .enumerate()
+            .map(|(r, p): (usize, &Recipient)| (p.id.0.clone(), r))
+            .collect();
+        Cohort {
+            mentors,
+            recipients,
+            policy: self.policy.clone(),
+            mentor_index: self.mentor_index.clone(),
+            recipient_index,
+            excluded,
+            mentor_beyond: self.mentor_beyond.clone(),
+            recipient_beyond,
+            min_score_micro: self.min_score_micro,
+            pairs: Vec::new(),
+        }
+    }
+
+    /// The ongoing and ended pairs, as given (see [`Pair`]).
+    pub fn pairs(&self) -> &[Pair] {
+        &self.pairs
     }
 
     /// Parses and validates a cohort in the version-1 JSON format (see the README).
@@ -235,12 +335,15 @@ impl Serialize for Cohort {
             mentors: &'a [Mentor],
             recipients: &'a [Recipient],
             policy: &'a Policy,
+            #[serde(skip_serializing_if = "<[Pair]>::is_empty")]
+            pairs: &'a [Pair],
         }
         Format {
             version: 1,
             mentors: &self.mentors,
             recipients: &self.recipients,
             policy: &self.policy,
+            pairs: &self.pairs,
         }
         .serialize(serializer)
     }
@@ -262,6 +365,7 @@ struct RawCohort {
     mentors: Vec<Mentor>,
     recipients: Vec<Recipient>,
     policy: Policy,
+    pairs: Vec<Pair>,
     order: Vec<Section>,
 }
 
@@ -274,8 +378,11 @@ impl RawCohort {
             }
         }
         build(
-            self.mentors,
-            self.recipients,
+            People {
+                mentors: self.mentors,
+                recipients: self.recipients,
+                pairs: self.pairs,
+            },
             self.policy,
             &order,
             self.version.as_ref(),
@@ -284,7 +391,7 @@ impl RawCohort {
     }
 }
 
-const FIELDS: &[&str] = &["version", "mentors", "recipients", "policy"];
+const FIELDS: &[&str] = &["version", "mentors", "recipients", "policy", "pairs"];
 
 impl<'de> Deserialize<'de> for RawCohort {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
@@ -306,6 +413,7 @@ impl<'de> Deserialize<'de> for RawCohort {
                     mentors: Vec::new(),
                     recipients: Vec::new(),
                     policy: Policy::default(),
+                    pairs: Vec::new(),
                     order: Vec::new(),
                 };
                 while let Some(key) = map.next_key::<String>()? {
@@ -314,6 +422,7 @@ impl<'de> Deserialize<'de> for RawCohort {
                         "mentors" => Section::Mentors,
                         "recipients" => Section::Recipients,
                         "policy" => Section::Policy,
+                        "pairs" => Section::Pairs,
                         other => return Err(de::Error::unknown_field(other, FIELDS)),
                     };
                     if raw.order.contains(&section) {
@@ -330,6 +439,9 @@ impl<'de> Deserialize<'de> for RawCohort {
                         }
                         Section::Policy => {
                             raw.policy = map.next_value::<Option<_>>()?.unwrap_or_default()
+                        }
+                        Section::Pairs => {
+                            raw.pairs = map.next_value::<Option<_>>()?.unwrap_or_default()
                         }
                     }
                 }
@@ -380,6 +492,9 @@ fn parse_error(path: Option<&serde_path_to_error::Path>, inner: &serde_json::Err
             rest,
         ),
         [Segment::Map { key }, rest @ ..] if key == "policy" => (Record::Policy, rest),
+        [Segment::Map { key }, Segment::Seq { index }, rest @ ..] if key == "pairs" => {
+            (Record::Pair { index: *index }, rest)
+        }
         _ => (Record::Cohort, segments.as_slice()),
     };
     let mut field: Vec<String> = rest.iter().filter_map(|s| key(s)).collect();
@@ -474,14 +589,25 @@ fn check_weights(
 }
 
 /// Normalises and validates in the given section order, then indexes the cohort.
+/// The people of a cohort being built, and their pairs.
+struct People {
+    mentors: Vec<Mentor>,
+    recipients: Vec<Recipient>,
+    pairs: Vec<Pair>,
+}
+
 fn build(
-    mut mentors: Vec<Mentor>,
-    mut recipients: Vec<Recipient>,
+    people: People,
     policy: Policy,
     order: &[Section],
     version: Option<&serde_json::Value>,
     limits: &Limits,
 ) -> Result<Cohort> {
+    let People {
+        mut mentors,
+        mut recipients,
+        pairs,
+    } = people;
     check_counts(mentors.len(), recipients.len(), limits)?;
     let mentor_ids: BTreeSet<String> = mentors.iter().map(|m| m.id.0.clone()).collect();
     let recipient_ids: BTreeSet<String> = recipients.iter().map(|r| r.id.0.clone()).collect();
@@ -501,9 +627,18 @@ fn build(
                 }
             }
             Section::Policy => check_policy(&policy)?,
+            Section::Pairs => {}
         }
     }
-    let excluded = exclusions(&mentors, &recipients, &mentor_index, &recipient_index);
+    check_pairs(&pairs, &mentor_index, &recipient_index)?;
+    let mut excluded = exclusions(&mentors, &recipients, &mentor_index, &recipient_index);
+    for pair in pairs.iter().filter(|p| p.ended) {
+        excluded[mentor_index[&pair.mentor.0]].push(recipient_index[&pair.recipient.0] as u32);
+    }
+    for list in &mut excluded {
+        list.sort_unstable();
+        list.dedup();
+    }
     let beyond = |e: &[String], i: &[String]| -> Vec<String> {
         tags::union(e, i).into_iter().map(str::to_owned).collect()
     };
@@ -523,7 +658,66 @@ fn build(
         mentor_index,
         recipient_index,
         excluded,
+        pairs,
     })
+}
+
+/// Every pair names people of the cohort, no recipient is in two running pairs, and
+/// the flags agree.
+fn check_pairs(
+    pairs: &[Pair],
+    mentor_index: &BTreeMap<String, usize>,
+    recipient_index: &BTreeMap<String, usize>,
+) -> Result<()> {
+    let mut running: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, pair) in pairs.iter().enumerate() {
+        let record = || Record::Pair { index };
+        for (field, id, known) in [
+            (
+                "mentor",
+                &pair.mentor.0,
+                mentor_index.contains_key(&pair.mentor.0),
+            ),
+            (
+                "recipient",
+                &pair.recipient.0,
+                recipient_index.contains_key(&pair.recipient.0),
+            ),
+        ] {
+            if !known {
+                return Err(Error::UnknownPairPerson {
+                    record: record(),
+                    field,
+                    id: id.clone(),
+                });
+            }
+        }
+        if pair.keep_despite_rules && !pair.pinned {
+            return Err(Error::InvalidPair {
+                record: record(),
+                reason: "`override` applies to pinned pairs only",
+            });
+        }
+        if pair.ended && pair.pinned {
+            return Err(Error::InvalidPair {
+                record: record(),
+                reason: "an ended pair cannot be pinned",
+            });
+        }
+        if pair.runs()
+            && let Some(&first) = running.get(pair.recipient.0.as_str())
+        {
+            return Err(Error::RecipientInTwoPairs {
+                record: record(),
+                recipient: pair.recipient.0.clone(),
+                first_index: first,
+            });
+        }
+        if pair.runs() {
+            running.insert(&pair.recipient.0, index);
+        }
+    }
+    Ok(())
 }
 
 /// At most `limits.people` (and [`MAX_PEOPLE`]) a side.

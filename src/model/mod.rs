@@ -11,6 +11,7 @@
 //! - [`criterion`]: the nine scoring criteria a policy weighs ([`Criterion`]);
 //! - [`cohort`]: validation at the boundary, once, into a [`Cohort`];
 //! - [`sheet`]: cohorts from CSV sheets, as spreadsheets export them;
+//! - [`pairs`]: pairs that run already or have ended ([`Pair`]);
 //! - [`limits`]: the resource bounds validation enforces ([`Limits`]);
 //! - [`names`]: the closed sets' names, displayed and parsed ([`ParseNameError`]);
 //! - [`tags`]: normalised tag lists (sorted, deduplicated) and their set operations.
@@ -19,6 +20,7 @@ pub(crate) mod cohort;
 pub(crate) mod criterion;
 pub(crate) mod limits;
 pub(crate) mod names;
+pub(crate) mod pairs;
 pub(crate) mod people;
 pub(crate) mod policy;
 pub(crate) mod sheet;
@@ -29,5 +31,6 @@ pub use criterion::Criterion;
 pub(crate) use criterion::{MAX_WEIGHT, MICRO};
 pub use limits::Limits;
 pub use names::ParseNameError;
+pub use pairs::Pair;
 pub use people::{ContactMode, Mentor, MentorId, Recipient, RecipientId, TrainingLevel};
 pub use policy::{Objective, Policy};

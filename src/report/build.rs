@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Candidate, Match, MatchReport, MentorLoad, Reason, Summary, Unmatched};
+use super::{Candidate, Match, MatchReport, MatchStatus, MentorLoad, Reason, Summary, Unmatched};
 use crate::candidates::{self, Candidates};
 use crate::model::{MICRO, Objective};
 use crate::par;
@@ -70,6 +70,7 @@ pub(crate) fn build(inputs: &Inputs<'_>) -> MatchReport {
     MatchReport {
         matches: pairs.matches,
         unmatched,
+        warnings: Vec::new(),
         mentors: loads,
         summary,
         solve: inputs.outcome.info,
@@ -115,6 +116,7 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
             score: breakdown.score,
             slot_cost: slot as f64 / MICRO,
             urgency: recipient.urgency,
+            status: MatchStatus::New,
             parts: breakdown.parts,
         });
     }
@@ -201,6 +203,7 @@ fn loads(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<MentorLoad> {
             mentor: m.id.clone(),
             mentor_name: inputs.name(&m.name),
             current_load: m.current_load,
+            kept: 0,
             assigned: a,
             capacity: m.capacity,
         })
@@ -212,6 +215,8 @@ fn summary(inputs: &Inputs<'_>, pairs: &Pairs, unmatched: usize, loads: &[Mentor
     Summary {
         recipients: inputs.outcome.mentor_of.len(),
         matched,
+        kept: 0,
+        reassigned: 0,
         unmatched,
         matched_by_urgency: pairs.matched_by_urgency,
         mean_score: (matched > 0).then(|| {

@@ -45,8 +45,56 @@ pub struct Match {
     pub slot_cost: f64,
     /// The recipient's urgency (0–3).
     pub urgency: u8,
+    /// Whether the pair is new, kept from the cohort's running pairs, or a new mentor
+    /// for a recipient whose running pair could not be kept.
+    pub status: MatchStatus,
     /// The score's breakdown over all nine criteria, in [`Criterion::ALL`](crate::Criterion::ALL) order.
     pub parts: Vec<Part>,
+}
+
+/// Where a pair of the plan comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MatchStatus {
+    /// A pair this plan proposes.
+    New,
+    /// A running pair of the cohort, kept as it is.
+    Kept,
+    /// A new mentor for a recipient whose running pair was not kept (it breaks a hard
+    /// rule; the report's `warnings` say which).
+    Reassigned,
+}
+
+/// Something a reviewer must see: a decision the plan took about a running pair
+/// because of the hard rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Warning {
+    /// What happened.
+    pub kind: WarningKind,
+    /// The pair's mentor.
+    pub mentor: MentorId,
+    /// The pair's recipient.
+    pub recipient: RecipientId,
+    /// Every hard rule the pair breaks, in [`HardRule::ALL`] order.
+    pub failed_rules: Vec<HardRule>,
+}
+
+/// The kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A pinned pair kept although it breaks hard rules, because it asked to be
+    /// (`override`).
+    KeptDespiteRules,
+    /// A pinned pair that breaks hard rules without `override`: not kept, and its
+    /// recipient matched afresh.
+    PinnedNotKept,
+    /// A running (unpinned) pair that breaks hard rules: not kept, and its recipient
+    /// matched afresh.
+    RunningNotKept,
 }
 
 /// Why a recipient is unmatched.
@@ -164,8 +212,10 @@ pub struct MentorLoad {
     /// asked for names ([`Matcher::names`](crate::Matcher::names)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mentor_name: Option<String>,
-    /// Recipients the mentor already had.
+    /// Recipients the mentor already had, outside the cohort's pairs.
     pub current_load: u32,
+    /// The mentor's running pairs this plan keeps.
+    pub kept: u32,
     /// New recipients this plan gives the mentor.
     pub assigned: u32,
     /// The mentor's capacity.
@@ -178,8 +228,12 @@ pub struct MentorLoad {
 pub struct Summary {
     /// Number of recipients.
     pub recipients: usize,
-    /// Number matched.
+    /// Number matched (kept pairs included).
     pub matched: usize,
+    /// Of those, running pairs kept as they were.
+    pub kept: usize,
+    /// Of those, recipients whose running pair was not kept, matched to a new mentor.
+    pub reassigned: usize,
     /// Number unmatched.
     pub unmatched: usize,
     /// Matched recipients by urgency: `[urgency 0, 1, 2, 3]`.
@@ -218,6 +272,8 @@ pub struct MatchReport {
     pub matches: Vec<Match>,
     /// The recipients left unmatched, in input order, with the reason.
     pub unmatched: Vec<Unmatched>,
+    /// Decisions about running pairs that a reviewer must see, in pair input order.
+    pub warnings: Vec<Warning>,
     /// Every mentor once, in input order.
     pub mentors: Vec<MentorLoad>,
     /// Totals.

@@ -132,6 +132,10 @@ impl RuleSet {
         self.0 |= 1 << rule as u16;
     }
 
+    pub(crate) fn remove(&mut self, rule: HardRule) {
+        self.0 &= !(1 << rule as u16);
+    }
+
     pub(crate) fn contains(self, rule: HardRule) -> bool {
         self.0 & (1 << rule as u16) != 0
     }

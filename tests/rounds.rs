@@ -1,0 +1,316 @@
+//! Programme rounds: running pairs are kept, rule-breaking ones are warned about, ended
+//! ones never come back, and the rest of the plan is the exact optimum around them —
+//! checked against a residual cohort built by hand through the public API.
+
+use std::collections::BTreeMap;
+
+use peermatch::{
+    Cohort, Error, HardRule, MatchStatus, Matcher, Mentor, Pair, Policy, Pruning, Recipient,
+    WarningKind, explain, match_cohort,
+};
+use proptest::prelude::*;
+
+fn mentor(i: usize, capacity: u32, load: u32, tags: &[&str], boundaries: &[&str]) -> Mentor {
+    Mentor {
+        id: format!("m{i}").into(),
+        languages: vec!["en".into()],
+        conditions: vec!["copd".into()],
+        experiences: tags.iter().map(|t| t.to_string()).collect(),
+        capacity,
+        current_load: load,
+        boundaries: boundaries.iter().map(|t| t.to_string()).collect(),
+        ..Mentor::default()
+    }
+}
+
+fn recipient(i: usize, tags: &[&str], needs: &[&str], urgency: u8) -> Recipient {
+    Recipient {
+        id: format!("r{i}").into(),
+        languages: vec!["en".into()],
+        conditions: vec!["copd".into()],
+        experiences: tags.iter().map(|t| t.to_string()).collect(),
+        needs: needs.iter().map(|t| t.to_string()).collect(),
+        urgency,
+        ..Recipient::default()
+    }
+}
+
+const TAGS: [&str; 4] = ["rehab", "carer", "oxygen", "rural"];
+
+fn pick(bits: u8) -> Vec<&'static str> {
+    TAGS.iter()
+        .enumerate()
+        .filter(|(i, _)| bits >> i & 1 == 1)
+        .map(|(_, t)| *t)
+        .collect()
+}
+
+/// A small cohort with running, pinned, overriding and ended pairs.
+#[derive(Debug, Clone)]
+struct Case {
+    mentors: Vec<(u32, u32, u8, bool)>,
+    recipients: Vec<(u8, bool, u8)>,
+    /// (mentor, recipient, pinned, ended, override)
+    pairs: Vec<(usize, usize, bool, bool, bool)>,
+    quality: bool,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (1usize..4, 1usize..6).prop_flat_map(|(m, r)| {
+        (
+            prop::collection::vec((1u32..4, 0u32..2, 1u8..16, prop::bool::weighted(0.3)), m),
+            prop::collection::vec((1u8..16, prop::bool::weighted(0.3), 0u8..4), r),
+            prop::collection::vec(
+                (
+                    0..m,
+                    0..r,
+                    any::<bool>(),
+                    prop::bool::weighted(0.2),
+                    any::<bool>(),
+                ),
+                0..5,
+            ),
+            any::<bool>(),
+        )
+            .prop_map(|(mentors, recipients, pairs, quality)| Case {
+                mentors,
+                recipients,
+                pairs,
+                quality,
+            })
+    })
+}
+
+impl Case {
+    fn people(&self) -> (Vec<Mentor>, Vec<Recipient>) {
+        let mentors = self
+            .mentors
+            .iter()
+            .enumerate()
+            .map(|(i, &(cap, load, tags, grief))| {
+                let load = load.min(cap);
+                mentor(
+                    i,
+                    cap,
+                    load,
+                    &pick(tags),
+                    if grief { &["grief"] } else { &[] },
+                )
+            })
+            .collect();
+        let recipients = self
+            .recipients
+            .iter()
+            .enumerate()
+            .map(|(i, &(tags, grief, urgency))| {
+                recipient(
+                    i,
+                    &pick(tags),
+                    if grief { &["grief"] } else { &[] },
+                    urgency,
+                )
+            })
+            .collect();
+        (mentors, recipients)
+    }
+
+    fn policy(&self) -> Policy {
+        Policy {
+            objective: if self.quality {
+                peermatch::Objective::Quality
+            } else {
+                peermatch::Objective::Participation
+            },
+            ..Policy::default()
+        }
+    }
+
+    /// The pairs, made valid: one running pair per recipient, flags consistent.
+    fn pairs(&self) -> Vec<Pair> {
+        let mut running = vec![false; self.recipients.len()];
+        let mut out = Vec::new();
+        for &(m, r, pinned, ended, keep) in &self.pairs {
+            if !ended && running[r] {
+                continue;
+            }
+            running[r] |= !ended;
+            let mut pair = Pair::new(format!("m{m}"), format!("r{r}"));
+            pair.ended = ended;
+            pair.pinned = pinned && !ended;
+            pair.keep_despite_rules = keep && pair.pinned;
+            out.push(pair);
+        }
+        out
+    }
+
+    fn cohort(&self) -> Cohort {
+        let (mentors, recipients) = self.people();
+        Cohort::new(mentors, recipients, self.policy())
+            .unwrap()
+            .with_pairs(self.pairs())
+            .unwrap()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn kept_pairs_stay_and_the_rest_is_the_optimum_around_them(case in case()) {
+        let cohort = case.cohort();
+        let report = match_cohort(&cohort);
+        let pairs = case.pairs();
+
+        // Every recipient once.
+        let mut seen = BTreeMap::new();
+        for id in report.matches.iter().map(|m| &m.recipient).chain(report.unmatched.iter().map(|u| &u.recipient)) {
+            prop_assert!(seen.insert(id.as_str().to_owned(), ()).is_none(), "{id} twice");
+        }
+        prop_assert_eq!(seen.len(), cohort.recipients().len());
+
+        // Decide each running pair independently: kept when it passes every rule, with
+        // the places its mentor's earlier kept pairs took counted.
+        let mut taken: BTreeMap<String, u32> = BTreeMap::new();
+        let mut kept: BTreeMap<String, String> = BTreeMap::new();
+        for pair in pairs.iter().filter(|p| !p.ended) {
+            let m = cohort.mentor(pair.mentor.as_str()).unwrap();
+            let mut failed = explain(&cohort, pair.mentor.as_str(), pair.recipient.as_str()).unwrap().failed_rules;
+            failed.retain(|&r| r != HardRule::Capacity);
+            let t = taken.entry(m.id.as_str().to_owned()).or_default();
+            if m.current_load + *t >= m.capacity {
+                failed.push(HardRule::Capacity);
+                failed.sort();
+            }
+            let keep = failed.is_empty() || pair.keep_despite_rules;
+            let warning = report.warnings.iter().find(|w| w.recipient == pair.recipient && w.mentor == pair.mentor);
+            if failed.is_empty() {
+                prop_assert!(warning.is_none());
+            } else {
+                let w = warning.expect("a pair breaking a rule is always a warning");
+                prop_assert_eq!(&w.failed_rules, &failed);
+                let kind = if keep { WarningKind::KeptDespiteRules } else if pair.pinned { WarningKind::PinnedNotKept } else { WarningKind::RunningNotKept };
+                prop_assert_eq!(w.kind, kind);
+            }
+            let matched = report.match_of(pair.recipient.as_str());
+            if keep {
+                *t += 1;
+                kept.insert(pair.recipient.as_str().to_owned(), pair.mentor.as_str().to_owned());
+                let matched = matched.expect("a kept pair is in the plan");
+                prop_assert_eq!(matched.mentor.as_str(), pair.mentor.as_str());
+                prop_assert_eq!(matched.status, MatchStatus::Kept);
+            } else if let Some(matched) = matched {
+                prop_assert_eq!(matched.status, MatchStatus::Reassigned);
+                prop_assert_ne!(matched.mentor.as_str(), pair.mentor.as_str());
+            }
+        }
+        prop_assert_eq!(report.summary.kept, kept.len());
+
+        // Ended pairs are never proposed.
+        for pair in pairs.iter().filter(|p| p.ended) {
+            let m = report.match_of(pair.recipient.as_str());
+            prop_assert!(m.is_none_or(|m| m.mentor != pair.mentor || m.status == MatchStatus::Kept));
+        }
+
+        // Capacity: current load + kept + new within capacity, except overrides.
+        for load in &report.mentors {
+            let overrides = report.warnings.iter().filter(|w| w.mentor == load.mentor && w.kind == WarningKind::KeptDespiteRules && w.failed_rules.contains(&HardRule::Capacity)).count() as u32;
+            prop_assert!(load.current_load + load.kept + load.assigned <= load.capacity + overrides);
+        }
+
+        // The rest is the optimum of the residual cohort, built by hand: the kept
+        // pairs' recipients out, their mentors' loads up, ended pairs as exclusions.
+        let (mut mentors, recipients) = case.people();
+        for m in &mut mentors {
+            let extra = kept.values().filter(|k| k.as_str() == m.id.as_str()).count() as u32;
+            m.current_load = (m.current_load + extra).min(m.capacity);
+        }
+        let mut rest: Vec<Recipient> = recipients.into_iter().filter(|r| !kept.contains_key(r.id.as_str())).collect();
+        for pair in pairs.iter().filter(|p| p.ended) {
+            if let Some(r) = rest.iter_mut().find(|r| r.id == pair.recipient) {
+                r.exclude.push(pair.mentor.clone());
+            }
+        }
+        let residual = Cohort::new(mentors, rest, case.policy()).unwrap();
+        let expected = Matcher::new().pruning(Pruning::Off).run(&residual);
+        let objective = cohort.policy().objective;
+        let mut ours = report.clone();
+        ours.matches.retain(|m| m.status != MatchStatus::Kept);
+        prop_assert_eq!(ours.objective_value().key(objective), expected.objective_value().key(objective));
+        prop_assert!(report.solve.certified);
+        // Deterministic.
+        prop_assert_eq!(report.to_json(), match_cohort(&cohort).to_json());
+    }
+}
+
+#[test]
+fn pairs_round_trip_through_json_and_errors_name_the_pair() {
+    let json = r#"{
+      "mentors": [{"id": "m1", "capacity": 2, "languages": ["en"], "conditions": ["copd"], "experiences": ["rehab"]}],
+      "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"], "experiences": ["rehab"]},
+                     {"id": "r2", "languages": ["en"], "conditions": ["copd"], "experiences": ["rehab"]}],
+      "pairs": [{"mentor": "m1", "recipient": "r1", "pinned": true, "override": true},
+                {"mentor": "m1", "recipient": "r2", "ended": true}]
+    }"#;
+    let cohort = Cohort::from_json(json).unwrap();
+    assert_eq!(Cohort::from_json(&cohort.to_json()).unwrap(), cohort);
+    let report = match_cohort(&cohort);
+    assert_eq!(report.match_of("r1").unwrap().status, MatchStatus::Kept);
+    // The ended pair is history: r2 is not given m1 again.
+    assert!(report.match_of("r2").is_none());
+    assert_eq!(
+        explain(&cohort, "m1", "r2").unwrap().failed_rules,
+        [HardRule::Excluded]
+    );
+
+    let bad = |pairs: &str| {
+        let text = json.replace(
+            r#"[{"mentor": "m1", "recipient": "r1", "pinned": true, "override": true},
+                {"mentor": "m1", "recipient": "r2", "ended": true}]"#,
+            pairs,
+        );
+        Cohort::from_json(&text).unwrap_err()
+    };
+    assert_eq!(
+        bad(r#"[{"mentor": "m1", "recipient": "r9"}]"#).to_string(),
+        "pair 0: field `recipient` names unknown recipient \"r9\""
+    );
+    assert!(matches!(
+        bad(r#"[{"mentor": "m1", "recipient": "r1"}, {"mentor": "m1", "recipient": "r1"}]"#),
+        Error::RecipientInTwoPairs { first_index: 0, .. }
+    ));
+    assert_eq!(
+        bad(r#"[{"mentor": "m1", "recipient": "r1", "override": true}]"#).to_string(),
+        "pair 0: `override` applies to pinned pairs only"
+    );
+    assert!(matches!(
+        bad(r#"[{"mentor": "m1", "recipient": "r1", "pinnd": true}]"#),
+        Error::UnknownField {
+            record: peermatch::Record::Pair { index: 0 },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_mentor_whose_capacity_fell_keeps_its_earliest_pairs() {
+    let mentors = vec![
+        mentor(0, 1, 0, &["rehab"], &[]),
+        mentor(1, 2, 0, &["rehab"], &[]),
+    ];
+    let recipients = (0..2).map(|i| recipient(i, &["rehab"], &[], 0)).collect();
+    let cohort = Cohort::new(mentors, recipients, Policy::default())
+        .unwrap()
+        .with_pairs(vec![Pair::new("m0", "r0"), Pair::new("m0", "r1")])
+        .unwrap();
+    let report = match_cohort(&cohort);
+    assert_eq!(report.match_of("r0").unwrap().status, MatchStatus::Kept);
+    let r1 = report.match_of("r1").unwrap();
+    assert_eq!(
+        (r1.mentor.as_str(), r1.status),
+        ("m1", MatchStatus::Reassigned)
+    );
+    assert_eq!(report.warnings.len(), 1);
+    assert_eq!(report.warnings[0].kind, WarningKind::RunningNotKept);
+    assert_eq!(report.warnings[0].failed_rules, [HardRule::Capacity]);
+    assert_eq!((report.summary.kept, report.summary.reassigned), (1, 1));
+}
