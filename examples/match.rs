@@ -17,13 +17,14 @@ use std::time::{Duration, Instant};
 use peermatch::synth::{self, SynthOptions};
 use peermatch::{
     Cohort, HardRule, MatchReport, MatchStatus, Matcher, Objective, Policy, Progress, Pruning,
-    Reason, Stage, WarningKind,
+    Reason, Shortlisted, Stage, WarningKind, WhyNot,
 };
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
 usage: match [FILE] [--policy FILE] [--json] [--candidates] [--names] [--prune auto|off|K]
+             [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
              [--objective participation|quality]] [--help]
 
@@ -34,6 +35,8 @@ Matches peer-support mentors to recipients exactly and explains the plan.
                   (default: the bundled sample cohort, examples/data/cohort.json)
   --policy FILE   the policy of a CSV cohort, as a JSON object (default: the
                   default policy)
+  --why-not M R   why mentor M is not recipient R's, and what forcing it would cost
+  --shortlist R   recipient R's best eligible mentors with the cost of each (--k N, 5)
   --names         show the people's names beside their ids (and put them in the
                   JSON report); names are left out unless asked
   --json          print the match report as pretty JSON on stdout, nothing else
@@ -57,6 +60,9 @@ exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
 
 struct Args {
     file: Option<String>,
+    why_not: Option<(String, String)>,
+    shortlist: Option<String>,
+    k: usize,
     policy: Option<String>,
     names: bool,
     json: bool,
@@ -90,6 +96,9 @@ fn option<T>(
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut out = Args {
         file: None,
+        why_not: None,
+        shortlist: None,
+        k: 5,
         policy: None,
         names: false,
         json: false,
@@ -128,6 +137,21 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 })?);
             }
             "--names" => out.names = true,
+            "--why-not" => {
+                let mentor = option(&mut args, "--why-not", "MENTOR RECIPIENT", |t| {
+                    Some(t.to_owned())
+                })?;
+                let recipient = option(&mut args, "--why-not", "MENTOR RECIPIENT", |t| {
+                    Some(t.to_owned())
+                })?;
+                out.why_not = Some((mentor, recipient));
+            }
+            "--shortlist" => {
+                out.shortlist = Some(option(&mut args, "--shortlist", "a recipient id", |t| {
+                    Some(t.to_owned())
+                })?);
+            }
+            "--k" => out.k = option(&mut args, "--k", "a number", |t| t.parse().ok())?,
             "--homogeneous" => out.homogeneous = true,
             "--via-json" => out.via_json = true,
             "--threads" => {
@@ -234,13 +258,16 @@ fn main() -> ExitCode {
     // The text is not needed once parsed; a national file is hundreds of megabytes.
     drop(text);
 
-    let report = Matcher::new()
+    let matcher = Matcher::new()
         .candidates(args.candidates)
         .names(args.names)
         .pruning(args.pruning)
         .threads(args.threads)
-        .progress(progress_on_stderr())
-        .run(&cohort);
+        .progress(progress_on_stderr());
+    if args.why_not.is_some() || args.shortlist.is_some() {
+        return what_if(&args, &matcher, &cohort);
+    }
+    let report = matcher.run(&cohort);
     let mut out = io::stdout().lock();
     let written = if args.json {
         writeln!(out, "{}", report.to_json())
@@ -248,6 +275,131 @@ fn main() -> ExitCode {
         print_plan(&mut out, &source, &cohort, &report)
     };
     finish(written, out)
+}
+
+/// `--why-not` and `--shortlist`: the answer as text, or as JSON with `--json`.
+fn what_if(args: &Args, matcher: &Matcher, cohort: &Cohort) -> ExitCode {
+    let mut out = io::stdout().lock();
+    let written = if let Some((mentor, recipient)) = &args.why_not {
+        match matcher.why_not(cohort, mentor, recipient) {
+            Ok(why) if args.json => writeln!(out, "{}", to_json(&why)),
+            Ok(why) => print_why_not(&mut out, &why, cohort.policy().objective),
+            Err(e) => {
+                eprintln!("match: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        let recipient = args.shortlist.as_deref().expect("asked for");
+        match matcher.shortlist(cohort, recipient, args.k) {
+            Ok(list) if args.json => writeln!(out, "{}", to_json(&list)),
+            Ok(list) => print_shortlist(&mut out, recipient, &list, cohort.policy().objective),
+            Err(e) => {
+                eprintln!("match: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    };
+    finish(written, out)
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("answers serialise")
+}
+
+/// A change of the objective tuple in words, most important term first.
+fn change_in_words(change: &[i128; 5], objective: Objective) -> String {
+    let names = match objective {
+        Objective::Participation => ["matched", "urgency 3", "urgency 2", "urgency 1", "quality"],
+        _ => ["quality", "matched", "urgency 3", "urgency 2", "urgency 1"],
+    };
+    let parts: Vec<String> = change
+        .iter()
+        .zip(names)
+        .filter(|&(&c, _)| c != 0)
+        .map(|(&c, name)| {
+            if name == "quality" {
+                format!("quality {:+.6}", c as f64 / 1e6)
+            } else {
+                format!("{name} {c:+}")
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        "nothing: an optimal plan can have this pair".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn print_why_not(out: &mut impl Write, why: &WhyNot, objective: Objective) -> io::Result<()> {
+    let p = &why.pair;
+    writeln!(
+        out,
+        "{} <- {}: score {:.3}",
+        p.recipient, p.mentor, p.breakdown.score
+    )?;
+    if !p.eligible {
+        let rules: Vec<String> = p.failed_rules.iter().map(|r| r.to_string()).collect();
+        return writeln!(out, "not eligible: breaks {}", rules.join(", "));
+    }
+    if why.in_plan {
+        writeln!(out, "in the plan")?;
+    }
+    match &why.forcing {
+        None => writeln!(
+            out,
+            "cannot be forced: kept pairs hold every place of the mentor"
+        ),
+        Some(f) => {
+            writeln!(
+                out,
+                "forcing it changes: {}",
+                change_in_words(&f.change, objective)
+            )?;
+            for m in &f.moves {
+                let name = |x: &Option<peermatch::MentorId>| {
+                    x.as_ref().map_or("nobody".to_owned(), |m| m.to_string())
+                };
+                writeln!(
+                    out,
+                    "  {}: {} -> {}",
+                    m.recipient,
+                    name(&m.optimal),
+                    name(&m.forced)
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_shortlist(
+    out: &mut impl Write,
+    recipient: &str,
+    list: &[Shortlisted],
+    objective: Objective,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "shortlist for {recipient} (mentor, score, cost of choosing it)"
+    )?;
+    if list.is_empty() {
+        writeln!(out, "  nobody eligible with a place left")?;
+    }
+    for entry in list {
+        let cost = if entry.in_plan {
+            "the plan's choice".to_owned()
+        } else {
+            change_in_words(&entry.forcing.change, objective)
+        };
+        writeln!(
+            out,
+            "  {:<12} {:.3}  {cost}",
+            entry.pair.mentor, entry.pair.breakdown.score
+        )?;
+    }
+    Ok(())
 }
 
 /// The exit status once the output is written (or failed to be).

@@ -113,6 +113,7 @@ mod solve;
 pub mod synth;
 #[cfg(test)]
 mod testdata;
+mod whatif;
 
 pub use candidates::EligiblePairs;
 pub use error::{Error, Record, Result};
@@ -129,6 +130,7 @@ pub use report::{
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Part};
 pub use solve::{Pruning, SolveInfo};
+pub use whatif::{Forcing, Move, Shortlisted, WhyNot};
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

@@ -314,3 +314,68 @@ fn a_mentor_whose_capacity_fell_keeps_its_earliest_pairs() {
     assert_eq!(report.warnings[0].failed_rules, [HardRule::Capacity]);
     assert_eq!((report.summary.kept, report.summary.reassigned), (1, 1));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// The cost of forcing a pair equals the difference of two independent solves: the
+    /// optimum, and the pair plus the optimum of a cohort without its recipient and
+    /// with one place fewer for its mentor, built by hand.
+    #[test]
+    fn forcing_costs_the_difference_of_two_independent_solves(case in case(), pick_m in 0usize..4, pick_r in 0usize..6) {
+        let (mentors, recipients) = case.people();
+        let cohort = Cohort::new(mentors.clone(), recipients.clone(), case.policy()).unwrap();
+        let m = &mentors[pick_m % mentors.len()];
+        let r = &recipients[pick_r % recipients.len()];
+        let why = Matcher::new().why_not(&cohort, m.id.as_str(), r.id.as_str()).unwrap();
+        let objective = cohort.policy().objective;
+        let optimal = match_cohort(&cohort).objective_value();
+        prop_assert_eq!(why.pair.eligible, explain(&cohort, m.id.as_str(), r.id.as_str()).unwrap().eligible);
+        let Some(forcing) = why.forcing else {
+            prop_assert!(!why.pair.eligible);
+            return Ok(());
+        };
+        prop_assert_eq!(forcing.optimal, optimal);
+        // Independent: r out, m one place fuller; then add the pair's own terms.
+        let mut fuller = mentors.clone();
+        let at = pick_m % mentors.len();
+        fuller[at].current_load += 1;
+        let rest: Vec<Recipient> = recipients.iter().filter(|x| x.id != r.id).cloned().collect();
+        let without = Cohort::new(fuller, rest, case.policy()).unwrap();
+        let mut expected = Matcher::new().pruning(Pruning::Off).run(&without).objective_value();
+        let score = (why.pair.breakdown.score * 1e6).round() as i128;
+        let slot = (cohort.policy().load_penalty * f64::from(m.current_load) * 1e6).round() as i128;
+        expected.matched += 1;
+        expected.matched_by_urgency[usize::from(r.urgency.min(3))] += 1;
+        expected.quality_micro += score - slot;
+        prop_assert_eq!(forcing.forced.key(objective), expected.key(objective));
+        let change: [i128; 5] = std::array::from_fn(|i| expected.key(objective)[i] - optimal.key(objective)[i]);
+        prop_assert_eq!(forcing.change, change);
+        prop_assert!(forcing.change <= [0; 5]);
+        if why.in_plan {
+            prop_assert_eq!(forcing.change, [0; 5]);
+        }
+    }
+
+    /// Shortlists never list an ineligible or full mentor, are sorted by score, and
+    /// agree with `why_not` on each entry.
+    #[test]
+    fn shortlists_list_eligible_mentors_best_first(case in case(), pick_r in 0usize..6, k in 0usize..4) {
+        let cohort = case.cohort();
+        let r = &cohort.recipients()[pick_r % cohort.recipients().len()];
+        let list = Matcher::new().shortlist(&cohort, r.id.as_str(), k).unwrap();
+        prop_assert!(list.len() <= k);
+        let report = match_cohort(&cohort);
+        for (i, entry) in list.iter().enumerate() {
+            prop_assert!(explain(&cohort, entry.pair.mentor.as_str(), r.id.as_str()).unwrap().eligible);
+            if i > 0 {
+                prop_assert!(list[i - 1].pair.breakdown.score >= entry.pair.breakdown.score);
+            }
+            let load = report.mentors.iter().find(|l| l.mentor == entry.pair.mentor).unwrap();
+            prop_assert!(load.current_load + load.kept < load.capacity || report.match_of(r.id.as_str()).is_some_and(|m| m.mentor == entry.pair.mentor));
+            let why = Matcher::new().why_not(&cohort, entry.pair.mentor.as_str(), r.id.as_str()).unwrap();
+            prop_assert_eq!(why.forcing.as_ref(), Some(&entry.forcing));
+            prop_assert_eq!(why.in_plan, entry.in_plan);
+        }
+    }
+}

@@ -300,7 +300,7 @@ pub struct MatchReport {
 /// assert_eq!(value.key(Objective::Participation)[0], 1);
 /// # Ok::<(), peermatch::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ObjectiveValue {
     /// Number of recipients matched.
     pub matched: u64,

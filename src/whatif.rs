@@ -1,0 +1,259 @@
+//! What-if questions a coordinator asks of a plan: why not this pair, and what would
+//! forcing it cost?
+//!
+//! [`Matcher::why_not`] answers for any pair: every rule it fails and its score (as
+//! [`explain()`](crate::explain())), and, when the pair is eligible, the plan with the
+//! pair forced in — solved exactly like any plan, the pair pinned in place of the
+//! recipient's own running pair, if any — beside the optimal plan: the exact change in
+//! the objective tuple, and every recipient who would lose their mentor, gain one or
+//! move. Both plans come from full, certified solves, so the cost is exact, not an
+//! estimate from the duals.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::matcher::Matcher;
+use crate::model::{Cohort, MentorId, Pair, RecipientId};
+use crate::report::{Explanation, MatchReport, ObjectiveValue, explain};
+
+/// The answer to "why not this pair?".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WhyNot {
+    /// The pair on its own: rules failed, score and breakdown.
+    pub pair: Explanation,
+    /// Whether the optimal plan already has this pair.
+    pub in_plan: bool,
+    /// For an eligible pair: what forcing it costs. `None` when the pair breaks a
+    /// hard rule (it cannot be forced without an override), or when kept running pairs
+    /// hold every place of the mentor.
+    pub forcing: Option<Forcing>,
+}
+
+/// The optimal plan against the plan with one pair forced in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Forcing {
+    /// The optimal plan's objective value.
+    pub optimal: ObjectiveValue,
+    /// The objective value with the pair forced.
+    pub forced: ObjectiveValue,
+    /// Forced minus optimal, per term of the objective in its order of priority
+    /// ([`ObjectiveValue::key`]): never lexicographically positive; all zero when the
+    /// pair is in an optimal plan.
+    pub change: [i128; 5],
+    /// Every recipient whose mentor differs between the two plans, in input order.
+    pub moves: Vec<Move>,
+}
+
+/// One recipient's mentor in the optimal plan and with the pair forced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Move {
+    /// The recipient.
+    pub recipient: RecipientId,
+    /// Their mentor in the optimal plan (`None`: unmatched).
+    pub optimal: Option<MentorId>,
+    /// Their mentor with the pair forced (`None`: unmatched).
+    pub forced: Option<MentorId>,
+}
+
+impl Matcher {
+    /// Why the pair (`mentor`, `recipient`) is not in the plan, and what forcing it
+    /// would cost (see the module docs). Runs two solves.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Matcher};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab", "carer"]},
+    ///               {"id": "m2", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["rehab", "carer"]},
+    ///                  {"id": "r2", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["carer"]}]
+    /// }"#)?;
+    /// // The plan gives r1 to m2, so that r2 (who shares only "carer", with m1) has m1.
+    /// let why = Matcher::new().why_not(&cohort, "m1", "r1")?;
+    /// assert!(why.pair.eligible && !why.in_plan);
+    /// let forcing = why.forcing.unwrap();
+    /// assert_eq!(forcing.change[0], -1); // one person fewer matched
+    /// let moved: Vec<_> = forcing.moves.iter().map(|m| m.recipient.as_str()).collect();
+    /// assert_eq!(moved, ["r1", "r2"]);
+    /// assert_eq!(forcing.moves[1].forced, None); // r2 would lose their mentor
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownMentor`](crate::Error::UnknownMentor) or
+    /// [`Error::UnknownRecipient`](crate::Error::UnknownRecipient) for an id not in the
+    /// cohort; the errors of [`Matcher::try_run`] otherwise.
+    pub fn why_not(
+        &self,
+        cohort: &Cohort,
+        mentor: impl AsRef<str>,
+        recipient: impl AsRef<str>,
+    ) -> Result<WhyNot> {
+        let (mentor, recipient) = (mentor.as_ref(), recipient.as_ref());
+        let pair = explain(cohort, mentor, recipient)?;
+        let optimal = self.try_run(cohort)?;
+        let in_plan = optimal
+            .match_of(recipient)
+            .is_some_and(|m| m.mentor.as_str() == mentor);
+        let forcing = if pair.eligible {
+            self.forcing(cohort, &optimal, mentor, recipient)?
+        } else {
+            None
+        };
+        Ok(WhyNot {
+            pair,
+            in_plan,
+            forcing,
+        })
+    }
+
+    /// A recipient's shortlist: up to `k` mentors they could be given, best score first
+    /// (ties in mentor input order), each with its breakdown and the exact cost of
+    /// choosing it instead of the plan's choice. A mentor is listed only when the pair
+    /// is eligible and the mentor has a place left after the kept running pairs. Runs
+    /// one solve per mentor listed, plus one.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Matcher};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab", "carer"]},
+    ///               {"id": "m2", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab", "gardening"]},
+    ///               {"id": "m3", "capacity": 1, "languages": ["fr"], "conditions": ["copd"],
+    ///                "experiences": ["rehab"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["rehab", "carer"]}]
+    /// }"#)?;
+    /// let list = Matcher::new().shortlist(&cohort, "r1", 5)?;
+    /// let ids: Vec<_> = list.iter().map(|c| c.pair.mentor.as_str()).collect();
+    /// assert_eq!(ids, ["m1", "m2"]); // m3 speaks no shared language
+    /// assert!(list[0].in_plan && list[0].forcing.change == [0; 5]);
+    /// assert!(list[1].forcing.change < [0; 5]); // a lower score: less quality
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecipient`](crate::Error::UnknownRecipient) for an id not in the
+    /// cohort; the errors of [`Matcher::try_run`] otherwise.
+    pub fn shortlist(
+        &self,
+        cohort: &Cohort,
+        recipient: impl AsRef<str>,
+        k: usize,
+    ) -> Result<Vec<Shortlisted>> {
+        let recipient = recipient.as_ref();
+        let mut eligible: Vec<Explanation> = Vec::new();
+        for mentor in cohort.mentors() {
+            let pair = explain(cohort, mentor.id.as_str(), recipient)?;
+            if pair.eligible {
+                eligible.push(pair);
+            }
+        }
+        // Best score first; the sort is stable, so ties keep mentor input order.
+        eligible.sort_by(|a, b| b.breakdown.score.total_cmp(&a.breakdown.score));
+        let optimal = self.try_run(cohort)?;
+        let mut out = Vec::new();
+        for pair in eligible {
+            if out.len() == k {
+                break;
+            }
+            let mentor = pair.mentor.as_str().to_owned();
+            let Some(forcing) = self.forcing(cohort, &optimal, &mentor, recipient)? else {
+                continue; // every place of the mentor is held by a kept pair
+            };
+            out.push(Shortlisted {
+                in_plan: optimal
+                    .match_of(recipient)
+                    .is_some_and(|m| m.mentor.as_str() == mentor),
+                pair,
+                forcing,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The optimal plan against the plan with the eligible pair forced, or `None` when
+    /// it cannot be forced because kept pairs hold every place of the mentor.
+    fn forcing(
+        &self,
+        cohort: &Cohort,
+        optimal: &MatchReport,
+        mentor: &str,
+        recipient: &str,
+    ) -> Result<Option<Forcing>> {
+        let forced = self.try_run(&with_forced(cohort, mentor, recipient)?)?;
+        if forced
+            .match_of(recipient)
+            .is_none_or(|m| m.mentor.as_str() != mentor)
+        {
+            return Ok(None);
+        }
+        let objective = cohort.policy().objective;
+        let (a, b) = (
+            optimal.objective_value().key(objective),
+            forced.objective_value().key(objective),
+        );
+        Ok(Some(Forcing {
+            moves: moves(cohort, optimal, &forced),
+            optimal: optimal.objective_value(),
+            forced: forced.objective_value(),
+            change: std::array::from_fn(|i| b[i] - a[i]),
+        }))
+    }
+}
+
+/// One entry of a [`Matcher::shortlist`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Shortlisted {
+    /// The pair: its score and breakdown (eligible, so no failed rules).
+    pub pair: Explanation,
+    /// Whether the optimal plan gives the recipient this mentor.
+    pub in_plan: bool,
+    /// What choosing this mentor costs against the optimal plan.
+    pub forcing: Forcing,
+}
+
+/// `cohort` with (`mentor`, `recipient`) pinned, in place of the recipient's own
+/// running pair, after the other running pairs: a forced pair never displaces a kept
+/// one.
+fn with_forced(cohort: &Cohort, mentor: &str, recipient: &str) -> Result<Cohort> {
+    let forced = Pair {
+        pinned: true,
+        ..Pair::new(mentor, recipient)
+    };
+    let pairs = cohort
+        .pairs()
+        .iter()
+        .filter(|p| !(p.runs() && p.recipient.as_str() == recipient))
+        .cloned()
+        .chain(std::iter::once(forced))
+        .collect();
+    cohort.clone().with_pairs(pairs)
+}
+
+/// Every recipient whose mentor differs between the plans, in input order.
+fn moves(cohort: &Cohort, optimal: &MatchReport, forced: &MatchReport) -> Vec<Move> {
+    cohort
+        .recipients()
+        .iter()
+        .filter_map(|r| {
+            let a = optimal.match_of(r.id.as_str()).map(|m| m.mentor.clone());
+            let b = forced.match_of(r.id.as_str()).map(|m| m.mentor.clone());
+            (a != b).then(|| Move {
+                recipient: r.id.clone(),
+                optimal: a,
+                forced: b,
+            })
+        })
+        .collect()
+}
