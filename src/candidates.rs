@@ -34,8 +34,11 @@ pub(crate) struct Candidates {
     pub(crate) start: Vec<usize>,
     /// The mentor of each candidate.
     pub(crate) mentor: Vec<u32>,
-    /// The score of each candidate, in micro-units.
+    /// The score of each candidate, in micro-units, plus its bonus.
     pub(crate) score: Vec<u32>,
+    /// Candidates whose `score` includes a bonus (a running pair's switching cost), by
+    /// index, sorted.
+    pub(crate) bonus: Vec<(usize, u32)>,
 }
 
 impl Candidates {
@@ -46,6 +49,32 @@ impl Candidates {
             .iter()
             .zip(&self.score[range])
             .map(|(&m, &s)| (m as usize, s))
+    }
+
+    /// Adds `bonus` micro-units to the pair (recipient `r`, mentor `m`) if it is a
+    /// candidate; returns whether it is.
+    pub(crate) fn add_bonus(&mut self, r: usize, m: usize, bonus: u32) -> bool {
+        let Some(i) = self.range(r).find(|&i| self.mentor[i] as usize == m) else {
+            return false;
+        };
+        self.score[i] += bonus;
+        let at = self.bonus.partition_point(|&(j, _)| j < i);
+        self.bonus.insert(at, (i, bonus));
+        true
+    }
+
+    /// Candidate `i`'s own score, without any bonus.
+    pub(crate) fn real_score(&self, i: usize) -> u32 {
+        match self.bonus.binary_search_by_key(&i, |&(j, _)| j) {
+            Ok(at) => self.score[i] - self.bonus[at].1,
+            Err(_) => self.score[i],
+        }
+    }
+
+    /// The highest score of any candidate, bonus included, and at least a full score.
+    pub(crate) fn max_score(&self) -> u32 {
+        let most = self.bonus.iter().map(|&(i, _)| self.score[i]).max();
+        most.unwrap_or(0).max(crate::model::MICRO as u32)
     }
 
     /// How many mentors are eligible for recipient `r`.
@@ -229,6 +258,7 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
         start,
         mentor,
         score,
+        bonus: Vec::new(),
     }
 }
 

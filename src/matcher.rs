@@ -213,17 +213,20 @@ impl Matcher {
         let decisions = rounds::decide(cohort);
         if decisions.any() {
             let residual = rounds::residual(cohort, &decisions);
-            let (report, stats) = self.execute_plain(&residual, cancellable)?;
+            let bonuses = rounds::bonuses(cohort, &decisions);
+            let (report, stats) = self.execute_plain(&residual, cancellable, &bonuses)?;
             return Ok((rounds::merge(cohort, decisions, report, self.names), stats));
         }
-        self.execute_plain(cohort, cancellable)
+        self.execute_plain(cohort, cancellable, &[])
     }
 
-    /// Matches a cohort whose running pairs, if any, are all dealt with.
+    /// Matches a cohort whose running pairs, if any, are all dealt with; each of
+    /// `bonuses` (recipient, mentor, micro-units) weighs that pair more in the quality.
     fn execute_plain(
         &self,
         cohort: &Cohort,
         cancellable: bool,
+        bonuses: &[(usize, usize, u32)],
     ) -> Result<(MatchReport, MatchStats)> {
         let progress = if cancellable {
             self.progress.for_run()
@@ -239,7 +242,10 @@ impl Matcher {
         };
         let start = Instant::now();
         let index = Interned::new(cohort);
-        let candidates = candidates::generate(&index, self.threads, &progress);
+        let mut candidates = candidates::generate(&index, self.threads, &progress);
+        for &(r, m, bonus) in bonuses {
+            candidates.add_bonus(r, m, bonus);
+        }
         stop(Stage::Candidates)?;
         let candidates_time = start.elapsed();
         let start = Instant::now();

@@ -3,7 +3,9 @@
 //! A cohort with running pairs ([`Pair`](crate::Pair)) is matched in three steps:
 //! 1. **decide** which running pairs are kept: every hard rule is checked on each, in
 //!    pair order, its mentor's places filled by the kept pairs before them (so a
-//!    mentor whose capacity fell keeps its earliest pairs); a pair that passes is kept,
+//!    mentor whose capacity fell keeps its earliest pairs); a pair that passes is kept
+//!    (or, unpinned under `allow_reassign`, left to the solve with its switching cost as
+//!    a bonus on its score, so that it moves only when that gains more),
 //!    a pinned pair that fails is kept only with `override`, and every pair that fails
 //!    is a [`Warning`] naming each broken rule;
 //! 2. **match the rest** exactly: the cohort without the kept pairs' recipients, each
@@ -27,6 +29,10 @@ use crate::solve::slot_micro;
 pub(crate) struct Decisions {
     /// Per recipient, the mentor of its kept pair.
     pub(crate) kept: Vec<Option<usize>>,
+    /// Per recipient, the mentor of its running pair when the plan may move it
+    /// (`allow_reassign`): matched in the residual cohort with the switching cost as a
+    /// bonus on that pair.
+    pub(crate) movable: Vec<Option<usize>>,
     /// Per recipient, whether it had a running pair that is not kept.
     pub(crate) lost: Vec<bool>,
     /// Per mentor, how many kept pairs it holds.
@@ -37,7 +43,9 @@ pub(crate) struct Decisions {
 impl Decisions {
     /// Whether any pair is kept or lost, so that matching needs the residual cohort.
     pub(crate) fn any(&self) -> bool {
-        !self.warnings.is_empty() || self.kept.iter().any(Option::is_some)
+        !self.warnings.is_empty()
+            || self.kept.iter().any(Option::is_some)
+            || self.movable.iter().any(Option::is_some)
     }
 
     fn kept_mask(&self) -> Vec<bool> {
@@ -50,6 +58,7 @@ pub(crate) fn decide(cohort: &Cohort) -> Decisions {
     let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
     let mut out = Decisions {
         kept: vec![None; recipients.len()],
+        movable: vec![None; recipients.len()],
         lost: vec![false; recipients.len()],
         kept_per_mentor: vec![0; mentors.len()],
         warnings: Vec::new(),
@@ -84,7 +93,9 @@ pub(crate) fn decide(cohort: &Cohort) -> Decisions {
                 failed_rules,
             });
         }
-        if keep {
+        if failed.is_empty() && !pair.pinned && cohort.policy().allow_reassign {
+            out.movable[r] = Some(m);
+        } else if keep {
             out.kept[r] = Some(m);
             out.kept_per_mentor[m] += 1;
         } else {
@@ -97,6 +108,24 @@ pub(crate) fn decide(cohort: &Cohort) -> Decisions {
 /// Step 2's cohort: the recipients left to match, around the kept pairs.
 pub(crate) fn residual(cohort: &Cohort, decisions: &Decisions) -> Cohort {
     cohort.residual(&decisions.kept_mask(), &decisions.kept_per_mentor)
+}
+
+/// The bonuses of step 2: per movable running pair, (its recipient in the residual
+/// cohort, its mentor, the switching cost in micro-units).
+pub(crate) fn bonuses(cohort: &Cohort, decisions: &Decisions) -> Vec<(usize, usize, u32)> {
+    let micro = (cohort.policy().switching_cost * MICRO).round() as u32;
+    let mut out = Vec::new();
+    let mut residual_index = 0;
+    for r in 0..cohort.recipients().len() {
+        if decisions.kept[r].is_some() {
+            continue;
+        }
+        if let Some(m) = decisions.movable[r] {
+            out.push((residual_index, m, micro));
+        }
+        residual_index += 1;
+    }
+    out
 }
 
 /// Step 3: the residual plan with the kept pairs put back (see the module docs).
@@ -139,6 +168,13 @@ pub(crate) fn merge(
             let mut m = rest.next().expect("peeked");
             if decisions.lost[r] {
                 m.status = MatchStatus::Reassigned;
+            }
+            if let Some(running) = decisions.movable[r] {
+                m.status = if m.mentor == mentors[running].id {
+                    MatchStatus::Kept
+                } else {
+                    MatchStatus::Reassigned
+                };
             }
             matches.push(m);
         }

@@ -155,6 +155,7 @@ prop_compose! {
             min_months_ahead,
             load_penalty,
             objective: if quality { Objective::Quality } else { Objective::Participation },
+            ..Policy::default()
         }
     }
 }

@@ -379,3 +379,131 @@ proptest! {
         }
     }
 }
+
+/// The best value of the objective, with the switching cost counted on every running
+/// pair the plan keeps, over every plan of a small cohort: by brute force.
+fn brute_force_with_bonus(
+    cohort: &Cohort,
+    running: &BTreeMap<usize, usize>,
+    bonus: i128,
+) -> [i128; 5] {
+    let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
+    let policy = cohort.policy();
+    // Each recipient's options: None, or an eligible mentor with the pair's score.
+    let options: Vec<Vec<Option<(usize, i128)>>> = recipients
+        .iter()
+        .map(|r| {
+            let mut o = vec![None];
+            for (m, mentor) in mentors.iter().enumerate() {
+                let why = explain(cohort, mentor.id.as_str(), r.id.as_str()).unwrap();
+                if why.eligible {
+                    o.push(Some((m, (why.breakdown.score * 1e6).round() as i128)));
+                }
+            }
+            o
+        })
+        .collect();
+    let mut best: Option<[i128; 5]> = None;
+    let mut choice = vec![0usize; recipients.len()];
+    loop {
+        let mut load = vec![0u32; mentors.len()];
+        let (mut n, mut u, mut quality) = (0i128, [0i128; 4], 0i128);
+        let mut fits = true;
+        for (r, &c) in choice.iter().enumerate() {
+            if let Some((m, score)) = options[r][c] {
+                load[m] += 1;
+                if mentors[m].current_load + load[m] > mentors[m].capacity {
+                    fits = false;
+                }
+                n += 1;
+                u[usize::from(recipients[r].urgency.min(3))] += 1;
+                quality += score;
+                if running.get(&r) == Some(&m) {
+                    quality += bonus;
+                }
+            }
+        }
+        if fits {
+            for (m, &k) in load.iter().enumerate() {
+                for i in 0..k {
+                    quality -= (policy.load_penalty * f64::from(mentors[m].current_load + i) * 1e6)
+                        .round() as i128;
+                }
+            }
+            let key = match policy.objective {
+                peermatch::Objective::Participation => [n, u[3], u[2], u[1], quality],
+                _ => [quality, n, u[3], u[2], u[1]],
+            };
+            best = Some(best.map_or(key, |b| b.max(key)));
+        }
+        // Next choice (odometer).
+        let mut i = 0;
+        loop {
+            if i == choice.len() {
+                return best.expect("the empty plan fits");
+            }
+            choice[i] += 1;
+            if choice[i] < options[i].len() {
+                break;
+            }
+            choice[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// With reassignment allowed, running pairs weigh their switching cost more: the
+    /// plan's value, counted so, equals the brute-force optimum; a running pair that
+    /// stays is `kept`, one that moves `reassigned`.
+    #[test]
+    fn reassignment_weighs_the_switching_cost_exactly(case in case(), cost in prop_oneof![Just(0.0), Just(0.05), Just(0.3), Just(1.0)]) {
+        let (mentors, recipients) = case.people();
+        let policy = Policy { allow_reassign: true, switching_cost: cost, ..case.policy() };
+        let mut running = BTreeMap::new();
+        let mut pairs = Vec::new();
+        for p in case.pairs().into_iter().filter(|p| !p.ended) {
+            let r: usize = p.recipient.as_str()[1..].parse().unwrap();
+            let m: usize = p.mentor.as_str()[1..].parse().unwrap();
+            running.insert(r, m);
+            pairs.push(Pair::new(p.mentor, p.recipient)); // unpinned
+        }
+        let cohort = Cohort::new(mentors, recipients, policy).unwrap().with_pairs(pairs.clone()).unwrap();
+        let report = match_cohort(&cohort);
+        let bonus = (cost * 1e6).round() as i128;
+        // Only pairs that break no rule can stay.
+        let eligible_running: BTreeMap<usize, usize> = running.iter().filter(|&(&r, &m)| explain(&cohort, format!("m{m}"), format!("r{r}")).unwrap().eligible).map(|(&r, &m)| (r, m)).collect();
+        let mut value = report.objective_value();
+        let mut stayed = 0;
+        for m in &report.matches {
+            let r: usize = m.recipient.as_str()[1..].parse().unwrap();
+            let mi: usize = m.mentor.as_str()[1..].parse().unwrap();
+            if eligible_running.get(&r) == Some(&mi) {
+                prop_assert_eq!(m.status, MatchStatus::Kept);
+                stayed += 1;
+            } else if running.contains_key(&r) {
+                prop_assert_eq!(m.status, MatchStatus::Reassigned);
+            } else {
+                prop_assert_eq!(m.status, MatchStatus::New);
+            }
+        }
+        value.quality_micro += bonus * stayed;
+        // Pruned to each recipient's best pair, the certificate brings back the rest.
+        let pruned = Matcher::new().pruning(Pruning::TopK(1)).run(&cohort);
+        prop_assert!(pruned.solve.certified);
+        let stayed_pruned = pruned.matches.iter().filter(|m| m.status == MatchStatus::Kept).count() as i128;
+        let mut pruned_value = pruned.objective_value();
+        pruned_value.quality_micro += bonus * stayed_pruned;
+        prop_assert_eq!(pruned_value.key(cohort.policy().objective), value.key(cohort.policy().objective));
+        prop_assert_eq!(value.key(cohort.policy().objective), brute_force_with_bonus(&cohort, &eligible_running, bonus));
+        prop_assert!(report.solve.certified);
+        // With no switching cost the plan is as good as a fresh one.
+        if cost == 0.0 {
+            let (mentors, recipients) = case.people();
+            let fresh = match_cohort(&Cohort::new(mentors, recipients, case.policy()).unwrap());
+            prop_assert_eq!(report.objective_value().key(cohort.policy().objective), fresh.objective_value().key(cohort.policy().objective));
+        }
+    }
+}

@@ -824,6 +824,7 @@ fn check_policy(policy: &Policy) -> Result<()> {
     for (field, value) in [
         ("min_score", policy.min_score),
         ("load_penalty", policy.load_penalty),
+        ("switching_cost", policy.switching_cost),
     ] {
         check_number(
             || Record::Policy,

@@ -4,7 +4,9 @@
 //! A cohort may list its ongoing pairs. A running pair that passes every hard rule is
 //! kept as it is: its recipient is not rematched and it takes one of its mentor's
 //! places, before any new recipient (so the mentor's `current_load` counts only the
-//! people *not* in this cohort). A pinned pair that breaks a rule is kept only with
+//! people *not* in this cohort); with the policy's `allow_reassign`, an unpinned one
+//! stays in the solve instead, weighing its `switching_cost` more, and moves only when
+//! that gains more. A pinned pair that breaks a rule is kept only with
 //! `override`, and then reported as a warning with every rule it breaks; without it,
 //! and for an unpinned pair that breaks a rule, the pair is not kept, the recipient is
 //! matched afresh, and the report says so in a warning. Nothing is dropped or kept
@@ -37,8 +39,9 @@ pub struct Pair {
     pub mentor: MentorId,
     /// The recipient; must be in the cohort, and in at most one running pair.
     pub recipient: RecipientId,
-    /// Kept whatever the new plan could gain by moving it (the default for a running
-    /// pair in this version: no running pair is moved unless a hard rule forces it).
+    /// Kept whatever the new plan could gain by moving it. An unpinned running pair is
+    /// kept too, unless the policy's `allow_reassign` lets the plan move it when that
+    /// gains more than `switching_cost`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
     /// The pair has ended: it takes no place, and the two are not proposed again.

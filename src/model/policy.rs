@@ -79,6 +79,14 @@ pub struct Policy {
     pub load_penalty: f64,
     /// What the assignment maximises. Default [`Objective::Participation`].
     pub objective: Objective,
+    /// Whether the plan may move a running, unpinned pair that breaks no rule to a
+    /// better one (see [`Pair`](crate::Pair)). Default false: such pairs are kept.
+    pub allow_reassign: bool,
+    /// With `allow_reassign`, what moving a running pair costs, in score units, in
+    /// `[0, 1]`: the pair counts this much more in the plan's quality, so it moves only
+    /// when that gains more quality (a gain of exactly this much may go either way) or
+    /// matches more people, who always weigh more under `participation`. Default 0.1.
+    pub switching_cost: f64,
 }
 
 impl Default for Policy {
@@ -91,6 +99,8 @@ impl Default for Policy {
             min_months_ahead: 0,
             load_penalty: 0.05,
             objective: Objective::Participation,
+            allow_reassign: false,
+            switching_cost: 0.1,
         }
     }
 }
@@ -115,6 +125,10 @@ impl<'de> Deserialize<'de> for Policy {
             load_penalty: Option<f64>,
             #[serde(default)]
             objective: Option<Objective>,
+            #[serde(default)]
+            allow_reassign: Option<bool>,
+            #[serde(default)]
+            switching_cost: Option<f64>,
         }
         let given = Given::deserialize(deserializer)?;
         let default = Policy::default();
@@ -130,6 +144,8 @@ impl<'de> Deserialize<'de> for Policy {
             min_months_ahead: given.min_months_ahead.unwrap_or(default.min_months_ahead),
             load_penalty: given.load_penalty.unwrap_or(default.load_penalty),
             objective: given.objective.unwrap_or(default.objective),
+            allow_reassign: given.allow_reassign.unwrap_or(default.allow_reassign),
+            switching_cost: given.switching_cost.unwrap_or(default.switching_cost),
         })
     }
 }

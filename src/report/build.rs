@@ -97,11 +97,11 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
         };
         let mentor = &mentors[m];
         let breakdown = scoring::breakdown(policy, mentor, recipient);
-        let score = inputs
-            .candidates
-            .of(r)
-            .find(|&(cm, _)| cm == m)
-            .map(|(_, s)| s)
+        let candidates = inputs.candidates;
+        let score = candidates
+            .range(r)
+            .find(|&i| candidates.mentor[i] as usize == m)
+            .map(|i| candidates.real_score(i))
             .expect("the plan only uses candidate pairs");
         let slot = slot_micro(policy.load_penalty, mentor.current_load, out.assigned[m]);
         out.assigned[m] += 1;
@@ -252,7 +252,7 @@ fn considered(inputs: &Inputs<'_>) -> Vec<Candidate> {
             out.push(Candidate {
                 mentor: mentors[candidates.mentor[i] as usize].id.clone(),
                 recipient: recipient.id.clone(),
-                score: f64::from(candidates.score[i]) / MICRO,
+                score: f64::from(candidates.real_score(i)) / MICRO,
             });
         }
     }

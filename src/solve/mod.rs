@@ -201,7 +201,8 @@ struct Terms {
 }
 
 /// The packing radices for a cohort of `rows` recipients whose worst slot costs
-/// `max_slot` micro-units.
+/// `max_slot` micro-units and whose best pair scores `max_score` (a full score, plus a
+/// running pair's switching cost).
 struct Packing {
     /// Tier weights for urgency 1, 2, 3 (urgency 0 has none).
     tier: [i128; 4],
@@ -214,7 +215,7 @@ struct Packing {
 }
 
 impl Packing {
-    fn new(rows: usize, max_slot: i64) -> Option<Packing> {
+    fn new(rows: usize, max_slot: i64, max_score: u32) -> Option<Packing> {
         let n = rows as i128;
         let base = n.checked_add(1)?;
         // Tiers: u1 weighs 1, u2 weighs (R + 1), u3 weighs (R + 1)²; one match weighs
@@ -225,7 +226,7 @@ impl Packing {
         // Counts of a whole plan stay below (R + 1)⁴.
         let quality_over_counts = count.checked_mul(base)?;
         // Quality of a whole plan lies within ±R × (10⁶ + max slot).
-        let per_pair = 1_000_000i128.checked_add(i128::from(max_slot))?;
+        let per_pair = i128::from(max_score).checked_add(i128::from(max_slot))?;
         let counts_over_quality = n.checked_mul(per_pair)?.checked_mul(2)?.checked_add(1)?;
         Some(Packing {
             tier: [0, 1, t2, t3],
@@ -366,7 +367,9 @@ pub(crate) fn solve(
         .map(|(m, &n)| slot(m, n - 1))
         .max()
         .unwrap_or(0);
-    let packing = Packing::new(rows, max_slot).expect("MAX_PEOPLE keeps the radices in i128");
+    // Scores stay within a full score plus a switching cost of at most one more.
+    let packing = Packing::new(rows, max_slot, candidates.max_score())
+        .expect("MAX_PEOPLE keeps the radices in i128");
     let pair = |r: usize, score: u32| Terms {
         count: 1,
         tier: packing.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
@@ -499,7 +502,7 @@ where
                 let (mut mentor, mut score) = (Vec::new(), Vec::new());
                 for &r in &order[rows] {
                     base.push(pair(r as usize, 0)?);
-                    pair(r as usize, MICRO as u32)?;
+                    pair(r as usize, cands.max_score())?;
                     for i in cands.range(r as usize).filter(|&i| keep(r as usize, i)) {
                         mentor.push(cands.mentor[i]);
                         score.push(cands.score[i]);
@@ -895,7 +898,7 @@ impl<'a> Rounds<'a> {
                 }
                 // Each pair's cost from the row's score-0 cost, as the network's arcs
                 // are built ([`PairNetwork`]).
-                let Some(base) = pair(r, 0).filter(|_| pair(r, MICRO as u32).is_some()) else {
+                let Some(base) = pair(r, 0).filter(|_| pair(r, cands.max_score()).is_some()) else {
                     failing.extend(range.filter(|&i| !considered[i]));
                     continue;
                 };
