@@ -10,7 +10,9 @@
 //!    is a [`Warning`] naming each broken rule;
 //! 2. **match the rest** exactly: the cohort without the kept pairs' recipients, each
 //!    mentor's load raised by its kept pairs (their places are taken, and a new
-//!    recipient's slot cost counts them), solved and certified like any cohort;
+//!    recipient's slot cost counts them), solved and certified like any cohort. A
+//!    recipient who lost their mentor (a pair not kept) is placed first: they count at
+//!    urgency 3 in this solve, whatever their own urgency (which the report keeps);
 //! 3. **merge**: the kept pairs join the plan with status `kept`, in recipient order,
 //!    each with its breakdown and the slot it holds (a mentor's kept pairs hold its
 //!    first slots after `current_load`); recipients whose pair was not kept are
@@ -107,7 +109,11 @@ pub(crate) fn decide(cohort: &Cohort) -> Decisions {
 
 /// Step 2's cohort: the recipients left to match, around the kept pairs.
 pub(crate) fn residual(cohort: &Cohort, decisions: &Decisions) -> Cohort {
-    cohort.residual(&decisions.kept_mask(), &decisions.kept_per_mentor)
+    cohort.residual(
+        &decisions.kept_mask(),
+        &decisions.lost,
+        &decisions.kept_per_mentor,
+    )
 }
 
 /// The bonuses of step 2: per movable running pair, (its recipient in the residual
@@ -166,6 +172,7 @@ pub(crate) fn merge(
             .is_some_and(|m| m.recipient.as_str() == recipient.id.as_str())
         {
             let mut m = rest.next().expect("peeked");
+            m.urgency = recipient.urgency;
             if decisions.lost[r] {
                 m.status = MatchStatus::Reassigned;
             }
@@ -201,6 +208,7 @@ pub(crate) fn merge(
         .iter()
         .filter(|m| m.status == MatchStatus::Reassigned)
         .count();
+    summary.lost_mentor = decisions.lost.iter().filter(|&&l| l).count();
     summary.matched_by_urgency = [0; 4];
     for m in &matches {
         summary.matched_by_urgency[usize::from(m.urgency.min(3))] += 1;

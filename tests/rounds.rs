@@ -224,7 +224,14 @@ proptest! {
             let extra = kept.values().filter(|k| k.as_str() == m.id.as_str()).count() as u32;
             m.current_load = (m.current_load + extra).min(m.capacity);
         }
+        // Recipients who lost their mentor are placed first: at urgency 3.
+        let lost: Vec<String> = pairs.iter().filter(|p| !p.ended && !kept.contains_key(p.recipient.as_str())).map(|p| p.recipient.as_str().to_owned()).collect();
         let mut rest: Vec<Recipient> = recipients.into_iter().filter(|r| !kept.contains_key(r.id.as_str())).collect();
+        for r in &mut rest {
+            if lost.contains(&r.id.as_str().to_owned()) {
+                r.urgency = 3;
+            }
+        }
         for pair in pairs.iter().filter(|p| p.ended) {
             if let Some(r) = rest.iter_mut().find(|r| r.id == pair.recipient) {
                 r.exclude.push(pair.mentor.clone());
@@ -235,6 +242,12 @@ proptest! {
         let objective = cohort.policy().objective;
         let mut ours = report.clone();
         ours.matches.retain(|m| m.status != MatchStatus::Kept);
+        for m in &mut ours.matches {
+            if lost.contains(&m.recipient.as_str().to_owned()) {
+                m.urgency = 3;
+            }
+        }
+        prop_assert_eq!(report.summary.lost_mentor, lost.len());
         prop_assert_eq!(ours.objective_value().key(objective), expected.objective_value().key(objective));
         prop_assert!(report.solve.certified);
         // Deterministic.
@@ -385,6 +398,7 @@ proptest! {
 fn brute_force_with_bonus(
     cohort: &Cohort,
     running: &BTreeMap<usize, usize>,
+    first: &[usize],
     bonus: i128,
 ) -> [i128; 5] {
     let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
@@ -416,7 +430,12 @@ fn brute_force_with_bonus(
                     fits = false;
                 }
                 n += 1;
-                u[usize::from(recipients[r].urgency.min(3))] += 1;
+                let urgency = if first.contains(&r) {
+                    3
+                } else {
+                    recipients[r].urgency.min(3)
+                };
+                u[usize::from(urgency)] += 1;
                 quality += score;
                 if running.get(&r) == Some(&m) {
                     quality += bonus;
@@ -475,7 +494,19 @@ proptest! {
         let bonus = (cost * 1e6).round() as i128;
         // Only pairs that break no rule can stay.
         let eligible_running: BTreeMap<usize, usize> = running.iter().filter(|&(&r, &m)| explain(&cohort, format!("m{m}"), format!("r{r}")).unwrap().eligible).map(|(&r, &m)| (r, m)).collect();
-        let mut value = report.objective_value();
+        // Running pairs that break a rule lose their recipient's mentor: placed first.
+        let lost: Vec<usize> = running.keys().filter(|r| !eligible_running.contains_key(r)).copied().collect();
+        let boosted = |report: &peermatch::MatchReport| {
+            let mut report = report.clone();
+            for m in &mut report.matches {
+                let r: usize = m.recipient.as_str()[1..].parse().unwrap();
+                if lost.contains(&r) {
+                    m.urgency = 3;
+                }
+            }
+            report.objective_value()
+        };
+        let mut value = boosted(&report);
         let mut stayed = 0;
         for m in &report.matches {
             let r: usize = m.recipient.as_str()[1..].parse().unwrap();
@@ -494,13 +525,13 @@ proptest! {
         let pruned = Matcher::new().pruning(Pruning::TopK(1)).run(&cohort);
         prop_assert!(pruned.solve.certified);
         let stayed_pruned = pruned.matches.iter().filter(|m| m.status == MatchStatus::Kept).count() as i128;
-        let mut pruned_value = pruned.objective_value();
+        let mut pruned_value = boosted(&pruned);
         pruned_value.quality_micro += bonus * stayed_pruned;
         prop_assert_eq!(pruned_value.key(cohort.policy().objective), value.key(cohort.policy().objective));
-        prop_assert_eq!(value.key(cohort.policy().objective), brute_force_with_bonus(&cohort, &eligible_running, bonus));
+        prop_assert_eq!(value.key(cohort.policy().objective), brute_force_with_bonus(&cohort, &eligible_running, &lost, bonus));
         prop_assert!(report.solve.certified);
         // With no switching cost the plan is as good as a fresh one.
-        if cost == 0.0 {
+        if cost == 0.0 && lost.is_empty() {
             let (mentors, recipients) = case.people();
             let fresh = match_cohort(&Cohort::new(mentors, recipients, case.policy()).unwrap());
             prop_assert_eq!(report.objective_value().key(cohort.policy().objective), fresh.objective_value().key(cohort.policy().objective));

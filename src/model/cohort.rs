@@ -165,16 +165,21 @@ impl Cohort {
     }
 
     /// The cohort left to match once running pairs are kept: without the recipients
-    /// `kept[r]`, each mentor's `current_load` raised by `extra_load[m]` (at most to its
-    /// capacity), and no pairs. Exclusions, and the ended pairs among them, carry over.
-    pub(crate) fn residual(&self, kept: &[bool], extra_load: &[u32]) -> Cohort {
+    /// `kept[r]`, the recipients `first[r]` at urgency 3, each mentor's `current_load`
+    /// raised by `extra_load[m]` (at most to its capacity), and no pairs. Exclusions,
+    /// and the ended pairs among them, carry over.
+    pub(crate) fn residual(&self, kept: &[bool], first: &[bool], extra_load: &[u32]) -> Cohort {
         let mut new_index = vec![u32::MAX; self.recipients.len()];
         let mut recipients = Vec::new();
         let mut recipient_beyond = Vec::new();
         for (r, recipient) in self.recipients.iter().enumerate() {
             if !kept[r] {
                 new_index[r] = recipients.len() as u32;
-                recipients.push(recipient.clone());
+                let mut recipient = recipient.clone();
+                if first[r] {
+                    recipient.urgency = 3;
+                }
+                recipients.push(recipient);
                 recipient_beyond.push(self.recipient_beyond[r].clone());
             }
         }

@@ -217,6 +217,7 @@ fn summary(inputs: &Inputs<'_>, pairs: &Pairs, unmatched: usize, loads: &[Mentor
         matched,
         kept: 0,
         reassigned: 0,
+        lost_mentor: 0,
         unmatched,
         matched_by_urgency: pairs.matched_by_urgency,
         mean_score: (matched > 0).then(|| {

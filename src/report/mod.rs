@@ -234,6 +234,9 @@ pub struct Summary {
     pub kept: usize,
     /// Of those, recipients whose running pair was not kept, matched to a new mentor.
     pub reassigned: usize,
+    /// Recipients whose running pair was not kept because it breaks a hard rule
+    /// (matched again or not); they are placed first, at urgency 3.
+    pub lost_mentor: usize,
     /// Number unmatched.
     pub unmatched: usize,
     /// Matched recipients by urgency: `[urgency 0, 1, 2, 3]`.
