@@ -130,7 +130,7 @@ pub use report::{
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Part};
 pub use solve::{Pruning, SolveInfo};
-pub use whatif::{Forcing, Move, Shortlisted, WhyNot};
+pub use whatif::{Forcing, Move, Offers, Shortlisted, WhyNot};
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

@@ -225,11 +225,15 @@ pub(crate) fn merge(
     summary.quality = ((summary.quality * MICRO).round() as i128 + kept_quality) as f64 / MICRO;
     summary.idle_mentors = mentor_loads
         .iter()
-        .filter(|l| l.current_load + l.kept < l.capacity && l.assigned == 0)
+        .filter(|l| l.current_load.saturating_add(l.kept) < l.capacity && l.assigned == 0)
         .count();
     summary.max_load = mentor_loads
         .iter()
-        .map(|l| l.current_load + l.kept + l.assigned)
+        .map(|l| {
+            l.current_load
+                .saturating_add(l.kept)
+                .saturating_add(l.assigned)
+        })
         .max()
         .unwrap_or(0);
     MatchReport {

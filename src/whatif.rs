@@ -181,6 +181,84 @@ impl Matcher {
         Ok(out)
     }
 
+    /// Shortlists for every recipient, in input order (each as [`Matcher::shortlist`]).
+    /// With [`Offers::WithinRoom`], no mentor is offered to more recipients at once
+    /// than it has places left after the kept pairs: offers are handed out best score
+    /// first (ties to the earlier recipient, then the earlier mentor), each recipient
+    /// taking up to `k`. Runs one solve per offer, plus one.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Matcher, Offers};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"], "experiences": ["rehab"]},
+    ///                  {"id": "r2", "languages": ["en"], "conditions": ["copd"], "experiences": ["rehab"]}]
+    /// }"#)?;
+    /// let all = Matcher::new().shortlists(&cohort, 3, Offers::Independent)?;
+    /// assert_eq!((all[0].1.len(), all[1].1.len()), (1, 1)); // m1 offered to both
+    /// let fair = Matcher::new().shortlists(&cohort, 3, Offers::WithinRoom)?;
+    /// assert_eq!((fair[0].1.len(), fair[1].1.len()), (1, 0)); // m1 has one place
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The errors of [`Matcher::try_run`].
+    pub fn shortlists(
+        &self,
+        cohort: &Cohort,
+        k: usize,
+        offers: Offers,
+    ) -> Result<Vec<(RecipientId, Vec<Shortlisted>)>> {
+        let optimal = self.try_run(cohort)?;
+        let mentors = cohort.mentors();
+        // Every eligible pair, best score first, ties to the earlier recipient and mentor.
+        let mut pairs: Vec<(u32, usize, usize, Explanation)> = Vec::new();
+        for (r, recipient) in cohort.recipients().iter().enumerate() {
+            for (m, mentor) in mentors.iter().enumerate() {
+                let pair = explain(cohort, mentor.id.as_str(), recipient.id.as_str())?;
+                if pair.eligible {
+                    let micro = (pair.breakdown.score * crate::model::MICRO).round() as u32;
+                    pairs.push((micro, r, m, pair));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut room: Vec<u64> = optimal
+            .mentors
+            .iter()
+            .map(|l| {
+                u64::from(l.capacity).saturating_sub(u64::from(l.current_load) + u64::from(l.kept))
+            })
+            .collect();
+        let mut lists: Vec<Vec<Shortlisted>> = vec![Vec::new(); cohort.recipients().len()];
+        for (_, r, m, pair) in pairs {
+            if lists[r].len() == k || (offers == Offers::WithinRoom && room[m] == 0) {
+                continue;
+            }
+            let recipient = cohort.recipients()[r].id.as_str();
+            let mentor = mentors[m].id.as_str();
+            let Some(forcing) = self.forcing(cohort, &optimal, mentor, recipient)? else {
+                continue;
+            };
+            room[m] = room[m].saturating_sub(1);
+            lists[r].push(Shortlisted {
+                in_plan: optimal
+                    .match_of(recipient)
+                    .is_some_and(|x| x.mentor.as_str() == mentor),
+                pair,
+                forcing,
+            });
+        }
+        Ok(cohort
+            .recipients()
+            .iter()
+            .map(|r| r.id.clone())
+            .zip(lists)
+            .collect())
+    }
+
     /// The optimal plan against the plan with the eligible pair forced, or `None` when
     /// it cannot be forced because kept pairs hold every place of the mentor.
     fn forcing(
@@ -209,6 +287,18 @@ impl Matcher {
             change: std::array::from_fn(|i| b[i] - a[i]),
         }))
     }
+}
+
+/// How [`Matcher::shortlists`] hands out offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Offers {
+    /// Each recipient's list on its own: a mentor may appear on many lists.
+    #[default]
+    Independent,
+    /// No mentor on more lists at once than it has places left.
+    WithinRoom,
 }
 
 /// One entry of a [`Matcher::shortlist`].

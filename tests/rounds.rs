@@ -538,3 +538,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(80))]
+
+    /// All shortlists at once: independent lists are each recipient's own shortlist;
+    /// within room, no mentor is offered more often than it has places left.
+    #[test]
+    fn shortlists_within_room_never_over_offer(case in case(), k in 1usize..4) {
+        let cohort = case.cohort();
+        let matcher = Matcher::new();
+        let independent = matcher.shortlists(&cohort, k, peermatch::Offers::Independent).unwrap();
+        for (recipient, list) in &independent {
+            let alone = matcher.shortlist(&cohort, recipient.as_str(), k).unwrap();
+            let ids = |l: &[peermatch::Shortlisted]| l.iter().map(|s| s.pair.mentor.clone()).collect::<Vec<_>>();
+            let mut a = ids(list);
+            let mut b = ids(&alone);
+            a.sort();
+            b.sort();
+            // The same mentors (the order between equal scores may differ).
+            prop_assert_eq!(a, b);
+        }
+        let within = matcher.shortlists(&cohort, k, peermatch::Offers::WithinRoom).unwrap();
+        let report = match_cohort(&cohort);
+        for load in &report.mentors {
+            let offered = within.iter().flat_map(|(_, l)| l).filter(|s| s.pair.mentor == load.mentor).count() as u64;
+            let room = u64::from(load.capacity).saturating_sub(u64::from(load.current_load) + u64::from(load.kept));
+            prop_assert!(offered <= room, "{} offered {offered} times with room {room}", load.mentor);
+        }
+        for (_, list) in &within {
+            prop_assert!(list.len() <= k);
+        }
+    }
+}
