@@ -8,8 +8,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use peermatch::{
-    Cohort, ContactMode, Criterion, Mentor, MentorId, Objective, Policy, Recipient, RecipientId,
-    TrainingLevel,
+    Cohort, ContactMode, Criterion, Mentor, MentorId, Objective, Pair, Policy, Recipient,
+    RecipientId, TrainingLevel,
 };
 
 mod common;
@@ -137,7 +137,29 @@ fn policy(b: &mut Bytes<'_>) -> Policy {
     policy.min_months_ahead = b.pick(&[0, 0, 12, u32::MAX]);
     policy.load_penalty = b.pick(&[0.0, 0.05, 1.0, 1e6, 1e12, f64::INFINITY]);
     policy.objective = b.pick(&[Objective::Participation, Objective::Quality]);
+    policy.allow_reassign = b.below(2) == 0;
+    policy.switching_cost = b.pick(&[0.0, 0.1, 1.0, 2.0, f64::NAN]);
     policy
+}
+
+/// Running, pinned, overriding and ended pairs between the cohort's people, some of
+/// them invalid (a recipient twice, `override` unpinned): those must be typed errors.
+fn pairs(b: &mut Bytes<'_>, mentors: usize, recipients: usize) -> Vec<Pair> {
+    if mentors == 0 || recipients == 0 {
+        return Vec::new();
+    }
+    (0..b.below(6))
+        .map(|_| {
+            let mut pair = Pair::new(
+                format!("m{}", b.below(mentors)),
+                format!("r{}", b.below(recipients)),
+            );
+            pair.pinned = b.below(2) == 0;
+            pair.ended = b.below(5) == 0;
+            pair.keep_despite_rules = b.below(3) == 0;
+            pair
+        })
+        .collect()
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -148,7 +170,11 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let others: Vec<Recipient> = (0..recipients).map(|i| recipient(&mut b, i)).collect();
     let policy = policy(&mut b);
+    let pairs = pairs(&mut b, mentors, recipients);
     if let Ok(cohort) = Cohort::new(people, others, policy) {
         common::match_and_check(&cohort);
+        if let Ok(cohort) = cohort.with_pairs(pairs) {
+            common::match_and_check(&cohort);
+        }
     }
 });

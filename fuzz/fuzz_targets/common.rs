@@ -29,7 +29,9 @@ pub fn match_and_check(cohort: &Cohort) -> MatchReport {
     }
     let overridden = |mentor: &peermatch::MentorId, recipient: &peermatch::RecipientId| {
         report.warnings.iter().any(|w| {
-            w.kind == WarningKind::KeptDespiteRules && &w.mentor == mentor && &w.recipient == recipient
+            w.kind == WarningKind::KeptDespiteRules
+                && &w.mentor == mentor
+                && &w.recipient == recipient
         })
     };
     for mentor in cohort.mentors() {

@@ -35,7 +35,16 @@ fn brute(
         }
         let stay = if flow { Some(0) } else { p.unassigned_cost(r) };
         if let Some(u) = stay {
-            go(p, slot, flow, r + 1, given, left + 1, acc + i128::from(u), best);
+            go(
+                p,
+                slot,
+                flow,
+                r + 1,
+                given,
+                left + 1,
+                acc + i128::from(u),
+                best,
+            );
         }
         for (c, cost) in p.arcs(r) {
             if given[c] < p.capacity(c) {
@@ -48,9 +57,21 @@ fn brute(
         }
     }
     let (mut cheapest, mut most) = (None, None);
-    go(p, slot, false, 0, &mut vec![0; p.cols()], 0, 0, &mut cheapest);
+    go(
+        p,
+        slot,
+        false,
+        0,
+        &mut vec![0; p.cols()],
+        0,
+        0,
+        &mut cheapest,
+    );
     go(p, slot, true, 0, &mut vec![0; p.cols()], 0, 0, &mut most);
-    (cheapest.map(|(_, c)| c), most.expect("leaving everyone out is a plan"))
+    (
+        cheapest.map(|(_, c)| c),
+        most.expect("leaving everyone out is a plan"),
+    )
 }
 
 fuzz_target!(|data: &[u8]| {
