@@ -19,12 +19,13 @@
 //! Metrics, per strategy: recipients matched (and the urgent ones, urgency 2–3), mean and
 //! lowest score, pairs sharing nothing beyond the diagnosis, pairs breaking a hard rule
 //! (and the training rule), mentors with room left with nobody, the largest load, and
-//! blocking pairs (an eligible recipient and mentor who would both rather be together).
+//! blocking pairs (an eligible recipient and mentor who would both rather be together,
+//! as [`peermatch::blocking_pairs`] counts them).
 
 use std::process::ExitCode;
 
 use peermatch::synth::{self, SynthOptions};
-use peermatch::{Cohort, EligiblePairs, HardRule, explain, match_cohort};
+use peermatch::{Cohort, EligiblePairs, HardRule, blocking_pairs, explain, match_cohort};
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
@@ -295,8 +296,13 @@ fn table(name: &str, cohort: &Cohort, seed: u64) {
         ("stable (deferred acceptance)", stable(cohort, &eligible)),
         ("**peermatch**", peermatch(cohort)),
     ];
-    for (strategy, plan) in &plans {
+    for (i, (strategy, plan)) in plans.iter().enumerate() {
         let row = measure(cohort, &eligible, plan);
+        if i == plans.len() - 1 {
+            // The same count as the library's own stability diagnostic.
+            let report = match_cohort(cohort);
+            assert_eq!(row.blocking, blocking_pairs(cohort, &report).len());
+        }
         let lowest = if row.matched == 0 {
             "-".to_owned()
         } else {

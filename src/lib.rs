@@ -124,8 +124,9 @@ pub use model::{
 };
 pub use progress::{Progress, ProgressReply, Stage};
 pub use report::{
-    Candidate, Explanation, Match, MatchReport, MatchStatus, MentorLoad, ObjectiveValue, Reason,
-    ReasonKind, Summary, Unmatched, Warning, WarningKind, explain,
+    BlockingPair, Candidate, Explanation, Match, MatchReport, MatchStatus, MentorLoad,
+    ObjectiveValue, Reason, ReasonKind, Summary, Unmatched, Warning, WarningKind, blocking_pairs,
+    explain,
 };
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Part};

@@ -571,3 +571,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Blocking pairs, counted against a brute force over every mentor–recipient pair
+    /// through `explain`, on plans with kept pairs too.
+    #[test]
+    fn blocking_pairs_match_a_brute_force(case in case()) {
+        let cohort = case.cohort();
+        let report = match_cohort(&cohort);
+        let found: Vec<(String, String)> = peermatch::blocking_pairs(&cohort, &report)
+            .iter()
+            .map(|b| (b.mentor.as_str().to_owned(), b.recipient.as_str().to_owned()))
+            .collect();
+        let mut expected = Vec::new();
+        for r in cohort.recipients() {
+            let now = report.match_of(r.id.as_str());
+            for m in cohort.mentors() {
+                let why = explain(&cohort, m.id.as_str(), r.id.as_str()).unwrap();
+                if !why.eligible || now.is_some_and(|x| x.mentor == m.id) {
+                    continue;
+                }
+                let s = why.breakdown.score;
+                if now.is_some_and(|x| x.score >= s) {
+                    continue;
+                }
+                let held: Vec<f64> = report.matches.iter().filter(|x| x.mentor == m.id).map(|x| x.score).collect();
+                let room = u64::from(m.current_load) + (held.len() as u64) < u64::from(m.capacity);
+                if room || held.iter().any(|&h| h < s) {
+                    expected.push((m.id.as_str().to_owned(), r.id.as_str().to_owned()));
+                }
+            }
+        }
+        prop_assert_eq!(found, expected);
+    }
+}

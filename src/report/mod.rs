@@ -19,8 +19,10 @@ use crate::solve::SolveInfo;
 
 mod build;
 mod explain;
+mod stability;
 pub(crate) use build::{Inputs, build};
 pub use explain::{Explanation, explain};
+pub use stability::{BlockingPair, blocking_pairs};
 
 /// One mentor–recipient pair of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
