@@ -2,7 +2,7 @@
 //! synthetic cohorts: a Markdown table on stdout.
 //!
 //! ```text
-//! cargo run --release --example compare -- [--sizes 2000x400,10000x2000] [--seed N]
+//! cargo run --release --example compare -- [--sizes 2000x400,10000x2000] [--seed N] [--svg FILE]
 //! ```
 //!
 //! Strategies:
@@ -20,7 +20,9 @@
 //! lowest score, pairs sharing nothing beyond the diagnosis, pairs breaking a hard rule
 //! (and the training rule), mentors with room left with nobody, the largest load, and
 //! blocking pairs (an eligible recipient and mentor who would both rather be together,
-//! as [`peermatch::blocking_pairs`] counts them).
+//! as [`peermatch::blocking_pairs`] counts them). With `--svg FILE`, the last cohort's
+//! shares as a bar chart (plotters' SVG backend: a well-kept chart crate rather than
+//! hand-written markup, and no font files needed).
 
 use std::process::ExitCode;
 
@@ -193,6 +195,7 @@ fn peermatch(cohort: &Cohort) -> Plan {
 
 /// A plan's row of the table.
 struct Row {
+    recipients: usize,
     matched: usize,
     urgent: usize,
     urgent_all: usize,
@@ -247,6 +250,7 @@ fn measure(cohort: &Cohort, eligible: &Eligible, plan: &Plan) -> Row {
     }
     let urgent = |r: usize| recipients[r].urgency >= 2;
     Row {
+        recipients: recipients.len(),
         matched: scores.len(),
         urgent: (0..plan.len())
             .filter(|&r| plan[r].is_some() && urgent(r))
@@ -272,7 +276,8 @@ fn measure(cohort: &Cohort, eligible: &Eligible, plan: &Plan) -> Row {
     }
 }
 
-fn table(name: &str, cohort: &Cohort, seed: u64) {
+/// Prints one cohort's table; returns each strategy's name and row.
+fn table(name: &str, cohort: &Cohort, seed: u64) -> Vec<(&'static str, Row)> {
     let eligible = Eligible::new(cohort);
     println!(
         "\n### {name}: {} recipients, {} mentors\n",
@@ -283,7 +288,7 @@ fn table(name: &str, cohort: &Cohort, seed: u64) {
         "| strategy | matched | urgent matched | mean score | lowest | nothing shared beyond diagnosis | breaking a hard rule | of which training | idle mentors | largest load | blocking pairs |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    let plans: [(&str, Plan); 5] = [
+    let plans: [(&'static str, Plan); 5] = [
         (
             "condition only, first come first served",
             condition_first_come(cohort),
@@ -296,6 +301,7 @@ fn table(name: &str, cohort: &Cohort, seed: u64) {
         ("stable (deferred acceptance)", stable(cohort, &eligible)),
         ("**peermatch**", peermatch(cohort)),
     ];
+    let mut rows = Vec::new();
     for (i, (strategy, plan)) in plans.iter().enumerate() {
         let row = measure(cohort, &eligible, plan);
         if i == plans.len() - 1 {
@@ -321,12 +327,107 @@ fn table(name: &str, cohort: &Cohort, seed: u64) {
             row.max_load,
             row.blocking
         );
+        rows.push((*strategy, row));
+    }
+    rows
+}
+
+/// The chart of one cohort's rows, as SVG: per strategy, the share of recipients
+/// matched, of urgent recipients matched, and of pairs that break a hard rule or share
+/// nothing beyond the diagnosis.
+fn chart(path: &str, title: &str, rows: &[(&str, Row)]) -> Result<(), Box<dyn std::error::Error>> {
+    use plotters::prelude::*;
+
+    let root = SVGBackend::new(path, (960, 480)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0f64..rows.len() as f64, 0f64..100f64)?;
+    let short = [
+        "condition only, FCFS",
+        "greedy",
+        "random",
+        "stable",
+        "peermatch",
+    ];
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(rows.len() * 2 + 1)
+        .x_label_formatter(&|x| {
+            let i = x.floor() as usize;
+            if (x - i as f64 - 0.5).abs() < 0.01 {
+                short.get(i).copied().unwrap_or("").to_owned()
+            } else {
+                String::new()
+            }
+        })
+        .y_desc("%")
+        .light_line_style(WHITE)
+        .draw()?;
+    let series: [Series; 4] = [
+        ("recipients matched", RGBColor(52, 101, 164), |r, n| {
+            pct(r.matched, n)
+        }),
+        ("urgent recipients matched", RGBColor(78, 154, 6), |r, _| {
+            pct(r.urgent, r.urgent_all)
+        }),
+        ("pairs breaking a hard rule", RGBColor(204, 0, 0), |r, _| {
+            pct(r.broken, r.matched)
+        }),
+        (
+            "pairs sharing nothing beyond the diagnosis",
+            RGBColor(245, 121, 0),
+            |r, _| pct(r.nothing_shared, r.matched),
+        ),
+    ];
+    let recipients = rows.first().map_or(0, |(_, r)| r.recipients);
+    for (k, &(label, color, value)) in series.iter().enumerate() {
+        let bars = rows.iter().enumerate().map(|(i, (_, row))| {
+            let x0 = i as f64 + 0.1 + 0.2 * k as f64;
+            Rectangle::new(
+                [(x0, 0.0), (x0 + 0.18, value(row, recipients))],
+                color.filled(),
+            )
+        });
+        chart
+            .draw_series(bars)?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperMiddle)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// A bar series of the chart: its label, colour, and value per row (given the cohort's
+/// number of recipients).
+type Series = (
+    &'static str,
+    plotters::style::RGBColor,
+    fn(&Row, usize) -> f64,
+);
+
+fn pct(part: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / of as f64
     }
 }
 
 fn main() -> ExitCode {
     let mut sizes = vec![(2000usize, 400usize), (10_000, 2000)];
     let mut seed = 1u64;
+    let mut svg: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
@@ -346,6 +447,7 @@ fn main() -> ExitCode {
                     }
                 }
             }
+            ("--svg", Some(path)) => svg = Some(path),
             ("--seed", Some(n)) => match n.parse() {
                 Ok(n) => seed = n,
                 Err(_) => {
@@ -354,14 +456,18 @@ fn main() -> ExitCode {
                 }
             },
             _ => {
-                eprintln!("usage: compare [--sizes RxM,...] [--seed N]");
+                eprintln!("usage: compare [--sizes RxM,...] [--seed N] [--svg FILE]");
                 return ExitCode::from(2);
             }
         }
     }
     println!("## peermatch against today's placements");
     let sample = Cohort::from_json(SAMPLE).expect("the bundled cohort is valid");
-    table("the bundled cohort", &sample, seed);
+    let mut last = table("the bundled cohort", &sample, seed);
+    let mut title = format!(
+        "the bundled cohort ({} recipients)",
+        sample.recipients().len()
+    );
     for (recipients, mentors) in sizes {
         let cohort = synth::generate(&SynthOptions {
             recipients,
@@ -370,7 +476,16 @@ fn main() -> ExitCode {
             ..SynthOptions::default()
         })
         .expect("a valid synthetic cohort");
-        table(&format!("synthetic, seed {seed}"), &cohort, seed);
+        last = table(&format!("synthetic, seed {seed}"), &cohort, seed);
+        title =
+            format!("synthetic cohort, {recipients} recipients x {mentors} mentors (seed {seed})");
+    }
+    if let Some(path) = svg {
+        // The chart shows the last cohort of the table.
+        if let Err(e) = chart(&path, &title, &last) {
+            eprintln!("compare: cannot write {path}: {e}");
+            return ExitCode::from(1);
+        }
     }
     ExitCode::SUCCESS
 }
