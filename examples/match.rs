@@ -23,7 +23,7 @@ use peermatch::{
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
-usage: match [FILE] [--policy FILE] [--json] [--candidates] [--names] [--prune auto|off|K]
+usage: match [FILE] [--policy FILE] [--json] [--candidates] [--names] [--dot FILE] [--prune auto|off|K]
              [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
              [--objective participation|quality]] [--help]
@@ -37,6 +37,7 @@ Matches peer-support mentors to recipients exactly and explains the plan.
                   default policy)
   --why-not M R   why mentor M is not recipient R's, and what forcing it would cost
   --shortlist R   recipient R's best eligible mentors with the cost of each (--k N, 5)
+  --dot FILE      also write the plan as a Graphviz DOT graph to FILE
   --names         show the people's names beside their ids (and put them in the
                   JSON report); names are left out unless asked
   --json          print the match report as pretty JSON on stdout, nothing else
@@ -60,6 +61,7 @@ exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
 
 struct Args {
     file: Option<String>,
+    dot: Option<String>,
     why_not: Option<(String, String)>,
     shortlist: Option<String>,
     k: usize,
@@ -96,6 +98,7 @@ fn option<T>(
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut out = Args {
         file: None,
+        dot: None,
         why_not: None,
         shortlist: None,
         k: 5,
@@ -137,6 +140,11 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 })?);
             }
             "--names" => out.names = true,
+            "--dot" => {
+                out.dot = Some(option(&mut args, "--dot", "a file to write", |t| {
+                    Some(t.to_owned())
+                })?);
+            }
             "--why-not" => {
                 let mentor = option(&mut args, "--why-not", "MENTOR RECIPIENT", |t| {
                     Some(t.to_owned())
@@ -268,6 +276,12 @@ fn main() -> ExitCode {
         return what_if(&args, &matcher, &cohort);
     }
     let report = matcher.run(&cohort);
+    if let Some(path) = &args.dot
+        && let Err(e) = std::fs::write(path, report.to_dot())
+    {
+        eprintln!("match: cannot write {path}: {e}");
+        return ExitCode::from(1);
+    }
     let mut out = io::stdout().lock();
     let written = if args.json {
         writeln!(out, "{}", report.to_json())

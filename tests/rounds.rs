@@ -607,3 +607,27 @@ proptest! {
         prop_assert_eq!(found, expected);
     }
 }
+
+#[test]
+fn the_plan_as_dot_has_every_person_and_pair() {
+    let cohort = Cohort::from_json(include_str!("../examples/data/round2.json")).unwrap();
+    let report = match_cohort(&cohort);
+    let dot = report.to_dot();
+    assert_eq!(dot, match_cohort(&cohort).to_dot(), "deterministic");
+    let nodes = dot
+        .lines()
+        .filter(|l| l.contains("[ label =") && !l.contains(" -- "))
+        .count();
+    assert_eq!(nodes, cohort.mentors().len() + cohort.recipients().len());
+    assert_eq!(dot.matches(" -- ").count(), report.matches.len());
+    let kept = report
+        .matches
+        .iter()
+        .filter(|m| m.status == MatchStatus::Kept)
+        .count();
+    assert_eq!(dot.matches("style = bold").count(), kept);
+    assert_eq!(
+        dot.matches("style = dashed").count(),
+        report.unmatched.len()
+    );
+}

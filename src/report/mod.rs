@@ -18,6 +18,8 @@ use crate::scoring::Part;
 use crate::solve::SolveInfo;
 
 mod build;
+#[cfg(feature = "dot")]
+mod dot;
 mod explain;
 mod stability;
 pub(crate) use build::{Inputs, build};
