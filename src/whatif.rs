@@ -39,8 +39,11 @@ pub struct Forcing {
     /// The objective value with the pair forced.
     pub forced: ObjectiveValue,
     /// Forced minus optimal, per term of the objective in its order of priority
-    /// ([`ObjectiveValue::key`]): never lexicographically positive; all zero when the
-    /// pair is in an optimal plan.
+    /// ([`ObjectiveValue::key`]): all zero when the pair is in an optimal plan, and
+    /// never lexicographically positive — except when the forced pair replaces the
+    /// recipient's own kept running pair (the plan was optimal *around* that pair), or
+    /// when recipients who lost their mentor were placed first (the values count each
+    /// person at their own urgency).
     pub change: [i128; 5],
     /// Every recipient whose mentor differs between the two plans, in input order.
     pub moves: Vec<Move>,
