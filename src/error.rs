@@ -66,6 +66,39 @@ impl fmt::Display for Record {
     }
 }
 
+impl Error {
+    /// The record the error is about, when it names one.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Record};
+    ///
+    /// let err = Cohort::from_json(r#"{"mentors": [{"id": " ", "capacity": 1}]}"#).unwrap_err();
+    /// assert_eq!(err.record(), Some(&Record::Mentor { index: 0, id: Some(" ".into()) }));
+    /// ```
+    pub fn record(&self) -> Option<&Record> {
+        match self {
+            Error::InvalidField { record, .. }
+            | Error::UnknownField { record, .. }
+            | Error::MissingField { record, .. }
+            | Error::BlankId { record }
+            | Error::DuplicateId { record, .. }
+            | Error::UnknownExclude { record, .. }
+            | Error::LoadAboveCapacity { record, .. }
+            | Error::NoLanguages { record }
+            | Error::AgeOutOfRange { record, .. }
+            | Error::UrgencyOutOfRange { record, .. }
+            | Error::NumberOutOfRange { record, .. }
+            | Error::TooManyTags { record, .. }
+            | Error::TagTooLong { record, .. }
+            | Error::UnknownPairPerson { record, .. }
+            | Error::RecipientInTwoPairs { record, .. }
+            | Error::InvalidPair { record, .. } => Some(record),
+            Error::InSheet { error, .. } => error.record(),
+            _ => None,
+        }
+    }
+}
+
 /// Everything that can go wrong when building, loading or querying a cohort.
 ///
 /// Marked `#[non_exhaustive]`: later versions add variants as the format grows.

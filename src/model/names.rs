@@ -32,6 +32,18 @@ pub struct ParseNameError {
     pub expected: Vec<&'static str>,
 }
 
+/// `text` as a name is compared: trimmed, lowercased, spaces and hyphens as
+/// underscores (`" In person"` is `in_person`).
+pub(crate) fn normalize(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 /// The name `text` stands for, forgiving case, surrounding white space and spaces or
 /// hyphens written for underscores.
 pub(crate) fn parse<T: Copy>(
@@ -40,14 +52,7 @@ pub(crate) fn parse<T: Copy>(
     name: fn(T) -> &'static str,
     what: &'static str,
 ) -> Result<T, ParseNameError> {
-    let wanted: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            ' ' | '-' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect();
+    let wanted = normalize(text);
     all.iter()
         .copied()
         .find(|&t| name(t) == wanted)

@@ -184,7 +184,7 @@ impl People {
     fn into_cohort(self, policy: Policy, limits: &Limits) -> Result<Cohort> {
         let (mentor_rows, recipient_rows) = (self.mentor_rows, self.recipient_rows);
         Cohort::new_with_limits(self.mentors, self.recipients, policy, limits).map_err(|error| {
-            let at = match record_of(&error) {
+            let at = match error.record() {
                 Some(Record::Mentor { index, .. }) => mentor_rows.get(*index),
                 Some(Record::Recipient { index, .. }) => recipient_rows.get(*index),
                 _ => None,
@@ -198,26 +198,6 @@ impl People {
                 None => error,
             }
         })
-    }
-}
-
-/// The record a validation error is about, if it names one.
-fn record_of(error: &Error) -> Option<&Record> {
-    match error {
-        Error::InvalidField { record, .. }
-        | Error::UnknownField { record, .. }
-        | Error::MissingField { record, .. }
-        | Error::BlankId { record }
-        | Error::DuplicateId { record, .. }
-        | Error::UnknownExclude { record, .. }
-        | Error::LoadAboveCapacity { record, .. }
-        | Error::NoLanguages { record }
-        | Error::AgeOutOfRange { record, .. }
-        | Error::UrgencyOutOfRange { record, .. }
-        | Error::NumberOutOfRange { record, .. }
-        | Error::TooManyTags { record, .. }
-        | Error::TagTooLong { record, .. } => Some(record),
-        _ => None,
     }
 }
 
@@ -405,14 +385,7 @@ impl Row<'_> {
 
 /// The column a header cell names, forgiving case, spaces and hyphens.
 fn column_of(header: &str) -> Option<&'static str> {
-    let wanted: String = header
-        .trim()
-        .chars()
-        .map(|c| match c {
-            ' ' | '-' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect();
+    let wanted = names::normalize(header);
     COLUMNS
         .iter()
         .map(|&(name, _)| name)

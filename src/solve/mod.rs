@@ -492,6 +492,7 @@ where
     ) -> Option<Self> {
         let cands = network.candidates;
         let order = &network.order;
+        let max_score = cands.max_score();
         let parts = par::map_chunks(
             order.len(),
             NETWORK_CHUNK,
@@ -502,7 +503,7 @@ where
                 let (mut mentor, mut score) = (Vec::new(), Vec::new());
                 for &r in &order[rows] {
                     base.push(pair(r as usize, 0)?);
-                    pair(r as usize, cands.max_score())?;
+                    pair(r as usize, max_score)?;
                     for i in cands.range(r as usize).filter(|&i| keep(r as usize, i)) {
                         mentor.push(cands.mentor[i]);
                         score.push(cands.score[i]);
@@ -873,6 +874,7 @@ impl<'a> Rounds<'a> {
         apply: &(impl Fn(C, u32) -> C + Sync),
     ) -> Vec<usize> {
         let cands = self.candidates;
+        let max_score = cands.max_score();
         let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.settings.threads, |rows| {
             let mut failing = Vec::new();
             for r in rows {
@@ -898,7 +900,7 @@ impl<'a> Rounds<'a> {
                 }
                 // Each pair's cost from the row's score-0 cost, as the network's arcs
                 // are built ([`PairNetwork`]).
-                let Some(base) = pair(r, 0).filter(|_| pair(r, cands.max_score()).is_some()) else {
+                let Some(base) = pair(r, 0).filter(|_| pair(r, max_score).is_some()) else {
                     failing.extend(range.filter(|&i| !considered[i]));
                     continue;
                 };

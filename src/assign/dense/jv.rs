@@ -242,37 +242,32 @@ impl<T: Num> Jv<'_, T> {
         )
         .is_err()
         {
-            if let Some(prices) = auction_prices(rows, self.c) {
-                self.x.fill(FREE);
-                self.y.fill(FREE);
-                for (vj, &p) in self.v.iter_mut().zip(&prices) {
-                    *vj = T::from_i64(p);
+            // Restart from auction prices when the costs allow them, else go on from
+            // where the budget ran out; either way without a budget.
+            let all: Vec<u32>;
+            let rows_to_add = match auction_prices(rows, self.c) {
+                Some(prices) => {
+                    self.x.fill(FREE);
+                    self.y.fill(FREE);
+                    for (vj, &p) in self.v.iter_mut().zip(&prices) {
+                        *vj = T::from_i64(p);
+                    }
+                    all = (0..rows as u32).collect();
+                    &all
                 }
-                let all: Vec<u32> = (0..rows as u32).collect();
-                augment(
-                    self.c,
-                    cols,
-                    &all,
-                    &mut self.x,
-                    &mut self.y,
-                    &mut self.v,
-                    None,
-                )
-                .ok()
-                .expect("no budget, no early stop");
-            } else {
-                augment(
-                    self.c,
-                    cols,
-                    &free,
-                    &mut self.x,
-                    &mut self.y,
-                    &mut self.v,
-                    None,
-                )
-                .ok()
-                .expect("no budget, no early stop");
-            }
+                None => &free,
+            };
+            augment(
+                self.c,
+                cols,
+                rows_to_add,
+                &mut self.x,
+                &mut self.y,
+                &mut self.v,
+                None,
+            )
+            .ok()
+            .expect("no budget, no early stop");
         }
     }
 }
