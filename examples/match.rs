@@ -601,6 +601,7 @@ fn print_plan(
         cohort.mentors().len(),
         s.objective
     )?;
+    writeln!(out, "{}", report.notice)?;
     let score = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{v:.3}"));
     writeln!(
         out,
@@ -661,6 +662,7 @@ fn print_plan(
                 WarningKind::KeptDespiteRules => "kept by override, although it breaks",
                 WarningKind::PinnedNotKept => "pinned but not kept: it breaks",
                 WarningKind::RunningNotKept => "not kept: it breaks",
+                WarningKind::SharedId => "one person on both sides (the same id), never paired:",
                 _ => "breaks",
             };
             writeln!(

@@ -23,8 +23,9 @@ use crate::candidates;
 use crate::error::{Error, Result};
 use crate::model::Cohort;
 use crate::progress::{Progress, ProgressReply, Reporter, Stage};
-use crate::report::{self, MatchReport};
+use crate::report::{self, MatchReport, Warning, WarningKind};
 use crate::rounds;
+use crate::rules::HardRule;
 use crate::rules::interned::Interned;
 use crate::solve::{self, Pruning};
 
@@ -211,13 +212,16 @@ impl Matcher {
     fn execute(&self, cohort: &Cohort, cancellable: bool) -> Result<(MatchReport, MatchStats)> {
         // Running pairs: keep what can be kept, match the rest around it.
         let decisions = rounds::decide(cohort);
-        if decisions.any() {
+        let (mut report, stats) = if decisions.any() {
             let residual = rounds::residual(cohort, &decisions);
             let bonuses = rounds::bonuses(cohort, &decisions);
             let (report, stats) = self.execute_plain(&residual, cancellable, &bonuses)?;
-            return Ok((rounds::merge(cohort, decisions, report, self.names), stats));
-        }
-        self.execute_plain(cohort, cancellable, &[])
+            (rounds::merge(cohort, decisions, report, self.names), stats)
+        } else {
+            self.execute_plain(cohort, cancellable, &[])?
+        };
+        report.warnings.extend(shared_ids(cohort));
+        Ok((report, stats))
     }
 
     /// Matches a cohort whose running pairs, if any, are all dealt with; each of
@@ -316,4 +320,20 @@ pub struct MatchStats {
 /// ```
 pub fn match_cohort(cohort: &Cohort) -> MatchReport {
     Matcher::new().run(cohort)
+}
+
+/// A warning for every id used by both a mentor and a recipient (one person on both
+/// sides, never paired with themselves), in mentor order.
+fn shared_ids(cohort: &Cohort) -> Vec<Warning> {
+    cohort
+        .mentors()
+        .iter()
+        .filter(|m| cohort.recipient(m.id.as_str()).is_some())
+        .map(|m| Warning {
+            kind: WarningKind::SharedId,
+            mentor: m.id.clone(),
+            recipient: m.id.as_str().into(),
+            failed_rules: vec![HardRule::SelfPair],
+        })
+        .collect()
 }

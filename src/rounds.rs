@@ -237,6 +237,7 @@ pub(crate) fn merge(
         .max()
         .unwrap_or(0);
     MatchReport {
+        notice: residual.notice,
         matches,
         unmatched: residual.unmatched,
         warnings: decisions.warnings,

@@ -63,15 +63,19 @@ impl Breakdown {
     /// assert_eq!(top[0].criterion, peermatch::Criterion::Experiences);
     /// ```
     pub fn top_reasons(&self) -> Vec<Part> {
-        let mut parts: Vec<Part> = self
-            .parts
-            .iter()
-            .copied()
-            .filter(|p| p.contribution > 0.0)
-            .collect();
-        parts.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
-        parts
+        top_reasons(&self.parts)
     }
+}
+
+/// The parts that add to a score, largest contribution first (ties in criterion order).
+pub(crate) fn top_reasons(parts: &[Part]) -> Vec<Part> {
+    let mut parts: Vec<Part> = parts
+        .iter()
+        .copied()
+        .filter(|p| p.contribution > 0.0)
+        .collect();
+    parts.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    parts
 }
 
 /// The raw, unrounded ingredients of a pair's score.

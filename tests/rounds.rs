@@ -631,3 +631,21 @@ fn the_plan_as_dot_has_every_person_and_pair() {
         report.unmatched.len()
     );
 }
+
+#[test]
+fn a_shared_id_is_one_person_and_a_warning() {
+    let mentors = vec![mentor(0, 1, 0, &["rehab"], &[])];
+    let mut r = recipient(0, &["rehab"], &[], 0);
+    r.id = "m0".into();
+    let cohort = Cohort::new(mentors, vec![r], Policy::default()).unwrap();
+    let report = match_cohort(&cohort);
+    assert!(report.matches.is_empty(), "never paired with themselves");
+    assert_eq!(report.warnings.len(), 1);
+    let w = &report.warnings[0];
+    assert_eq!(
+        (w.kind, w.mentor.as_str(), w.recipient.as_str()),
+        (WarningKind::SharedId, "m0", "m0")
+    );
+    assert_eq!(w.failed_rules, [HardRule::SelfPair]);
+    assert!(report.notice.starts_with("A proposal for review"));
+}

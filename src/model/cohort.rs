@@ -221,6 +221,28 @@ impl Cohort {
         }
     }
 
+    /// The same people and pairs under another policy, validated as [`Cohort::new`]
+    /// validates one.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Objective, Policy};
+    ///
+    /// let cohort = Cohort::from_json(r#"{"mentors": [], "recipients": []}"#)?;
+    /// let quality = cohort.with_policy(Policy { objective: Objective::Quality, ..Policy::default() })?;
+    /// assert_eq!(quality.policy().objective, Objective::Quality);
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NumberOutOfRange`] for a weight, `min_score`, `load_penalty` or
+    /// `switching_cost` outside its range.
+    pub fn with_policy(mut self, policy: Policy) -> Result<Cohort> {
+        check_policy(&policy)?;
+        self.min_score_micro = (policy.min_score * MICRO).round() as u32;
+        self.policy = policy;
+        Ok(self)
+    }
+
     /// The ongoing and ended pairs, as given (see [`Pair`]).
     pub fn pairs(&self) -> &[Pair] {
         &self.pairs

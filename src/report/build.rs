@@ -68,6 +68,7 @@ pub(crate) fn build(inputs: &Inputs<'_>) -> MatchReport {
     let loads = loads(inputs, &pairs.assigned);
     let summary = summary(inputs, &pairs, unmatched.len(), &loads);
     MatchReport {
+        notice: MatchReport::NOTICE.to_owned(),
         matches: pairs.matches,
         unmatched,
         warnings: Vec::new(),

@@ -56,6 +56,28 @@ pub struct Match {
     pub parts: Vec<Part>,
 }
 
+impl Match {
+    /// The criteria that add to this pair's score, largest contribution first.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, match_cohort};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["rehab"]}]
+    /// }"#)?;
+    /// let report = match_cohort(&cohort);
+    /// let top = report.matches[0].top_reasons();
+    /// assert_eq!(top[0].criterion, peermatch::Criterion::Experiences);
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn top_reasons(&self) -> Vec<Part> {
+        crate::scoring::top_reasons(&self.parts)
+    }
+}
+
 /// Where a pair of the plan comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +121,10 @@ pub enum WarningKind {
     /// A running (unpinned) pair that breaks hard rules: not kept, and its recipient
     /// matched afresh.
     RunningNotKept,
+    /// A mentor and a recipient share an id: they are read as one person, never paired
+    /// with themselves (`mentor` and `recipient` are that id, the rule `self`). Worth a
+    /// look when two sheets were numbered 1, 2, 3 each.
+    SharedId,
 }
 
 /// Why a recipient is unmatched.
@@ -275,6 +301,9 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MatchReport {
+    /// What the report is: a proposal for people to review and decide on
+    /// ([`MatchReport::NOTICE`]).
+    pub notice: String,
     /// The pairs, in recipient input order.
     pub matches: Vec<Match>,
     /// The recipients left unmatched, in input order, with the reason.
@@ -336,6 +365,10 @@ fn micro(x: f64) -> i128 {
 }
 
 impl MatchReport {
+    /// The report's notice: a plan is a proposal for people to review and decide on.
+    pub const NOTICE: &'static str = "A proposal for review: coordinators and the people \
+        concerned decide on every pair; peermatch does not decide.";
+
     /// The plan's exact objective value, recomputed from its pairs.
     pub fn objective_value(&self) -> ObjectiveValue {
         let mut value = ObjectiveValue {
@@ -348,6 +381,46 @@ impl MatchReport {
             value.quality_micro += micro(m.score) - micro(m.slot_cost);
         }
         value
+    }
+
+    /// An index of the report by id, for lookups in O(1) — [`MatchReport::match_of`] and
+    /// [`MatchReport::unmatched_reason`] scan the lists, which costs quadratic time when
+    /// asked for every recipient of a large plan.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, match_cohort};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["rehab"]}]
+    /// }"#)?;
+    /// let report = match_cohort(&cohort);
+    /// let index = report.index();
+    /// assert_eq!(index.match_of("r1").map(|m| m.mentor.as_str()), Some("m1"));
+    /// assert!(index.unmatched_reason("r1").is_none());
+    /// assert_eq!(index.load_of("m1").map(|l| l.assigned), Some(1));
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn index(&self) -> ReportIndex<'_> {
+        ReportIndex {
+            matches: self
+                .matches
+                .iter()
+                .map(|m| (m.recipient.as_str(), m))
+                .collect(),
+            unmatched: self
+                .unmatched
+                .iter()
+                .map(|u| (u.recipient.as_str(), u))
+                .collect(),
+            loads: self
+                .mentors
+                .iter()
+                .map(|l| (l.mentor.as_str(), l))
+                .collect(),
+        }
     }
 
     /// The pair of this recipient, if matched.
@@ -368,5 +441,30 @@ impl MatchReport {
     /// The report as pretty-printed JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+}
+
+/// A [`MatchReport`] indexed by id ([`MatchReport::index`]).
+#[derive(Debug, Clone)]
+pub struct ReportIndex<'a> {
+    matches: std::collections::HashMap<&'a str, &'a Match>,
+    unmatched: std::collections::HashMap<&'a str, &'a Unmatched>,
+    loads: std::collections::HashMap<&'a str, &'a MentorLoad>,
+}
+
+impl<'a> ReportIndex<'a> {
+    /// The pair of this recipient, if matched.
+    pub fn match_of(&self, recipient: &str) -> Option<&'a Match> {
+        self.matches.get(recipient).copied()
+    }
+
+    /// Why this recipient is unmatched, if they are.
+    pub fn unmatched_reason(&self, recipient: &str) -> Option<&'a Reason> {
+        self.unmatched.get(recipient).map(|u| &u.reason)
+    }
+
+    /// This mentor's load.
+    pub fn load_of(&self, mentor: &str) -> Option<&'a MentorLoad> {
+        self.loads.get(mentor).copied()
     }
 }
