@@ -16,14 +16,15 @@ use std::time::{Duration, Instant};
 
 use peermatch::synth::{self, SynthOptions};
 use peermatch::{
-    Cohort, HardRule, MatchReport, MatchStatus, Matcher, Objective, Policy, Progress, Pruning,
-    Reason, Shortlisted, Stage, WarningKind, WhyNot,
+    Cohort, MatchReport, MatchStatus, Matcher, Objective, Policy, Progress, Pruning, Shortlisted,
+    Stage, WhyNot,
 };
 
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
-usage: match [FILE] [--policy FILE] [--json] [--candidates] [--names] [--dot FILE] [--prune auto|off|K]
+usage: match [FILE] [--policy FILE] [--json | --markdown] [--candidates] [--names] [--csv DIR]
+             [--dot FILE] [--prune auto|off|K]
              [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
              [--objective participation|quality]] [--help]
@@ -37,6 +38,10 @@ Matches peer-support mentors to recipients exactly and explains the plan.
                   default policy)
   --why-not M R   why mentor M is not recipient R's, and what forcing it would cost
   --shortlist R   recipient R's best eligible mentors with the cost of each (--k N, 5)
+  --csv DIR       also write the plan as spreadsheets to DIR (created if need be):
+                  pairs.csv, unmatched.csv, mentors.csv, warnings.csv, and the
+                  whole plan as plan.md
+  --markdown      print the plan as a Markdown document instead of text
   --dot FILE      also write the plan as a Graphviz DOT graph to FILE
   --names         show the people's names beside their ids (and put them in the
                   JSON report); names are left out unless asked
@@ -62,6 +67,8 @@ exit status: 0 success, 1 invalid cohort or I/O error, 2 usage error";
 struct Args {
     file: Option<String>,
     dot: Option<String>,
+    csv: Option<String>,
+    markdown: bool,
     why_not: Option<(String, String)>,
     shortlist: Option<String>,
     k: usize,
@@ -99,6 +106,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
     let mut out = Args {
         file: None,
         dot: None,
+        csv: None,
+        markdown: false,
         why_not: None,
         shortlist: None,
         k: 5,
@@ -140,6 +149,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 })?);
             }
             "--names" => out.names = true,
+            "--markdown" => out.markdown = true,
+            "--csv" => {
+                out.csv = Some(option(&mut args, "--csv", "a directory", |t| {
+                    Some(t.to_owned())
+                })?);
+            }
             "--dot" => {
                 out.dot = Some(option(&mut args, "--dot", "a file to write", |t| {
                     Some(t.to_owned())
@@ -196,6 +211,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
              (a file's policy sets its own objective)"
                 .into(),
         );
+    }
+    if out.json && out.markdown {
+        return Err("give --json or --markdown, not both".into());
     }
     if out.policy.is_some() && !out.file.as_deref().is_some_and(is_csv) {
         return Err("--policy applies to a CSV FILE (a JSON cohort holds its own policy)".into());
@@ -282,13 +300,31 @@ fn main() -> ExitCode {
         eprintln!("match: cannot write {path}: {e}");
         return ExitCode::from(1);
     }
+    if let Some(dir) = &args.csv
+        && let Err(e) = write_sheets(dir, &report)
+    {
+        eprintln!("match: cannot write {dir}: {e}");
+        return ExitCode::from(1);
+    }
     let mut out = io::stdout().lock();
     let written = if args.json {
         writeln!(out, "{}", report.to_json())
+    } else if args.markdown {
+        write!(out, "{}", report.to_markdown())
     } else {
         print_plan(&mut out, &source, &cohort, &report)
     };
     finish(written, out)
+}
+
+/// `--csv DIR`: the plan's four tables and the Markdown plan, in `dir`.
+fn write_sheets(dir: &str, report: &MatchReport) -> io::Result<()> {
+    let dir = std::path::Path::new(dir);
+    std::fs::create_dir_all(dir)?;
+    for (name, table) in report.to_csv().files() {
+        std::fs::write(dir.join(name), table)?;
+    }
+    std::fs::write(dir.join("plan.md"), report.to_markdown())
 }
 
 /// `--why-not` and `--shortlist`: the answer as text, or as JSON with `--json`.
@@ -657,21 +693,7 @@ fn print_plan(
     if !report.warnings.is_empty() {
         writeln!(out, "\nWarnings (running pairs and the hard rules)")?;
         for w in &report.warnings {
-            let rules: Vec<String> = w.failed_rules.iter().map(|r| r.to_string()).collect();
-            let what = match w.kind {
-                WarningKind::KeptDespiteRules => "kept by override, although it breaks",
-                WarningKind::PinnedNotKept => "pinned but not kept: it breaks",
-                WarningKind::RunningNotKept => "not kept: it breaks",
-                WarningKind::SharedId => "one person on both sides (the same id), never paired:",
-                _ => "breaks",
-            };
-            writeln!(
-                out,
-                "  {} <- {}: {what} {}",
-                w.recipient,
-                w.mentor,
-                rules.join(", ")
-            )?;
+            writeln!(out, "  {}", w.describe())?;
         }
     }
 
@@ -680,40 +702,11 @@ fn print_plan(
         writeln!(out, "  nobody")?;
     }
     for u in &report.unmatched {
-        let why = match &u.reason {
-            Reason::NoEligibleMentor { failed_rules } => {
-                let mentors = cohort.mentors().len() as u32;
-                let mut rules: Vec<(HardRule, u32)> = failed_rules
-                    .iter()
-                    .filter(|&(_, &n)| n > 0)
-                    .map(|(&r, &n)| (r, n))
-                    .collect();
-                rules.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
-                let list: Vec<String> = rules
-                    .iter()
-                    .map(|(r, n)| format!("{r} {n}/{mentors}"))
-                    .collect();
-                if list.is_empty() {
-                    "no eligible mentor: there are no mentors".to_owned()
-                } else {
-                    format!(
-                        "no eligible mentor; mentors failing each rule: {}",
-                        list.join(", ")
-                    )
-                }
-            }
-            Reason::MentorsFull { eligible_mentors } => format!(
-                "mentors full: {eligible_mentors} eligible mentor(s), their places went to others"
-            ),
-            Reason::NotWorthLoad { eligible_mentors } => format!(
-                "not worth the load: {eligible_mentors} eligible mentor(s), no pair outweighs its slot cost"
-            ),
-            other => format!("{other:?}"),
-        };
         writeln!(
             out,
-            "  {:<13} {why}",
-            label(u.recipient.as_str(), &u.recipient_name)
+            "  {:<13} {}",
+            label(u.recipient.as_str(), &u.recipient_name),
+            u.reason.describe()
         )?;
     }
 

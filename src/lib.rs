@@ -125,8 +125,8 @@ pub use model::{
 pub use progress::{Progress, ProgressReply, Stage};
 pub use report::{
     BlockingPair, Candidate, Explanation, Match, MatchReport, MatchStatus, MentorLoad,
-    ObjectiveValue, Reason, ReasonKind, ReportIndex, Summary, Unmatched, Warning, WarningKind,
-    blocking_pairs, explain,
+    ObjectiveValue, PlanSheets, Reason, ReasonKind, ReportIndex, Summary, Unmatched, Warning,
+    WarningKind, blocking_pairs, explain,
 };
 pub use rules::HardRule;
 pub use scoring::{Breakdown, Part};

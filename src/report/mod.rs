@@ -21,9 +21,11 @@ mod build;
 #[cfg(feature = "dot")]
 mod dot;
 mod explain;
+mod export;
 mod stability;
 pub(crate) use build::{Inputs, build};
 pub use explain::{Explanation, explain};
+pub use export::PlanSheets;
 pub use stability::{BlockingPair, blocking_pairs};
 
 /// One mentor–recipient pair of the plan.
@@ -250,6 +252,29 @@ pub struct MentorLoad {
     pub assigned: u32,
     /// The mentor's capacity.
     pub capacity: u32,
+}
+
+impl MentorLoad {
+    /// Places the mentor has left after the plan: `capacity − current_load − kept −
+    /// assigned`, or 0.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, match_cohort};
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 3, "current_load": 1, "languages": ["en"],
+    ///                "conditions": ["ms"], "interests": ["chess"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["ms"],
+    ///                   "interests": ["chess"]}]
+    /// }"#)?;
+    /// assert_eq!(match_cohort(&cohort).mentors[0].room_left(), 1);
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn room_left(&self) -> u32 {
+        self.capacity
+            .saturating_sub(self.current_load)
+            .saturating_sub(self.kept)
+            .saturating_sub(self.assigned)
+    }
 }
 
 /// Totals over the plan.
