@@ -27,7 +27,7 @@ usage: match [FILE] [--policy FILE] [--json | --markdown] [--candidates] [--name
              [--dot FILE] [--prune auto|off|K]
              [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
-             [--objective participation|quality]] [--help]
+             [--objective participation|quality|bottleneck]] [--help]
 
 Matches peer-support mentors to recipients exactly and explains the plan.
 
@@ -181,7 +181,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 out.threads = option(&mut args, "--threads", "a number", |t| t.parse().ok())?;
             }
             "--objective" => {
-                let takes = "participation or quality";
+                let takes = "participation, quality or bottleneck";
                 let objective = option(&mut args, "--objective", takes, |t| t.parse().ok())?;
                 out.objective = Some(objective);
             }
@@ -358,18 +358,14 @@ fn to_json(value: &impl serde::Serialize) -> String {
 }
 
 /// A change of the objective tuple in words, most important term first.
-fn change_in_words(change: &[i128; 5], objective: Objective) -> String {
-    let names = match objective {
-        Objective::Participation => ["matched", "urgency 3", "urgency 2", "urgency 1", "quality"],
-        _ => ["quality", "matched", "urgency 3", "urgency 2", "urgency 1"],
-    };
+fn change_in_words(change: &[i128; 7], objective: Objective) -> String {
     let parts: Vec<String> = change
         .iter()
-        .zip(names)
+        .zip(objective.terms())
         .filter(|&(&c, _)| c != 0)
         .map(|(&c, name)| {
-            if name == "quality" {
-                format!("quality {:+.6}", c as f64 / 1e6)
+            if name == "quality" || name == "worst score" {
+                format!("{name} {:+.6}", c as f64 / 1e6)
             } else {
                 format!("{name} {c:+}")
             }

@@ -101,6 +101,30 @@ impl Candidates {
     pub(crate) fn len(&self) -> usize {
         self.mentor.len()
     }
+
+    /// The candidates `keep` accepts (by index), and for each the index it had here.
+    pub(crate) fn filtered(&self, keep: impl Fn(usize) -> bool) -> (Candidates, Vec<usize>) {
+        let mut out = Candidates {
+            start: Vec::with_capacity(self.start.len()),
+            mentor: Vec::new(),
+            score: Vec::new(),
+            bonus: Vec::new(),
+        };
+        let mut index = Vec::new();
+        out.start.push(0);
+        for r in 0..self.rows() {
+            for i in self.range(r).filter(|&i| keep(i)) {
+                if let Ok(at) = self.bonus.binary_search_by_key(&i, |&(j, _)| j) {
+                    out.bonus.push((index.len(), self.bonus[at].1));
+                }
+                index.push(i);
+                out.mentor.push(self.mentor[i]);
+                out.score.push(self.score[i]);
+            }
+            out.start.push(index.len());
+        }
+        (out, index)
+    }
 }
 
 /// Every eligible pair of a cohort and its score, found exactly as the matcher finds

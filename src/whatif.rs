@@ -44,7 +44,7 @@ pub struct Forcing {
     /// recipient's own kept running pair (the plan was optimal *around* that pair), or
     /// when recipients who lost their mentor were placed first (the values count each
     /// person at their own urgency).
-    pub change: [i128; 5],
+    pub change: [i128; 7],
     /// Every recipient whose mentor differs between the two plans, in input order.
     pub moves: Vec<Move>,
 }
@@ -139,8 +139,8 @@ impl Matcher {
     /// let list = Matcher::new().shortlist(&cohort, "r1", 5)?;
     /// let ids: Vec<_> = list.iter().map(|c| c.pair.mentor.as_str()).collect();
     /// assert_eq!(ids, ["m1", "m2"]); // m3 speaks no shared language
-    /// assert!(list[0].in_plan && list[0].forcing.change == [0; 5]);
-    /// assert!(list[1].forcing.change < [0; 5]); // a lower score: less quality
+    /// assert!(list[0].in_plan && list[0].forcing.change == [0; 7]);
+    /// assert!(list[1].forcing.change < [0; 7]); // a lower score: less quality
     /// # Ok::<(), peermatch::Error>(())
     /// ```
     ///
@@ -232,7 +232,10 @@ impl Matcher {
             .mentors
             .iter()
             .map(|l| {
-                u64::from(l.capacity).saturating_sub(u64::from(l.current_load) + u64::from(l.kept))
+                let free = u64::from(l.capacity)
+                    .saturating_sub(u64::from(l.current_load) + u64::from(l.kept));
+                let cap = cohort.policy().max_new_load.map_or(u64::MAX, u64::from);
+                free.min(cap)
             })
             .collect();
         let mut lists: Vec<Vec<Shortlisted>> = vec![Vec::new(); cohort.recipients().len()];

@@ -246,3 +246,101 @@ fn in_person_only_recipients_are_blocked_to_in_person_mentors_of_their_region() 
         assert_eq!(why.failed_rules, [HardRule::Contact], "{m}");
     }
 }
+
+/// Two recipients who both score higher with `m1`, who has room for both.
+fn fairness_cohort(policy: Policy) -> Cohort {
+    let mut m1 = mentor("m1", 2, 0);
+    m1.interests = vec!["chess".into()];
+    let mut m2 = mentor("m2", 2, 0);
+    m2.interests = vec!["golf".into()];
+    let mut recipients = vec![recipient("r1"), recipient("r2")];
+    for r in &mut recipients {
+        r.interests = vec!["chess".into()];
+    }
+    Cohort::new(vec![m1, m2], recipients, policy).unwrap()
+}
+
+#[test]
+fn min_new_load_gives_every_mentor_one_before_anyone_a_second() {
+    let policy = Policy {
+        load_penalty: 0.0,
+        ..Policy::default()
+    };
+    let plain = match_cohort(&fairness_cohort(policy.clone()));
+    assert!(plain.matches.iter().all(|m| m.mentor.as_str() == "m1"));
+    assert_eq!(plain.summary.idle_mentors, 1);
+
+    let fair = match_cohort(&fairness_cohort(Policy {
+        min_new_load: 1,
+        ..policy.clone()
+    }));
+    assert_eq!(fair.summary.matched, 2);
+    assert_eq!(fair.summary.idle_mentors, 0);
+    assert_eq!(fair.summary.fair_places, 2);
+    // The better pair of the two stays with m1: quality decides within the tier.
+    assert!(fair.objective_value().quality_micro < plain.objective_value().quality_micro);
+
+    // A cap of one new recipient per mentor does the same as a hard rule.
+    let capped = match_cohort(&fairness_cohort(Policy {
+        max_new_load: Some(1),
+        ..policy
+    }));
+    assert!(capped.mentors.iter().all(|l| l.assigned == 1));
+}
+
+#[test]
+fn max_new_load_zero_leaves_everyone_unmatched_as_mentors_full() {
+    let report = match_cohort(&fairness_cohort(Policy {
+        max_new_load: Some(0),
+        ..Policy::default()
+    }));
+    assert_eq!(report.summary.matched, 0);
+    for u in &report.unmatched {
+        assert_eq!(
+            u.reason,
+            Reason::MentorsFull {
+                eligible_mentors: 2
+            }
+        );
+    }
+}
+
+#[test]
+fn bottleneck_raises_the_worst_pair_without_reaching_fewer() {
+    // By age alone: r1 (40) is a perfect fit for m1 (40) and a weak one for m2 (22);
+    // r2 (55) fits m1 moderately and m2 not at all. Participation maximises the total
+    // (r1–m1, r2–m2); the bottleneck the worse of the two pairs (r1–m2, r2–m1).
+    let aged = |mut m: Mentor, age| {
+        m.age = Some(age);
+        m
+    };
+    let (m1, m2) = (aged(mentor("m1", 1, 0), 40), aged(mentor("m2", 1, 0), 22));
+    let (mut r1, mut r2) = (recipient("r1"), recipient("r2"));
+    r1.age = Some(40);
+    r2.age = Some(55);
+    let cohort = |objective| {
+        Cohort::new(
+            vec![m1.clone(), m2.clone()],
+            vec![r1.clone(), r2.clone()],
+            Policy {
+                objective,
+                ..Policy::default()
+            },
+        )
+        .unwrap()
+    };
+    let participation = match_cohort(&cohort(Objective::Participation));
+    let bottleneck = match_cohort(&cohort(Objective::Bottleneck));
+    assert_eq!(bottleneck.summary.matched, participation.summary.matched);
+    assert!(bottleneck.summary.min_score > participation.summary.min_score);
+    assert_eq!(participation.match_of("r1").unwrap().mentor.as_str(), "m1");
+    assert_eq!(bottleneck.match_of("r1").unwrap().mentor.as_str(), "m2");
+    assert!(bottleneck.solve.certified && bottleneck.solve.threshold_solves >= 1);
+    // Neither plan can be beaten on its own objective by the other.
+    let (p, b) = (
+        participation.objective_value(),
+        bottleneck.objective_value(),
+    );
+    assert!(p.key(Objective::Participation) >= b.key(Objective::Participation));
+    assert!(b.key(Objective::Bottleneck) >= p.key(Objective::Bottleneck));
+}

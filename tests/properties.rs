@@ -139,7 +139,13 @@ prop_compose! {
 
 prop_compose! {
     fn policy()(
-        quality in any::<bool>(),
+        objective in prop_oneof![
+            2 => Just(Objective::Participation),
+            2 => Just(Objective::Quality),
+            1 => Just(Objective::Bottleneck),
+        ],
+        min_new_load in prop::sample::select(vec![0u32, 0, 1, 2]),
+        max_new_load in prop::sample::select(vec![None, None, Some(0u32), Some(1), Some(2)]),
         load_penalty in prop::sample::select(vec![0.0, 0.05, 0.3, 1.0]),
         min_score in prop::sample::select(vec![0.0, 0.0, 0.0, 0.3]),
         min_shared in prop_oneof![2 => Just(1u32), 1 => 0u32..3],
@@ -154,7 +160,9 @@ prop_compose! {
             require_shared_condition,
             min_months_ahead,
             load_penalty,
-            objective: if quality { Objective::Quality } else { Objective::Participation },
+            objective,
+            min_new_load,
+            max_new_load,
             ..Policy::default()
         }
     }
@@ -204,7 +212,7 @@ fn score_micro(score: f64) -> i128 {
 }
 
 /// The best objective key over every capacity-respecting assignment of eligible pairs.
-fn brute_force(cohort: &Cohort) -> [i128; 5] {
+fn brute_force(cohort: &Cohort) -> [i128; 7] {
     let objective = cohort.policy().objective;
     let lp = cohort.policy().load_penalty;
     let mentors = cohort.mentors();
@@ -228,21 +236,36 @@ fn brute_force(cohort: &Cohort) -> [i128; 5] {
         eligible: &'a [Vec<(usize, i128)>],
         objective: Objective,
         lp: f64,
-        best: Option<[i128; 5]>,
+        best: Option<[i128; 7]>,
     }
     impl Search<'_> {
-        fn go(&mut self, r: usize, used: &mut Vec<u32>, count: [i128; 4], score: i128) {
+        fn go(
+            &mut self,
+            r: usize,
+            used: &mut Vec<u32>,
+            count: [i128; 4],
+            score: i128,
+            worst: Option<i128>,
+        ) {
             if r == self.eligible.len() {
                 let mut quality = score;
+                let mut fair = 0;
                 for (m, &n) in used.iter().enumerate() {
                     for k in 0..n {
                         quality -= slot_micro(self.lp, self.cohort.mentors()[m].current_load, k);
                     }
+                    fair += i128::from(n.min(self.cohort.policy().min_new_load));
                 }
                 let matched: i128 = count.iter().sum();
+                let worst = worst.unwrap_or(0);
                 let key = match self.objective {
-                    Objective::Participation => [matched, count[3], count[2], count[1], quality],
-                    Objective::Quality => [quality, matched, count[3], count[2], count[1]],
+                    Objective::Participation => {
+                        [matched, count[3], count[2], count[1], fair, quality, 0]
+                    }
+                    Objective::Quality => [quality, matched, count[3], count[2], count[1], fair, 0],
+                    Objective::Bottleneck => {
+                        [matched, count[3], count[2], count[1], worst, fair, quality]
+                    }
                     _ => unreachable!(),
                 };
                 if self.best.is_none_or(|b| key > b) {
@@ -250,15 +273,17 @@ fn brute_force(cohort: &Cohort) -> [i128; 5] {
                 }
                 return;
             }
-            self.go(r + 1, used, count, score);
+            self.go(r + 1, used, count, score, worst);
             let urgency = usize::from(self.cohort.recipients()[r].urgency);
+            let cap = self.cohort.policy().max_new_load.unwrap_or(u32::MAX);
             for &(m, s) in &self.eligible[r] {
                 let mentor = &self.cohort.mentors()[m];
-                if mentor.current_load + used[m] < mentor.capacity {
+                if mentor.current_load + used[m] < mentor.capacity && used[m] < cap {
                     used[m] += 1;
                     let mut c = count;
                     c[urgency] += 1;
-                    self.go(r + 1, used, c, score + s);
+                    let worst = Some(worst.map_or(s, |w: i128| w.min(s)));
+                    self.go(r + 1, used, c, score + s, worst);
                     used[m] -= 1;
                 }
             }
@@ -271,7 +296,7 @@ fn brute_force(cohort: &Cohort) -> [i128; 5] {
         lp,
         best: None,
     };
-    search.go(0, &mut vec![0; mentors.len()], [0; 4], 0);
+    search.go(0, &mut vec![0; mentors.len()], [0; 4], 0, None);
     search.best.expect("the empty plan always exists")
 }
 
@@ -284,7 +309,9 @@ fn max_matching_size(cohort: &Cohort) -> usize {
         .map(|_| graph.add_node(()))
         .collect();
     for mentor in cohort.mentors() {
-        let room = (mentor.capacity - mentor.current_load).min(cohort.recipients().len() as u32);
+        let free = mentor.capacity - mentor.current_load;
+        let cap = cohort.policy().max_new_load.unwrap_or(u32::MAX);
+        let room = free.min(cap).min(cohort.recipients().len() as u32);
         let slots: Vec<_> = (0..room).map(|_| graph.add_node(())).collect();
         for (r, recipient) in cohort.recipients().iter().enumerate() {
             if explain(cohort, &mentor.id, &recipient.id).unwrap().eligible {
@@ -378,7 +405,7 @@ fn check_validity(cohort: &Cohort, report: &MatchReport) {
         let eligible: Vec<usize> = (0..whys.len()).filter(|&i| whys[i].eligible).collect();
         let has_room = eligible.iter().any(|&i| {
             let m = &cohort.mentors()[i];
-            m.current_load + new_load[i] < m.capacity
+            new_load[i] < cohort.policy().new_places(m)
         });
         match &u.reason {
             Reason::NoEligibleMentor { failed_rules } => {
@@ -429,7 +456,7 @@ proptest! {
         prop_assert_eq!(key, brute_force(&cohort));
         check_validity(&cohort, &report);
 
-        if objective == Objective::Participation {
+        if objective != Objective::Quality {
             prop_assert_eq!(report.summary.matched, max_matching_size(&cohort));
         }
 
@@ -438,6 +465,38 @@ proptest! {
 
         let other = shuffled(&cohort, &keys);
         prop_assert_eq!(match_cohort(&other).objective_value().key(objective), key);
+    }
+
+    #[test]
+    fn fairness_and_the_bottleneck_never_reach_fewer_people(cohort in cohort(), min_new_load in 1u32..3) {
+        // The tiers sit below the number matched (and its urgencies): turning them on
+        // reaches exactly as many people at every urgency, and does what it promises
+        // at least as well as the plan without it.
+        let base_policy = Policy { min_new_load: 0, objective: Objective::Participation, ..cohort.policy().clone() };
+        let base = match_cohort(&cohort.clone().with_policy(base_policy.clone()).unwrap());
+        let reach = |r: &MatchReport| r.objective_value().key(Objective::Participation)[..4].to_vec();
+        let fair_of = |r: &MatchReport, l: u32| -> u64 {
+            r.mentors.iter().map(|m| u64::from(m.assigned.min(l))).sum()
+        };
+
+        let fair_policy = Policy { min_new_load, ..base_policy.clone() };
+        let fair_cohort = cohort.clone().with_policy(fair_policy).unwrap();
+        let fair = match_cohort(&fair_cohort);
+        prop_assert_eq!(reach(&fair), reach(&base));
+        prop_assert!(fair_of(&fair, min_new_load) >= fair_of(&base, min_new_load));
+        prop_assert_eq!(fair.summary.fair_places, fair_of(&fair, min_new_load));
+        prop_assert_eq!(base.summary.fair_places, 0);
+
+        let bottleneck_policy = Policy { objective: Objective::Bottleneck, ..base_policy };
+        let bottleneck_cohort = cohort.clone().with_policy(bottleneck_policy).unwrap();
+        let bottleneck = match_cohort(&bottleneck_cohort);
+        prop_assert_eq!(reach(&bottleneck), reach(&base));
+        if let (Some(worst), Some(base_worst)) = (bottleneck.summary.min_score, base.summary.min_score) {
+            prop_assert!(worst >= base_worst);
+        }
+        prop_assert!(bottleneck.solve.certified);
+        check_validity(&fair_cohort, &fair);
+        check_validity(&bottleneck_cohort, &bottleneck);
     }
 
     #[test]
@@ -451,7 +510,14 @@ proptest! {
         prop_assert!(pruned.solve.certified);
         prop_assert!(full.solve.certified);
         prop_assert_eq!(full.solve.rounds, 1);
-        prop_assert_eq!(full.solve.considered_pairs, full.solve.eligible_pairs);
+        if objective == Objective::Bottleneck {
+            // The search's solves are counted apart; pairs below the worst are not needed.
+            prop_assert!(full.solve.threshold_solves >= 1);
+            prop_assert!(full.solve.considered_pairs <= full.solve.eligible_pairs);
+        } else {
+            prop_assert_eq!(full.solve.threshold_solves, 0);
+            prop_assert_eq!(full.solve.considered_pairs, full.solve.eligible_pairs);
+        }
         prop_assert_eq!(pruned.solve.top_k, Some(k));
         prop_assert_eq!(pruned.solve.eligible_pairs, full.solve.eligible_pairs);
         prop_assert!(pruned.solve.considered_pairs <= pruned.solve.eligible_pairs);
@@ -480,6 +546,12 @@ proptest! {
                     expected.push((m.id.0.clone(), r.id.0.clone(), why.breakdown.score));
                 }
             }
+        }
+        // The bottleneck's solve considers only the pairs at or above the plan's worst.
+        if cohort.policy().objective == Objective::Bottleneck
+            && let Some(worst) = report.summary.min_score
+        {
+            expected.retain(|&(_, _, score)| score >= worst);
         }
         prop_assert_eq!(listed, expected);
     }
@@ -528,16 +600,17 @@ fn generator_covers_the_interesting_cases() {
     // places scarce otherwise (the places' side), places plentiful (recipients added
     // one by one).
     let (mut staged, mut split, mut places_side, mut plentiful) = (0, 0, 0, 0);
+    let (mut fairer, mut raised) = (0, 0);
     for _ in 0..500 {
         let cohort = cohort().new_tree(&mut runner).unwrap().current();
         let open: u32 = cohort
             .mentors()
             .iter()
-            .map(|m| m.capacity - m.current_load)
+            .map(|m| cohort.policy().new_places(m))
             .sum();
         if (open as usize) < cohort.recipients().len() {
             let urgent = cohort.recipients().iter().any(|r| r.urgency > 0);
-            if urgent && cohort.policy().objective == Objective::Participation {
+            if urgent && cohort.policy().objective != Objective::Quality {
                 let pairs = EligiblePairs::new(&cohort);
                 let mut by_tier = [0u32; 4];
                 for (r, person) in cohort.recipients().iter().enumerate() {
@@ -561,6 +634,25 @@ fn generator_covers_the_interesting_cases() {
             plentiful += 1;
         }
         let report = match_cohort(&cohort);
+        // Cohorts where the fairness tier and the bottleneck change the plan.
+        // (Without a load penalty, which spreads load on its own.)
+        let as_policy = |objective, min_new_load, load_penalty| {
+            let policy = Policy {
+                objective,
+                min_new_load,
+                load_penalty,
+                ..cohort.policy().clone()
+            };
+            match_cohort(&cohort.clone().with_policy(policy).unwrap())
+        };
+        let lp = cohort.policy().load_penalty;
+        let plain = as_policy(Objective::Participation, 0, 0.0);
+        let spread = as_policy(Objective::Participation, 1, 0.0);
+        let spread_of = |r: &MatchReport| r.mentors.iter().filter(|m| m.assigned > 0).count();
+        fairer += usize::from(spread_of(&spread) > spread_of(&plain));
+        let plain = as_policy(Objective::Participation, 0, lp);
+        let bottleneck = as_policy(Objective::Bottleneck, 0, lp);
+        raised += usize::from(bottleneck.summary.min_score > plain.summary.min_score);
         with_matches += usize::from(report.summary.matched > 0);
         multi += usize::from(report.mentors.iter().any(|m| m.assigned > 1));
         for u in &report.unmatched {
@@ -582,4 +674,8 @@ fn generator_covers_the_interesting_cases() {
     assert!(no_eligible > 200, "{no_eligible}");
     eprintln!("staged {staged}, split {split}, places' side {places_side}, plentiful {plentiful}");
     assert!(staged > 30 && split > 30 && places_side > 50 && plentiful > 50);
+    eprintln!(
+        "fairness spread the plan {fairer} times, the bottleneck raised the worst pair {raised} times"
+    );
+    assert!(fairer > 5 && raised > 10);
 }

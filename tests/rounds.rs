@@ -362,11 +362,11 @@ proptest! {
         expected.matched_by_urgency[usize::from(r.urgency.min(3))] += 1;
         expected.quality_micro += score - slot;
         prop_assert_eq!(forcing.forced.key(objective), expected.key(objective));
-        let change: [i128; 5] = std::array::from_fn(|i| expected.key(objective)[i] - optimal.key(objective)[i]);
+        let change: [i128; 7] = std::array::from_fn(|i| expected.key(objective)[i] - optimal.key(objective)[i]);
         prop_assert_eq!(forcing.change, change);
-        prop_assert!(forcing.change <= [0; 5]);
+        prop_assert!(forcing.change <= [0; 7]);
         if why.in_plan {
-            prop_assert_eq!(forcing.change, [0; 5]);
+            prop_assert_eq!(forcing.change, [0; 7]);
         }
     }
 
@@ -400,7 +400,7 @@ fn brute_force_with_bonus(
     running: &BTreeMap<usize, usize>,
     first: &[usize],
     bonus: i128,
-) -> [i128; 5] {
+) -> [i128; 7] {
     let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
     let policy = cohort.policy();
     // Each recipient's options: None, or an eligible mentor with the pair's score.
@@ -417,7 +417,7 @@ fn brute_force_with_bonus(
             o
         })
         .collect();
-    let mut best: Option<[i128; 5]> = None;
+    let mut best: Option<[i128; 7]> = None;
     let mut choice = vec![0usize; recipients.len()];
     loop {
         let mut load = vec![0u32; mentors.len()];
@@ -449,9 +449,14 @@ fn brute_force_with_bonus(
                         .round() as i128;
                 }
             }
+            let fair: i128 = load
+                .iter()
+                .map(|&k| i128::from(k.min(policy.min_new_load)))
+                .sum();
             let key = match policy.objective {
-                peermatch::Objective::Participation => [n, u[3], u[2], u[1], quality],
-                _ => [quality, n, u[3], u[2], u[1]],
+                peermatch::Objective::Participation => [n, u[3], u[2], u[1], fair, quality, 0],
+                peermatch::Objective::Quality => [quality, n, u[3], u[2], u[1], fair, 0],
+                other => unreachable!("the rounds tests draw no {other} policy"),
             };
             best = Some(best.map_or(key, |b| b.max(key)));
         }

@@ -136,7 +136,9 @@ fn policy(b: &mut Bytes<'_>) -> Policy {
     policy.require_shared_condition = b.below(4) != 0;
     policy.min_months_ahead = b.pick(&[0, 0, 12, u32::MAX]);
     policy.load_penalty = b.pick(&[0.0, 0.05, 1.0, 1e6, 1e12, f64::INFINITY]);
-    policy.objective = b.pick(&[Objective::Participation, Objective::Quality]);
+    policy.objective = b.pick(&Objective::ALL);
+    policy.min_new_load = b.pick(&[0, 0, 1, 2, u32::MAX]);
+    policy.max_new_load = b.pick(&[None, None, Some(0), Some(1), Some(u32::MAX)]);
     policy.allow_reassign = b.below(2) == 0;
     policy.switching_cost = b.pick(&[0.0, 0.1, 1.0, 2.0, f64::NAN]);
     policy

@@ -51,6 +51,11 @@ pub fn match_and_check(cohort: &Cohort) -> MatchReport {
             mentor.id
         );
     }
+    if let Some(cap) = cohort.policy().max_new_load {
+        for l in &report.mentors {
+            assert!(l.assigned <= cap, "mentor {:?} over max_new_load", l.mentor);
+        }
+    }
     for m in &report.matches {
         let why = explain(cohort, m.mentor.as_str(), m.recipient.as_str())
             .expect("matched ids are in the cohort");

@@ -32,17 +32,46 @@ pub enum Objective {
     /// Maximise quality first, then the number matched, then urgency 3, 2, 1. A pair
     /// whose score does not cover its mentor's slot cost is left unmatched.
     Quality,
+    /// Reach as many people as [`Objective::Participation`] does (the number matched,
+    /// then urgency 3, 2, 1), and among those plans make the worst pair's score as high
+    /// as possible; then quality. Without the first step the best worst pair would be
+    /// one good pair alone. Solved exactly by a search over score thresholds: several
+    /// solves, so slower than the other two.
+    Bottleneck,
 }
 
 impl Objective {
-    /// Both objectives, the default first.
-    pub const ALL: [Objective; 2] = [Objective::Participation, Objective::Quality];
+    /// Every objective, the default first.
+    pub const ALL: [Objective; 3] = [
+        Objective::Participation,
+        Objective::Quality,
+        Objective::Bottleneck,
+    ];
+
+    /// The names of the terms of [`ObjectiveValue::key`](crate::ObjectiveValue::key)
+    /// under this objective, most significant first; `""` where the key is padded.
+    /// `quality` and `worst score` are in micro-units, the rest are counts.
+    ///
+    /// ```
+    /// use peermatch::Objective;
+    /// assert_eq!(Objective::Quality.terms()[..2], ["quality", "matched"]);
+    /// assert_eq!(Objective::Bottleneck.terms()[4], "worst score");
+    /// ```
+    pub fn terms(self) -> [&'static str; 7] {
+        let (n, u3, u2, u1) = ("matched", "urgency 3", "urgency 2", "urgency 1");
+        match self {
+            Objective::Participation => [n, u3, u2, u1, "fairness", "quality", ""],
+            Objective::Quality => ["quality", n, u3, u2, u1, "fairness", ""],
+            Objective::Bottleneck => [n, u3, u2, u1, "worst score", "fairness", "quality"],
+        }
+    }
 
     /// The objective's name in the JSON format.
     pub fn name(self) -> &'static str {
         match self {
             Objective::Participation => "participation",
             Objective::Quality => "quality",
+            Objective::Bottleneck => "bottleneck",
         }
     }
 }
@@ -87,6 +116,22 @@ pub struct Policy {
     /// when that gains more quality (a gain of exactly this much may go either way) or
     /// matches more people, who always weigh more under `participation`. Default 0.1.
     pub switching_cost: f64,
+    /// Fairness to mentors: each mentor's first `min_new_load` new recipients weigh in
+    /// an exact tier right after the number matched (and its urgencies), so the plan
+    /// brings as many mentors as it can up to that many new recipients — Σ over mentors
+    /// of min(new recipients, `min_new_load`) is as large as it can be without matching
+    /// fewer people. `1`: every mentor with room and an eligible recipient gets one, as
+    /// far as possible (volunteers never matched drift away). Default 0: no such tier.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub min_new_load: u32,
+    /// The most new recipients any mentor is given by one plan, whatever its capacity:
+    /// a programme's pace for its volunteers. Default `null`: only capacity limits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_new_load: Option<u32>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Default for Policy {
@@ -101,6 +146,8 @@ impl Default for Policy {
             objective: Objective::Participation,
             allow_reassign: false,
             switching_cost: 0.1,
+            min_new_load: 0,
+            max_new_load: None,
         }
     }
 }
@@ -129,6 +176,10 @@ impl<'de> Deserialize<'de> for Policy {
             allow_reassign: Option<bool>,
             #[serde(default)]
             switching_cost: Option<f64>,
+            #[serde(default)]
+            min_new_load: Option<u32>,
+            #[serde(default)]
+            max_new_load: Option<u32>,
         }
         let given = Given::deserialize(deserializer)?;
         let default = Policy::default();
@@ -146,6 +197,8 @@ impl<'de> Deserialize<'de> for Policy {
             objective: given.objective.unwrap_or(default.objective),
             allow_reassign: given.allow_reassign.unwrap_or(default.allow_reassign),
             switching_cost: given.switching_cost.unwrap_or(default.switching_cost),
+            min_new_load: given.min_new_load.unwrap_or(default.min_new_load),
+            max_new_load: given.max_new_load,
         })
     }
 }
@@ -157,5 +210,21 @@ impl Policy {
             .get(&criterion)
             .copied()
             .unwrap_or_else(|| criterion.default_weight())
+    }
+
+    /// How many new recipients `mentor` can take in a plan: its free capacity, at most
+    /// [`max_new_load`](Policy::max_new_load).
+    ///
+    /// ```
+    /// use peermatch::{Mentor, Policy};
+    /// let mentor = Mentor { id: "m1".into(), capacity: 5, current_load: 1, ..Mentor::default() };
+    /// let mut policy = Policy::default();
+    /// assert_eq!(policy.new_places(&mentor), 4);
+    /// policy.max_new_load = Some(2);
+    /// assert_eq!(policy.new_places(&mentor), 2);
+    /// ```
+    pub fn new_places(&self, mentor: &crate::Mentor) -> u32 {
+        let free = mentor.capacity.saturating_sub(mentor.current_load);
+        self.max_new_load.map_or(free, |cap| free.min(cap))
     }
 }

@@ -131,7 +131,8 @@ fn unmatched(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<Unmatched> {
     let plan = &inputs.outcome.mentor_of;
     let candidates = inputs.candidates;
     let mut failed_rules = failed_rule_counts(inputs).into_iter();
-    let has_room = |m: usize| mentors[m].current_load + assigned[m] < mentors[m].capacity;
+    let policy = inputs.index.cohort().policy();
+    let has_room = |m: usize| assigned[m] < policy.new_places(&mentors[m]);
     cohort
         .recipients()
         .iter()
@@ -237,7 +238,14 @@ fn summary(inputs: &Inputs<'_>, pairs: &Pairs, unmatched: usize, loads: &[Mentor
             .max()
             .unwrap_or(0),
         objective: inputs.index.cohort().policy().objective,
+        fair_places: fair_places(inputs.index.cohort().policy(), loads),
     }
+}
+
+/// Σ over mentors of min(new recipients, `min_new_load`).
+fn fair_places(policy: &crate::model::Policy, loads: &[MentorLoad]) -> u64 {
+    let each = policy.min_new_load;
+    loads.iter().map(|l| u64::from(l.assigned.min(each))).sum()
 }
 
 /// The pairs the solver's last round saw, recipient by recipient.

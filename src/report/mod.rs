@@ -308,6 +308,14 @@ pub struct Summary {
     pub max_load: u32,
     /// The objective that was maximised.
     pub objective: Objective,
+    /// The fairness tier's value: Σ over mentors of min(new recipients,
+    /// `policy.min_new_load`); absent from the JSON when 0 (as without the tier).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fair_places: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// An eligible pair, listed when candidates are asked for.
@@ -359,6 +367,7 @@ pub struct MatchReport {
 /// assert_eq!(value.matched, 1);
 /// assert_eq!(value.matched_by_urgency, [0, 0, 0, 1]);
 /// assert_eq!(value.key(Objective::Participation)[0], 1);
+/// assert_eq!(value.key(Objective::Bottleneck)[4], value.worst_score_micro);
 /// # Ok::<(), peermatch::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -369,18 +378,26 @@ pub struct ObjectiveValue {
     pub matched_by_urgency: [u64; 4],
     /// Σ (score − slot cost) in micro-units.
     pub quality_micro: i128,
+    /// The lowest score of a pair in micro-units (0 when nothing is matched).
+    pub worst_score_micro: i128,
+    /// The fairness tier's value ([`Summary::fair_places`]).
+    pub fair_places: u64,
 }
 
 impl ObjectiveValue {
-    /// The tuple the objective maximises, most significant first; compare keys of two
-    /// plans with `Ord` on arrays. Participation: (matched, urgency 3, 2, 1, quality);
-    /// quality: (quality, matched, urgency 3, 2, 1).
-    pub fn key(&self, objective: Objective) -> [i128; 5] {
+    /// The tuple the objective maximises, most significant first, padded with zeros;
+    /// compare keys of two plans with `Ord` on arrays. Participation: (matched,
+    /// urgency 3, 2, 1, fairness, quality); quality: (quality, matched, urgency 3, 2, 1,
+    /// fairness); bottleneck: (matched, urgency 3, 2, 1, worst score, fairness, quality).
+    /// Fairness is 0 unless the policy sets `min_new_load`.
+    pub fn key(&self, objective: Objective) -> [i128; 7] {
         let [_, u1, u2, u3] = self.matched_by_urgency.map(i128::from);
         let n = i128::from(self.matched);
+        let (fair, quality) = (i128::from(self.fair_places), self.quality_micro);
         match objective {
-            Objective::Participation => [n, u3, u2, u1, self.quality_micro],
-            Objective::Quality => [self.quality_micro, n, u3, u2, u1],
+            Objective::Participation => [n, u3, u2, u1, fair, quality, 0],
+            Objective::Quality => [quality, n, u3, u2, u1, fair, 0],
+            Objective::Bottleneck => [n, u3, u2, u1, self.worst_score_micro, fair, quality],
         }
     }
 }
@@ -400,11 +417,19 @@ impl MatchReport {
             matched: self.matches.len() as u64,
             matched_by_urgency: [0; 4],
             quality_micro: 0,
+            worst_score_micro: 0,
+            fair_places: self.summary.fair_places,
         };
         for m in &self.matches {
             value.matched_by_urgency[usize::from(m.urgency.min(3))] += 1;
             value.quality_micro += micro(m.score) - micro(m.slot_cost);
         }
+        value.worst_score_micro = self
+            .matches
+            .iter()
+            .map(|m| micro(m.score))
+            .min()
+            .unwrap_or(0);
         value
     }
 

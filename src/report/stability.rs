@@ -81,8 +81,20 @@ pub fn blocking_pairs(cohort: &Cohort, report: &MatchReport) -> Vec<BlockingPair
             worst[m] = Some(worst[m].map_or(s, |w: f64| w.min(s)));
         }
     }
-    let has_room =
-        |m: usize| u64::from(mentors[m].current_load) + held[m] < u64::from(mentors[m].capacity);
+    // Room under the capacity, and under the policy's cap on new recipients.
+    let new = |m: usize| {
+        let id = mentors[m].id.as_str();
+        report
+            .mentors
+            .iter()
+            .find(|l| l.mentor.as_str() == id)
+            .map_or(0, |l| l.assigned)
+    };
+    let cap = cohort.policy().max_new_load;
+    let has_room = |m: usize| {
+        u64::from(mentors[m].current_load) + held[m] < u64::from(mentors[m].capacity)
+            && cap.is_none_or(|cap| new(m) < cap)
+    };
     let mut out = Vec::new();
     for (r, recipient) in recipients.iter().enumerate() {
         for (m, score) in eligible.of(r) {

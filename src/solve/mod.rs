@@ -6,12 +6,26 @@
 //! mentor's `k`-th new slot costs `round(load_penalty × (current_load + k − 1) × 10⁶)`
 //! (computed in `f64`, exact here because every value stays below 2⁵³), and the plan's
 //! quality is Σ score − Σ slot cost. The objective tuple — (matched, urgency 3, 2, 1,
-//! quality) or (quality, matched, urgency 3, 2, 1) — is packed into one `i128` with
+//! fairness, quality) or (quality, matched, urgency 3, 2, 1, fairness) — is packed into one `i128` with
 //! radices proven large enough by the cohort's own bounds (each packing exceeds the widest
 //! possible swing of everything below it), computed with checked arithmetic. When the
 //! packing would not fit (only with loads near `u32::MAX` on very large cohorts), the
 //! solver runs instead on a pair of `i128`s compared lexicographically, which
 //! [`MAX_PEOPLE`](crate::MAX_PEOPLE) keeps in range. Either way the optimum is exact.
+//!
+//! The fairness tier (`min_new_load`) weighs each mentor's first places: their slot
+//! costs are lowered by the tier's weight, so they still rise with `k` (the solver
+//! needs that) and a plan's tier value is the number of such places it fills. Its
+//! radix is R + 1, as a plan fills at most one place per recipient; without the tier
+//! it is 1 and the packing is as before.
+//!
+//! # The bottleneck
+//! [`Objective::Bottleneck`] is not a sum, so it is not packed: the number reached
+//! (matched and by urgency) only falls as a score threshold rises, so a binary search
+//! over the distinct scores at or above the participation optimum's worst pair finds
+//! the highest threshold that still reaches as many, each step a participation solve
+//! over the pairs above it; the plan is that solve's. Its worst pair scores exactly
+//! the threshold, or a higher one would reach as many.
 //!
 //! # Orientation
 //! [`assign`]'s successive shortest paths adds one unit of supply at a time, each by a
@@ -196,6 +210,8 @@ struct Terms {
     count: i128,
     /// The urgency tier's weight among (urgency 3, 2, 1) for a pair, 0 for a slot.
     tier: i128,
+    /// 1 for a slot among its mentor's first `min_new_load` (the fairness tier), else 0.
+    fair: i128,
     /// Quality in micro-units: the score for a pair, minus the slot cost for a slot.
     quality: i128,
 }
@@ -208,6 +224,9 @@ struct Packing {
     tier: [i128; 4],
     /// Weight of one more match, above every tier combination.
     count: i128,
+    /// The counts' weight over the fairness tier: above any plan's fairness total
+    /// (at most one place per recipient), or 1 without the tier.
+    fair: i128,
     /// Quality's packing when quality is most significant.
     quality_over_counts: i128,
     /// Counts' packing when counts are most significant (= the widest quality swing + 1).
@@ -215,7 +234,7 @@ struct Packing {
 }
 
 impl Packing {
-    fn new(rows: usize, max_slot: i64, max_score: u32) -> Option<Packing> {
+    fn new(rows: usize, max_slot: i64, max_score: u32, fairness: bool) -> Option<Packing> {
         let n = rows as i128;
         let base = n.checked_add(1)?;
         // Tiers: u1 weighs 1, u2 weighs (R + 1), u3 weighs (R + 1)²; one match weighs
@@ -223,28 +242,36 @@ impl Packing {
         let t2 = base;
         let t3 = base.checked_mul(base)?;
         let count = t3.checked_mul(base)?;
-        // Counts of a whole plan stay below (R + 1)⁴.
-        let quality_over_counts = count.checked_mul(base)?;
+        // A plan fills at most R fairness places.
+        let fair = if fairness { base } else { 1 };
+        // Counts of a whole plan stay below (R + 1)⁴ × `fair`.
+        let quality_over_counts = count.checked_mul(base)?.checked_mul(fair)?;
         // Quality of a whole plan lies within ±R × (10⁶ + max slot).
         let per_pair = i128::from(max_score).checked_add(i128::from(max_slot))?;
         let counts_over_quality = n.checked_mul(per_pair)?.checked_mul(2)?.checked_add(1)?;
         Some(Packing {
             tier: [0, 1, t2, t3],
             count,
+            fair,
             quality_over_counts,
             counts_over_quality,
         })
     }
 
+    /// The counts and the fairness tier below them, packed.
     fn counts(&self, w: &Terms) -> Option<i128> {
-        w.count.checked_mul(self.count)?.checked_add(w.tier)
+        w.count
+            .checked_mul(self.count)?
+            .checked_add(w.tier)?
+            .checked_mul(self.fair)?
+            .checked_add(w.fair)
     }
 
     /// One `i128` to minimise: the negated packed objective.
     fn pack(&self, objective: Objective, w: &Terms) -> Option<i128> {
         let counts = self.counts(w)?;
         let packed = match objective {
-            Objective::Participation => counts
+            Objective::Participation | Objective::Bottleneck => counts
                 .checked_mul(self.counts_over_quality)?
                 .checked_add(w.quality)?,
             Objective::Quality => w
@@ -259,7 +286,7 @@ impl Packing {
     fn lex(&self, objective: Objective, w: &Terms) -> Option<Lex> {
         let counts = self.counts(w)?;
         Some(match objective {
-            Objective::Participation => Lex {
+            Objective::Participation | Objective::Bottleneck => Lex {
                 major: counts.checked_neg()?,
                 minor: w.quality.checked_neg()?,
             },
@@ -287,10 +314,18 @@ pub struct SolveInfo {
     pub top_k: Option<u32>,
     /// Rounds of solving: 1, plus one per round of adding back pruned pairs.
     pub rounds: u32,
+    /// Under [`Objective::Bottleneck`], the solves of the search for the worst pair's
+    /// score, each certified like the plan's own (absent from the JSON otherwise).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub threshold_solves: u32,
     /// Whether the plan was proven optimal over every eligible pair at run time: its
     /// dual potentials passed the independent [`verify`](crate::assign::verify) on the
     /// network solved and left no pruned pair with a negative reduced cost.
     pub certified: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The solved plan and how it was obtained.
@@ -348,6 +383,128 @@ pub(crate) fn solve(
     settings: &Settings,
     progress: &Reporter,
 ) -> Result<Outcome> {
+    match cohort.policy().objective {
+        Objective::Bottleneck => bottleneck(cohort, candidates, settings, progress),
+        objective => solve_as(cohort, candidates, objective, settings, progress),
+    }
+}
+
+/// The number matched and the numbers at urgency 3, 2, 1: what participation reaches.
+fn reach(cohort: &Cohort, mentor_of: &[Option<usize>]) -> [usize; 4] {
+    let mut out = [0; 4];
+    for (r, m) in mentor_of.iter().enumerate() {
+        if m.is_some() {
+            out[0] += 1;
+            let u = cohort.recipients()[r].urgency.min(3);
+            if u > 0 {
+                out[4 - usize::from(u)] += 1;
+            }
+        }
+    }
+    out
+}
+
+/// [`Objective::Bottleneck`]: the participation optimum over the pairs scoring at least
+/// the highest threshold that still reaches as many people, at every urgency, as all
+/// the pairs do. Reach only falls as the threshold rises, so a binary search over the
+/// distinct scores finds it; at that threshold the plan's worst pair scores exactly it
+/// (a higher worst pair would make a higher threshold reach as far).
+fn bottleneck(
+    cohort: &Cohort,
+    candidates: &Candidates,
+    settings: &Settings,
+    progress: &Reporter,
+) -> Result<Outcome> {
+    let participation =
+        |c: &Candidates| solve_as(cohort, c, Objective::Participation, settings, progress);
+    let full = participation(candidates)?;
+    let target = reach(cohort, &full.mentor_of);
+    let worst = (0..candidates.len())
+        .filter(|&i| {
+            full.mentor_of[candidates.recipient_of(i)] == Some(candidates.mentor[i] as usize)
+        })
+        .map(|i| candidates.real_score(i))
+        .min();
+    let Some(worst) = worst else {
+        return Ok(Outcome {
+            info: SolveInfo {
+                threshold_solves: 1,
+                ..full.info
+            },
+            ..full
+        });
+    };
+    let mut scores: Vec<u32> = (0..candidates.len())
+        .map(|i| candidates.real_score(i))
+        .filter(|&s| s >= worst)
+        .collect();
+    scores.sort_unstable();
+    scores.dedup();
+    // `scores[lo]` reaches the target (the full optimum's worst pair does); `hi` does not.
+    let (mut lo, mut hi) = (0, scores.len());
+    let mut best: Option<(Outcome, Vec<usize>)> = None;
+    let mut solves = 1;
+    let mut certified = full.info.certified;
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let (subset, index) = candidates.filtered(|i| candidates.real_score(i) >= scores[mid]);
+        let outcome = participation(&subset)?;
+        solves += 1;
+        certified &= outcome.info.certified;
+        if reach(cohort, &outcome.mentor_of) == target {
+            lo = mid;
+            best = Some((outcome, index));
+        } else {
+            hi = mid;
+        }
+    }
+    let Some((outcome, index)) = best else {
+        // The full optimum's worst pair is already the highest reachable threshold, and
+        // that optimum is the best plan over the pairs above it.
+        // Pairs below that worst pair were never needed: the plan is the optimum
+        // without them, as it would have been over a threshold's subset.
+        let mut considered = full.considered;
+        for (i, c) in considered.iter_mut().enumerate() {
+            *c &= candidates.real_score(i) >= worst;
+        }
+        let considered_pairs = considered.iter().filter(|&&c| c).count();
+        return Ok(Outcome {
+            considered,
+            info: SolveInfo {
+                threshold_solves: solves,
+                certified,
+                considered_pairs,
+                ..full.info
+            },
+            ..full
+        });
+    };
+    let mut considered = vec![false; candidates.len()];
+    for (j, &i) in index.iter().enumerate() {
+        considered[i] = outcome.considered[j];
+    }
+    let info = SolveInfo {
+        eligible_pairs: candidates.len(),
+        threshold_solves: solves,
+        certified,
+        ..outcome.info
+    };
+    Ok(Outcome {
+        considered,
+        info,
+        ..outcome
+    })
+}
+
+/// Solves the cohort exactly over `candidates` under `objective` (participation or
+/// quality; the fairness tier as the policy asks).
+fn solve_as(
+    cohort: &Cohort,
+    candidates: &Candidates,
+    objective: Objective,
+    settings: &Settings,
+    progress: &Reporter,
+) -> Result<Outcome> {
     let cancelled = || Error::Cancelled {
         stage: Stage::Solve,
     };
@@ -356,7 +513,7 @@ pub(crate) fn solve(
     let room: Vec<u32> = cohort
         .mentors()
         .iter()
-        .map(|m| (m.capacity - m.current_load).min(rows.min(u32::MAX as usize) as u32))
+        .map(|m| policy.new_places(m).min(rows.min(u32::MAX as usize) as u32))
         .collect();
     let slot =
         |m: usize, k: u32| slot_micro(policy.load_penalty, cohort.mentors()[m].current_load, k);
@@ -368,16 +525,20 @@ pub(crate) fn solve(
         .max()
         .unwrap_or(0);
     // Scores stay within a full score plus a switching cost of at most one more.
-    let packing = Packing::new(rows, max_slot, candidates.max_score())
+    let fair_places = policy.min_new_load;
+    let packing = Packing::new(rows, max_slot, candidates.max_score(), fair_places > 0)
         .expect("MAX_PEOPLE keeps the radices in i128");
     let pair = |r: usize, score: u32| Terms {
         count: 1,
         tier: packing.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
+        fair: 0,
         quality: i128::from(score),
     };
+    // A mentor's first places weigh in the fairness tier: its slot costs still rise.
     let slot_terms = |m: usize, k: u32| Terms {
         count: 0,
         tier: 0,
+        fair: i128::from(k < fair_places),
         quality: -i128::from(slot(m, k)),
     };
     let network = || {
@@ -385,7 +546,7 @@ pub(crate) fn solve(
             candidates,
             &room,
             cohort.recipients().iter().map(|r| r.urgency).collect(),
-            policy.objective,
+            objective,
             *settings,
             progress,
         )
@@ -394,13 +555,13 @@ pub(crate) fn solve(
     if !settings.lexicographic {
         // A pair's packed cost is its score-0 cost minus the score times quality's
         // packing (1 when counts come first).
-        let slope = match policy.objective {
-            Objective::Participation => 1,
+        let slope = match objective {
+            Objective::Participation | Objective::Bottleneck => 1,
             Objective::Quality => packing.quality_over_counts,
         };
         let packed = network().run(
-            |r, s| packing.pack(policy.objective, &pair(r, s)),
-            |m, k| packing.pack(policy.objective, &slot_terms(m, k)),
+            |r, s| packing.pack(objective, &pair(r, s)),
+            |m, k| packing.pack(objective, &slot_terms(m, k)),
             move |base: i128, s: u32| base - i128::from(s) * slope,
         );
         if let Some(outcome) = packed {
@@ -411,10 +572,10 @@ pub(crate) fn solve(
         }
     }
     let outcome = network().run(
-        |r, s| packing.lex(policy.objective, &pair(r, s)),
-        |m, k| packing.lex(policy.objective, &slot_terms(m, k)),
-        |base: Lex, s: u32| match policy.objective {
-            Objective::Participation => Lex {
+        |r, s| packing.lex(objective, &pair(r, s)),
+        |m, k| packing.lex(objective, &slot_terms(m, k)),
+        |base: Lex, s: u32| match objective {
+            Objective::Participation | Objective::Bottleneck => Lex {
                 major: base.major,
                 minor: base.minor - i128::from(s),
             },
@@ -725,7 +886,7 @@ impl<'a> Rounds<'a> {
     fn value(&self, r: usize, score: u32) -> u64 {
         let u = u64::from(self.urgency[r].min(3));
         match self.objective {
-            Objective::Participation => (u << 32) | u64::from(score),
+            Objective::Participation | Objective::Bottleneck => (u << 32) | u64::from(score),
             Objective::Quality => (u64::from(score) << 2) | u,
         }
     }
@@ -799,6 +960,7 @@ impl<'a> Rounds<'a> {
         // Every slot cost the solver can ask for is checked up front.
         for (m, &n) in self.room.iter().enumerate() {
             if n > 0 {
+                slot(m, 0)?;
                 slot(m, n - 1)?;
             }
         }
@@ -836,6 +998,7 @@ impl<'a> Rounds<'a> {
                     considered_pairs: considered.iter().filter(|&&k| k).count(),
                     top_k: self.top_k,
                     rounds,
+                    threshold_solves: 0,
                     certified: verified,
                 };
                 return Some(Outcome {
