@@ -9,6 +9,10 @@
 //!   `solve`'s "Orientation"): the national cohort's path at a size a default run can
 //!   afford.
 //!
+//! - `pipeline/objectives`: the same cohorts under each objective and with the mentor
+//!   fairness tier (`min_new_load = 1`), side by side, so that what each costs is a
+//!   ratio measured in one run.
+//!
 //! - `pipeline/national`, only when `PEERMATCH_BENCH_NATIONAL` is set (each sample takes
 //!   several seconds, so a run takes about four minutes): 100 000 × 10 000, and
 //!   20 000 × 5 000 with one condition and one language. The demo times the same
@@ -74,6 +78,41 @@ fn crowded(c: &mut Criterion) {
     one_cohort(c, "pipeline/crowded", 30_000, 2_500, false);
 }
 
+fn objectives(c: &mut Criterion) {
+    use peermatch::{Objective, Policy};
+    let mut group = c.benchmark_group("pipeline/objectives");
+    group.sample_size(10);
+    for (recipients, mentors) in [(2_000usize, 400usize), (10_000, 2_000)] {
+        let cohort = synth::generate(&SynthOptions {
+            recipients,
+            mentors,
+            seed: 1,
+            homogeneous: false,
+        })
+        .expect("valid sizes");
+        let variants = [
+            ("participation", Objective::Participation, 0),
+            ("participation+fair", Objective::Participation, 1),
+            ("quality", Objective::Quality, 0),
+            ("bottleneck", Objective::Bottleneck, 0),
+        ];
+        for (name, objective, min_new_load) in variants {
+            let policy = Policy {
+                objective,
+                min_new_load,
+                ..cohort.policy().clone()
+            };
+            let cohort = cohort.clone().with_policy(policy).expect("a valid policy");
+            group.bench_with_input(
+                BenchmarkId::new(name, format!("{recipients}x{mentors}")),
+                &cohort,
+                |b, cohort| b.iter(|| match_cohort(black_box(cohort))),
+            );
+        }
+    }
+    group.finish();
+}
+
 fn national(c: &mut Criterion) {
     if std::env::var_os("PEERMATCH_BENCH_NATIONAL").is_none() {
         return;
@@ -101,5 +140,5 @@ fn national(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, synthetic, homogeneous, crowded, national);
+criterion_group!(benches, synthetic, homogeneous, crowded, objectives, national);
 criterion_main!(benches);
