@@ -140,5 +140,12 @@ fn national(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, synthetic, homogeneous, crowded, objectives, national);
+criterion_group!(
+    benches,
+    synthetic,
+    homogeneous,
+    crowded,
+    objectives,
+    national
+);
 criterion_main!(benches);

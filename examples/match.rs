@@ -24,7 +24,7 @@ const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
 usage: match [FILE] [--policy FILE] [--json | --markdown] [--candidates] [--names] [--csv DIR]
-             [--dot FILE] [--prune auto|off|K]
+             [--dot FILE] [--recruit N] [--prune auto|off|K]
              [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
              [--objective participation|quality|bottleneck]] [--help]
@@ -43,6 +43,8 @@ Matches peer-support mentors to recipients exactly and explains the plan.
                   whole plan as plan.md
   --markdown      print the plan as a Markdown document instead of text
   --dot FILE      also write the plan as a Graphviz DOT graph to FILE
+  --recruit N     also advise the N mentor profiles whose recruitment would serve
+                  the most people left waiting (each counted by matching again)
   --names         show the people's names beside their ids (and put them in the
                   JSON report); names are left out unless asked
   --json          print the match report as pretty JSON on stdout, nothing else
@@ -69,6 +71,7 @@ struct Args {
     dot: Option<String>,
     csv: Option<String>,
     markdown: bool,
+    recruit: usize,
     why_not: Option<(String, String)>,
     shortlist: Option<String>,
     k: usize,
@@ -108,6 +111,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         dot: None,
         csv: None,
         markdown: false,
+        recruit: 0,
         why_not: None,
         shortlist: None,
         k: 5,
@@ -150,6 +154,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             }
             "--names" => out.names = true,
             "--markdown" => out.markdown = true,
+            "--recruit" => {
+                out.recruit = option(&mut args, "--recruit", "a number", |t| t.parse().ok())?;
+            }
             "--csv" => {
                 out.csv = Some(option(&mut args, "--csv", "a directory", |t| {
                     Some(t.to_owned())
@@ -287,6 +294,7 @@ fn main() -> ExitCode {
     let matcher = Matcher::new()
         .candidates(args.candidates)
         .names(args.names)
+        .advise_recruitment(args.recruit)
         .pruning(args.pruning)
         .threads(args.threads)
         .progress(progress_on_stderr());
@@ -704,6 +712,19 @@ fn print_plan(
             label(u.recipient.as_str(), &u.recipient_name),
             u.reason.describe()
         )?;
+    }
+
+    if let Some(gaps) = &report.recruitment {
+        writeln!(
+            out,
+            "\nRecruitment (each counted by matching again with those mentors)"
+        )?;
+        if gaps.is_empty() {
+            writeln!(out, "  no profile of mentor would serve anyone waiting")?;
+        }
+        for gap in gaps {
+            writeln!(out, "  {}", gap.describe())?;
+        }
     }
 
     writeln!(out, "\nMentor load (current + kept + new / capacity)")?;

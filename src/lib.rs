@@ -104,6 +104,7 @@ mod matcher;
 mod model;
 mod par;
 mod progress;
+mod recruit;
 mod report;
 mod rounds;
 mod rules;
@@ -123,6 +124,7 @@ pub use model::{
     ParseNameError, Policy, Recipient, RecipientId, TrainingLevel,
 };
 pub use progress::{Progress, ProgressReply, Stage};
+pub use recruit::{Count, MentorProfile, RecruitmentGap, SMALL_COUNT};
 pub use report::{
     BlockingPair, Candidate, Explanation, Match, MatchReport, MatchStatus, MentorLoad,
     ObjectiveValue, PlanSheets, Reason, ReasonKind, ReportIndex, Summary, Unmatched, Warning,

@@ -51,6 +51,7 @@ pub struct Matcher {
     pruning: Pruning,
     threads: usize,
     progress: Reporter,
+    recruitment: usize,
 }
 
 impl Matcher {
@@ -104,6 +105,15 @@ impl Matcher {
     /// is sequential. The report is the same at any number.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
+        self
+    }
+
+    /// Adds up to `profiles` [recruitment gaps](crate::RecruitmentGap) to the report
+    /// (`recruitment`): the mentors whose recruitment would serve the most people the
+    /// plan leaves waiting, each counted by matching the cohort again with them (default
+    /// 0: none, and no extra solves). See [`Matcher::recruitment`].
+    pub fn advise_recruitment(mut self, profiles: usize) -> Self {
+        self.recruitment = profiles;
         self
     }
 
@@ -209,7 +219,11 @@ impl Matcher {
 
     /// One run; with `cancellable`, stopped at the next checkpoint once the progress
     /// callback asks to.
-    fn execute(&self, cohort: &Cohort, cancellable: bool) -> Result<(MatchReport, MatchStats)> {
+    pub(crate) fn execute(
+        &self,
+        cohort: &Cohort,
+        cancellable: bool,
+    ) -> Result<(MatchReport, MatchStats)> {
         // Running pairs: keep what can be kept, match the rest around it.
         let decisions = rounds::decide(cohort);
         let (mut report, stats) = if decisions.any() {
@@ -221,6 +235,11 @@ impl Matcher {
             self.execute_plain(cohort, cancellable, &[])?
         };
         report.warnings.extend(shared_ids(cohort));
+        if self.recruitment > 0 {
+            let plain = self.clone().advise_recruitment(0);
+            report.recruitment =
+                Some(plain.gaps(cohort, &report, self.recruitment, cancellable)?);
+        }
         Ok((report, stats))
     }
 

@@ -245,5 +245,6 @@ pub(crate) fn merge(
         summary,
         solve: residual.solve,
         candidates: residual.candidates,
+        recruitment: None,
     }
 }

@@ -17,7 +17,7 @@ use petgraph::graph::UnGraph;
 use proptest::prelude::*;
 
 use peermatch::{
-    Cohort, ContactMode, Criterion, EligiblePairs, HardRule, MatchReport, Matcher, Mentor,
+    Cohort, ContactMode, Count, Criterion, EligiblePairs, HardRule, MatchReport, Matcher, Mentor,
     Objective, Policy, Pruning, Reason, Recipient, TrainingLevel, explain, match_cohort,
 };
 
@@ -500,6 +500,41 @@ proptest! {
     }
 
     #[test]
+    fn recruitment_advice_applied_matches_what_it_promised(cohort in cohort(), suppress in any::<bool>()) {
+        let policy = Policy { suppress_small_counts: suppress, ..cohort.policy().clone() };
+        let cohort = cohort.with_policy(policy).unwrap();
+        let before = match_cohort(&cohort);
+        let gaps = Matcher::new().recruitment(&cohort, 3).unwrap();
+        let advised = Matcher::new().advise_recruitment(3).run(&cohort);
+        prop_assert_eq!(advised.recruitment.as_ref(), Some(&gaps));
+        for gap in &gaps {
+            let promised = match gap.would_serve {
+                Count::Exactly(n) => {
+                    prop_assert!(!suppress || n >= peermatch::SMALL_COUNT);
+                    n
+                }
+                // Suppressed: at least one, or the gap would not be listed.
+                Count::FewerThan(bound) => {
+                    prop_assert!(suppress);
+                    prop_assert_eq!(bound, peermatch::SMALL_COUNT);
+                    1
+                }
+                _ => unreachable!(),
+            };
+            prop_assert!(promised > 0);
+            // Add those mentors, under fresh ids, and match again.
+            let mut mentors = cohort.mentors().to_vec();
+            for i in 0..gap.mentors {
+                mentors.push(gap.profile.to_mentor(&format!("new-{i}")));
+            }
+            let grown = Cohort::new(mentors, cohort.recipients().to_vec(), cohort.policy().clone()).unwrap();
+            let after = match_cohort(&grown);
+            prop_assert!(after.summary.matched >= before.summary.matched + promised as usize);
+            check_validity(&grown, &after);
+        }
+    }
+
+    #[test]
     fn pruning_keeps_the_optimum_and_is_certified(cohort in cohort(), k in 0u32..3) {
         let objective = cohort.policy().objective;
         let full = Matcher::new().pruning(Pruning::Off).run(&cohort);
@@ -600,7 +635,7 @@ fn generator_covers_the_interesting_cases() {
     // places scarce otherwise (the places' side), places plentiful (recipients added
     // one by one).
     let (mut staged, mut split, mut places_side, mut plentiful) = (0, 0, 0, 0);
-    let (mut fairer, mut raised) = (0, 0);
+    let (mut fairer, mut raised, mut recruited) = (0, 0, 0);
     for _ in 0..500 {
         let cohort = cohort().new_tree(&mut runner).unwrap().current();
         let open: u32 = cohort
@@ -653,6 +688,7 @@ fn generator_covers_the_interesting_cases() {
         let plain = as_policy(Objective::Participation, 0, lp);
         let bottleneck = as_policy(Objective::Bottleneck, 0, lp);
         raised += usize::from(bottleneck.summary.min_score > plain.summary.min_score);
+        recruited += usize::from(!Matcher::new().recruitment(&cohort, 3).unwrap().is_empty());
         with_matches += usize::from(report.summary.matched > 0);
         multi += usize::from(report.mentors.iter().any(|m| m.assigned > 1));
         for u in &report.unmatched {
@@ -678,4 +714,6 @@ fn generator_covers_the_interesting_cases() {
         "fairness spread the plan {fairer} times, the bottleneck raised the worst pair {raised} times"
     );
     assert!(fairer > 5 && raised > 10);
+    eprintln!("recruitment advice for {recruited} cohorts");
+    assert!(recruited > 100, "{recruited}");
 }

@@ -54,9 +54,41 @@ fuzz_target!(|data: &[u8]| {
             .forcing
             .filter(|_| report.summary.lost_mentor == 0 && !own_pair)
         {
-            assert!(forcing.change <= [0; 5], "forcing improved on the optimum");
+            assert!(forcing.change <= [0; 7], "forcing improved on the optimum");
         }
         let list = matcher.shortlist(&cohort, r.id.as_str(), 3).unwrap();
         assert!(list.len() <= 3);
+    }
+    // Recruitment advice, applied, matches at least what it promised.
+    if cohort.recipients().len() <= 64 {
+        let matcher = peermatch::Matcher::new().threads(1);
+        for gap in matcher.recruitment(&cohort, 1).unwrap() {
+            let promised = match gap.would_serve {
+                peermatch::Count::Exactly(n) => n as usize,
+                _ => 1,
+            };
+            let mut mentors = cohort.mentors().to_vec();
+            for i in 0..gap.mentors {
+                let id = format!("fuzz-recruit-{i}");
+                if cohort.mentor(&id).is_some() || cohort.recipient(&id).is_some() {
+                    return;
+                }
+                mentors.push(gap.profile.to_mentor(&id));
+            }
+            let limits = peermatch::Limits::default()
+                .with_people(peermatch::MAX_PEOPLE)
+                .with_tags_per_list(usize::MAX)
+                .with_tag_bytes(usize::MAX);
+            let grown = peermatch::Cohort::new_with_limits(
+                mentors,
+                cohort.recipients().to_vec(),
+                cohort.policy().clone(),
+                &limits,
+            )
+            .and_then(|c| c.with_pairs(cohort.pairs().to_vec()))
+            .expect("the grown cohort is valid");
+            let after = matcher.run(&grown);
+            assert!(after.summary.matched >= report.summary.matched + promised);
+        }
     }
 });

@@ -128,6 +128,11 @@ pub struct Policy {
     /// a programme's pace for its volunteers. Default `null`: only capacity limits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_new_load: Option<u32>,
+    /// Small-cell suppression for health data: counts of people under 5 in aggregate
+    /// advice ([recruitment gaps](crate::RecruitmentGap)) are shown as "fewer than 5".
+    /// Default false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub suppress_small_counts: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -148,6 +153,7 @@ impl Default for Policy {
             switching_cost: 0.1,
             min_new_load: 0,
             max_new_load: None,
+            suppress_small_counts: false,
         }
     }
 }
@@ -180,6 +186,8 @@ impl<'de> Deserialize<'de> for Policy {
             min_new_load: Option<u32>,
             #[serde(default)]
             max_new_load: Option<u32>,
+            #[serde(default)]
+            suppress_small_counts: Option<bool>,
         }
         let given = Given::deserialize(deserializer)?;
         let default = Policy::default();
@@ -199,6 +207,9 @@ impl<'de> Deserialize<'de> for Policy {
             switching_cost: given.switching_cost.unwrap_or(default.switching_cost),
             min_new_load: given.min_new_load.unwrap_or(default.min_new_load),
             max_new_load: given.max_new_load,
+            suppress_small_counts: given
+                .suppress_small_counts
+                .unwrap_or(default.suppress_small_counts),
         })
     }
 }

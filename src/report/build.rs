@@ -76,6 +76,7 @@ pub(crate) fn build(inputs: &Inputs<'_>) -> MatchReport {
         summary,
         solve: inputs.outcome.info,
         candidates: inputs.list_candidates.then(|| considered(inputs)),
+        recruitment: None,
     }
 }
 

@@ -353,6 +353,10 @@ pub struct MatchReport {
     /// for with [`Matcher::candidates`](crate::Matcher::candidates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<Vec<Candidate>>,
+    /// The mentors to recruit next, when asked for with
+    /// [`Matcher::advise_recruitment`](crate::Matcher::advise_recruitment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recruitment: Option<Vec<crate::recruit::RecruitmentGap>>,
 }
 
 /// The value of a plan under the lexicographic objective, in exact integers.
