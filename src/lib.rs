@@ -100,6 +100,7 @@
 pub mod assign;
 mod candidates;
 mod error;
+mod fallback;
 mod matcher;
 mod model;
 mod par;

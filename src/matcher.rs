@@ -235,6 +235,12 @@ impl Matcher {
             self.execute_plain(cohort, cancellable, &[])?
         };
         report.warnings.extend(shared_ids(cohort));
+        crate::fallback::apply(
+            &self.clone().advise_recruitment(0),
+            cohort,
+            &mut report,
+            cancellable,
+        )?;
         if self.recruitment > 0 {
             let plain = self.clone().advise_recruitment(0);
             report.recruitment =

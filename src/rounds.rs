@@ -148,14 +148,12 @@ pub(crate) fn merge(
     let mut slots_held = vec![0u32; mentors.len()];
     let mut rest = residual.matches.into_iter().peekable();
     let mut matches = Vec::with_capacity(cohort.recipients().len());
-    let mut kept_quality: i128 = 0;
     for (r, recipient) in cohort.recipients().iter().enumerate() {
         if let Some(m) = decisions.kept[r] {
             let mentor = &mentors[m];
             let breakdown = scoring::breakdown(policy, mentor, recipient);
             let slot = slot_micro(policy.load_penalty, mentor.current_load, slots_held[m]);
             slots_held[m] += 1;
-            kept_quality += (breakdown.score * MICRO).round() as i128 - i128::from(slot);
             matches.push(Match {
                 mentor: mentor.id.clone(),
                 mentor_name: name(&mentor.name),
@@ -166,6 +164,7 @@ pub(crate) fn merge(
                 urgency: recipient.urgency,
                 status: MatchStatus::Kept,
                 parts: breakdown.parts,
+                cross_condition: false,
             });
         } else if rest
             .peek()
@@ -197,45 +196,14 @@ pub(crate) fn merge(
             ..load
         })
         .collect();
-    let mut summary = residual.summary;
-    summary.recipients = cohort.recipients().len();
-    summary.matched = matches.len();
-    summary.kept = matches
-        .iter()
-        .filter(|m| m.status == MatchStatus::Kept)
-        .count();
-    summary.reassigned = matches
-        .iter()
-        .filter(|m| m.status == MatchStatus::Reassigned)
-        .count();
-    summary.lost_mentor = decisions.lost.iter().filter(|&&l| l).count();
-    summary.matched_by_urgency = [0; 4];
-    for m in &matches {
-        summary.matched_by_urgency[usize::from(m.urgency.min(3))] += 1;
-    }
-    let scores: Vec<i64> = matches
-        .iter()
-        .map(|m| (m.score * MICRO).round() as i64)
-        .collect();
-    summary.mean_score = (!scores.is_empty()).then(|| {
-        let total: i64 = scores.iter().sum();
-        (total as f64 / scores.len() as f64).round() / MICRO
-    });
-    summary.min_score = scores.iter().min().map(|&s| s as f64 / MICRO);
-    summary.quality = ((summary.quality * MICRO).round() as i128 + kept_quality) as f64 / MICRO;
-    summary.idle_mentors = mentor_loads
-        .iter()
-        .filter(|l| l.current_load.saturating_add(l.kept) < l.capacity && l.assigned == 0)
-        .count();
-    summary.max_load = mentor_loads
-        .iter()
-        .map(|l| {
-            l.current_load
-                .saturating_add(l.kept)
-                .saturating_add(l.assigned)
-        })
-        .max()
-        .unwrap_or(0);
+    let lost = decisions.lost.iter().filter(|&&l| l).count();
+    let summary = crate::report::summarise(
+        policy,
+        &matches,
+        residual.unmatched.len(),
+        &mentor_loads,
+        lost,
+    );
     MatchReport {
         notice: residual.notice,
         matches,

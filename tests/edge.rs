@@ -344,3 +344,46 @@ fn bottleneck_raises_the_worst_pair_without_reaching_fewer() {
     assert!(p.key(Objective::Participation) >= b.key(Objective::Participation));
     assert!(b.key(Objective::Bottleneck) >= p.key(Objective::Bottleneck));
 }
+
+#[test]
+fn the_fallback_offers_a_mentor_who_shares_the_consequences_never_a_same_condition_place() {
+    // r-rare has a condition no mentor has; m-ms shares their fatigue. m-ms has two
+    // places and two same-condition recipients want them: the fallback gets none.
+    let mut rare = recipient("r-rare");
+    rare.conditions = vec!["sarcoidosis".into()];
+    let cohort = |capacity, fallback| {
+        Cohort::new(
+            vec![mentor("m-ms", capacity, 0)],
+            vec![recipient("r1"), rare.clone(), recipient("r2")],
+            Policy {
+                cross_condition_fallback: fallback,
+                ..Policy::default()
+            },
+        )
+        .unwrap()
+    };
+    let full = match_cohort(&cohort(2, true));
+    assert!(full.match_of("r-rare").is_none());
+    assert_eq!(full.summary.cross_condition, 0);
+
+    // With a third place, it goes to the fallback, flagged and warned about.
+    let off = match_cohort(&cohort(3, false));
+    let on = match_cohort(&cohort(3, true));
+    assert!(off.match_of("r-rare").is_none());
+    let pair = on.match_of("r-rare").expect("matched by the fallback");
+    assert!(pair.cross_condition);
+    assert_eq!(on.summary.cross_condition, 1);
+    let warning = on
+        .warnings
+        .iter()
+        .find(|w| w.recipient.as_str() == "r-rare")
+        .unwrap();
+    assert_eq!(warning.kind, peermatch::WarningKind::CrossCondition);
+    assert_eq!(warning.failed_rules, [peermatch::HardRule::Condition]);
+    // The same-condition pairs are as they were; the fallback pair takes the third slot.
+    for m in &off.matches {
+        assert_eq!(on.match_of(m.recipient.as_str()), Some(m));
+    }
+    assert_eq!(on.mentors[0].assigned, 3);
+    assert!((pair.slot_cost - 0.1).abs() < 1e-9);
+}

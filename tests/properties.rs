@@ -354,12 +354,26 @@ fn check_validity(cohort: &Cohort, report: &MatchReport) {
 
     // No rule broken; scores and slot costs as documented; capacities kept.
     let mut new_load = vec![0u32; cohort.mentors().len()];
-    for m in &report.matches {
+    // Slots in input order, the cross-condition pairs' after all the others.
+    let ordered = report
+        .matches
+        .iter()
+        .filter(|m| !m.cross_condition)
+        .chain(report.matches.iter().filter(|m| m.cross_condition));
+    for m in ordered {
         let why = explain(cohort, &m.mentor, &m.recipient).unwrap();
+        // A cross-condition pair breaks the shared condition and nothing else.
+        let allowed: &[HardRule] = if m.cross_condition {
+            &[HardRule::Condition]
+        } else {
+            &[]
+        };
         assert!(
-            why.eligible,
+            why.failed_rules == allowed,
             "{} – {} breaks {:?}",
-            m.mentor, m.recipient, why.failed_rules
+            m.mentor,
+            m.recipient,
+            why.failed_rules
         );
         assert_eq!(m.score, why.breakdown.score);
         assert_eq!(m.parts, why.breakdown.parts);
@@ -535,6 +549,74 @@ proptest! {
     }
 
     #[test]
+    fn fallback_never_replaces_a_same_condition_match(cohort in cohort()) {
+        let on_policy = Policy {
+            cross_condition_fallback: true,
+            require_shared_condition: true,
+            ..cohort.policy().clone()
+        };
+        let cohort = cohort.clone().with_policy(Policy { require_shared_condition: true, ..cohort.policy().clone() }).unwrap();
+        let on_cohort = cohort.clone().with_policy(on_policy).unwrap();
+        let off = match_cohort(&cohort);
+        let on = match_cohort(&on_cohort);
+        check_validity(&on_cohort, &on);
+        // Every pair of the plan without the fallback is in the plan with it, as it was.
+        for m in &off.matches {
+            prop_assert_eq!(on.match_of(m.recipient.as_str()), Some(m));
+        }
+        let added: Vec<_> = on.matches.iter().filter(|m| off.match_of(m.recipient.as_str()).is_none()).collect();
+        prop_assert_eq!(on.summary.cross_condition, added.len());
+        prop_assert_eq!(on.summary.matched, off.summary.matched + added.len());
+        for m in &added {
+            prop_assert!(m.cross_condition);
+            // Only someone nobody of their condition could take.
+            let was = off.unmatched_reason(m.recipient.as_str());
+            prop_assert!(matches!(was, Some(Reason::NoEligibleMentor { .. })), "{:?}", was);
+            // They share a consequence.
+            let mentor = cohort.mentor(m.mentor.as_str()).unwrap();
+            let recipient = cohort.recipient(m.recipient.as_str()).unwrap();
+            let lived = |t: &String| mentor.experiences.contains(t);
+            prop_assert!(recipient.experiences.iter().any(lived) || recipient.needs.iter().any(lived));
+            prop_assert!(on.warnings.iter().any(|w| w.kind == peermatch::WarningKind::CrossCondition
+                && w.mentor == m.mentor && w.recipient == m.recipient));
+        }
+        // The fallback places as many as it can: brute force over the people waiting
+        // and the places left.
+        let waiting: Vec<&Recipient> = cohort.recipients().iter()
+            .filter(|r| matches!(off.unmatched_reason(r.id.as_str()), Some(Reason::NoEligibleMentor { .. })))
+            .collect();
+        let mut room: Vec<u32> = cohort.mentors().iter().zip(&off.mentors)
+            .map(|(m, l)| cohort.policy().new_places(m).saturating_sub(l.assigned))
+            .collect();
+        let options: Vec<Vec<usize>> = waiting.iter().map(|r| {
+            (0..cohort.mentors().len()).filter(|&k| {
+                let mentor = &cohort.mentors()[k];
+                let why = explain(&cohort, &mentor.id, &r.id).unwrap();
+                let lived = |t: &String| mentor.experiences.contains(t);
+                why.failed_rules == [HardRule::Condition]
+                    && (r.experiences.iter().any(lived) || r.needs.iter().any(lived))
+            }).collect()
+        }).collect();
+        fn most(i: usize, options: &[Vec<usize>], room: &mut [u32]) -> usize {
+            if i == options.len() {
+                return 0;
+            }
+            let mut best = most(i + 1, options, room);
+            for &m in &options[i] {
+                if room[m] > 0 {
+                    room[m] -= 1;
+                    best = best.max(1 + most(i + 1, options, room));
+                    room[m] += 1;
+                }
+            }
+            best
+        }
+        if cohort.policy().objective != Objective::Quality {
+            prop_assert_eq!(added.len(), most(0, &options, &mut room));
+        }
+    }
+
+    #[test]
     fn pruning_keeps_the_optimum_and_is_certified(cohort in cohort(), k in 0u32..3) {
         let objective = cohort.policy().objective;
         let full = Matcher::new().pruning(Pruning::Off).run(&cohort);
@@ -635,7 +717,7 @@ fn generator_covers_the_interesting_cases() {
     // places scarce otherwise (the places' side), places plentiful (recipients added
     // one by one).
     let (mut staged, mut split, mut places_side, mut plentiful) = (0, 0, 0, 0);
-    let (mut fairer, mut raised, mut recruited) = (0, 0, 0);
+    let (mut fairer, mut raised, mut recruited, mut crossed) = (0, 0, 0, 0);
     for _ in 0..500 {
         let cohort = cohort().new_tree(&mut runner).unwrap().current();
         let open: u32 = cohort
@@ -689,6 +771,14 @@ fn generator_covers_the_interesting_cases() {
         let bottleneck = as_policy(Objective::Bottleneck, 0, lp);
         raised += usize::from(bottleneck.summary.min_score > plain.summary.min_score);
         recruited += usize::from(!Matcher::new().recruitment(&cohort, 3).unwrap().is_empty());
+        let fallback = Policy {
+            cross_condition_fallback: true,
+            ..cohort.policy().clone()
+        };
+        crossed += match_cohort(&cohort.clone().with_policy(fallback).unwrap())
+            .summary
+            .cross_condition
+            .min(1);
         with_matches += usize::from(report.summary.matched > 0);
         multi += usize::from(report.mentors.iter().any(|m| m.assigned > 1));
         for u in &report.unmatched {
@@ -716,4 +806,6 @@ fn generator_covers_the_interesting_cases() {
     assert!(fairer > 5 && raised > 10);
     eprintln!("recruitment advice for {recruited} cohorts");
     assert!(recruited > 100, "{recruited}");
+    eprintln!("cross-condition pairs in {crossed} cohorts");
+    assert!(crossed > 10, "{crossed}");
 }

@@ -139,6 +139,7 @@ fn policy(b: &mut Bytes<'_>) -> Policy {
     policy.objective = b.pick(&Objective::ALL);
     policy.min_new_load = b.pick(&[0, 0, 1, 2, u32::MAX]);
     policy.max_new_load = b.pick(&[None, None, Some(0), Some(1), Some(u32::MAX)]);
+    policy.cross_condition_fallback = b.below(3) == 0;
     policy.allow_reassign = b.below(2) == 0;
     policy.switching_cost = b.pick(&[0.0, 0.1, 1.0, 2.0, f64::NAN]);
     policy

@@ -133,6 +133,14 @@ pub struct Policy {
     /// Default false.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub suppress_small_counts: bool,
+    /// With `require_shared_condition`: a recipient no same-condition mentor is
+    /// eligible for may be matched, after the plan is made and with the places left,
+    /// with a mentor who passes every other rule and shares a consequence (an
+    /// experience, or a need the mentor has lived through). Such pairs are flagged
+    /// (`cross_condition`) and listed as warnings; they never take a place from a
+    /// same-condition pair. Default false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cross_condition_fallback: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -154,6 +162,7 @@ impl Default for Policy {
             min_new_load: 0,
             max_new_load: None,
             suppress_small_counts: false,
+            cross_condition_fallback: false,
         }
     }
 }
@@ -188,6 +197,8 @@ impl<'de> Deserialize<'de> for Policy {
             max_new_load: Option<u32>,
             #[serde(default)]
             suppress_small_counts: Option<bool>,
+            #[serde(default)]
+            cross_condition_fallback: Option<bool>,
         }
         let given = Given::deserialize(deserializer)?;
         let default = Policy::default();
@@ -210,6 +221,9 @@ impl<'de> Deserialize<'de> for Policy {
             suppress_small_counts: given
                 .suppress_small_counts
                 .unwrap_or(default.suppress_small_counts),
+            cross_condition_fallback: given
+                .cross_condition_fallback
+                .unwrap_or(default.cross_condition_fallback),
         })
     }
 }

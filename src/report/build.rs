@@ -120,6 +120,7 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
             urgency: recipient.urgency,
             status: MatchStatus::New,
             parts: breakdown.parts,
+            cross_condition: false,
         });
     }
     out
@@ -214,32 +215,66 @@ fn loads(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<MentorLoad> {
 }
 
 fn summary(inputs: &Inputs<'_>, pairs: &Pairs, unmatched: usize, loads: &[MentorLoad]) -> Summary {
-    let matched = pairs.matches.len();
-    Summary {
-        recipients: inputs.outcome.mentor_of.len(),
-        matched,
-        kept: 0,
-        reassigned: 0,
-        lost_mentor: 0,
+    summarise(
+        inputs.index.cohort().policy(),
+        &pairs.matches,
         unmatched,
-        matched_by_urgency: pairs.matched_by_urgency,
-        mean_score: (matched > 0).then(|| {
-            let total: u64 = pairs.scores.iter().map(|&s| u64::from(s)).sum();
-            (total as f64 / matched as f64).round() / MICRO
+        loads,
+        0,
+    )
+}
+
+/// The totals of a plan, from its pairs and loads: one computation for every way a
+/// report is put together (a plain solve, rounds around running pairs, the fallback).
+/// `lost_mentor` counts the recipients whose running pair was not kept.
+pub(crate) fn summarise(
+    policy: &crate::model::Policy,
+    matches: &[Match],
+    unmatched: usize,
+    loads: &[MentorLoad],
+    lost_mentor: usize,
+) -> Summary {
+    let micro = |x: f64| (x * MICRO).round() as i64;
+    let scores: Vec<i64> = matches.iter().map(|m| micro(m.score)).collect();
+    let mut matched_by_urgency = [0; 4];
+    for m in matches {
+        matched_by_urgency[usize::from(m.urgency.min(3))] += 1;
+    }
+    let count = |status| matches.iter().filter(|m| m.status == status).count();
+    let quality: i128 = matches
+        .iter()
+        .map(|m| i128::from(micro(m.score) - micro(m.slot_cost)))
+        .sum();
+    Summary {
+        recipients: matches.len() + unmatched,
+        matched: matches.len(),
+        kept: count(MatchStatus::Kept),
+        reassigned: count(MatchStatus::Reassigned),
+        lost_mentor,
+        unmatched,
+        matched_by_urgency,
+        mean_score: (!scores.is_empty()).then(|| {
+            let total: i64 = scores.iter().sum();
+            (total as f64 / scores.len() as f64).round() / MICRO
         }),
-        min_score: pairs.scores.iter().min().map(|&s| f64::from(s) / MICRO),
-        quality: pairs.quality_micro as f64 / MICRO,
+        min_score: scores.iter().min().map(|&s| s as f64 / MICRO),
+        quality: quality as f64 / MICRO,
         idle_mentors: loads
             .iter()
-            .filter(|l| l.current_load < l.capacity && l.assigned == 0)
+            .filter(|l| l.current_load.saturating_add(l.kept) < l.capacity && l.assigned == 0)
             .count(),
         max_load: loads
             .iter()
-            .map(|l| l.current_load + l.assigned)
+            .map(|l| {
+                l.current_load
+                    .saturating_add(l.kept)
+                    .saturating_add(l.assigned)
+            })
             .max()
             .unwrap_or(0),
-        objective: inputs.index.cohort().policy().objective,
-        fair_places: fair_places(inputs.index.cohort().policy(), loads),
+        objective: policy.objective,
+        fair_places: fair_places(policy, loads),
+        cross_condition: matches.iter().filter(|m| m.cross_condition).count(),
     }
 }
 

@@ -104,6 +104,7 @@ impl WarningKind {
             WarningKind::PinnedNotKept => "pinned but not kept: it breaks",
             WarningKind::RunningNotKept => "not kept: it breaks",
             WarningKind::SharedId => "one person on both sides (the same id), never paired:",
+            WarningKind::CrossCondition => "a cross-condition pair: shares consequences, not",
         }
     }
 
@@ -113,6 +114,7 @@ impl WarningKind {
             WarningKind::PinnedNotKept => "pinned_not_kept",
             WarningKind::RunningNotKept => "running_not_kept",
             WarningKind::SharedId => "shared_id",
+            WarningKind::CrossCondition => "cross_condition",
         }
     }
 }

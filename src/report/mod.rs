@@ -23,7 +23,7 @@ mod dot;
 mod explain;
 mod export;
 mod stability;
-pub(crate) use build::{Inputs, build};
+pub(crate) use build::{Inputs, build, summarise};
 pub use explain::{Explanation, explain};
 pub use export::PlanSheets;
 pub use stability::{BlockingPair, blocking_pairs};
@@ -46,8 +46,9 @@ pub struct Match {
     pub recipient_name: Option<String>,
     /// The pair's score in `[0, 1]`, a whole number of micro-units.
     pub score: f64,
-    /// The load cost of the mentor's slot this pair takes: `load_penalty × (current_load
-    /// + k − 1)` for the mentor's `k`-th new recipient in input order, rounded to 10⁻⁶.
+    /// The load cost of the mentor's slot this pair takes:
+    /// `load_penalty × (current_load + k − 1)` for the mentor's `k`-th new recipient in
+    /// input order (cross-condition pairs after all the others), rounded to 10⁻⁶.
     pub slot_cost: f64,
     /// The recipient's urgency (0–3).
     pub urgency: u8,
@@ -56,6 +57,12 @@ pub struct Match {
     pub status: MatchStatus,
     /// The score's breakdown over all nine criteria, in [`Criterion::ALL`](crate::Criterion::ALL) order.
     pub parts: Vec<Part>,
+    /// A pair of the cross-condition fallback: the two share consequences of their
+    /// conditions (an experience, or a need the mentor has lived through) but no
+    /// condition; placed only where no same-condition mentor could be. Absent from the
+    /// JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cross_condition: bool,
 }
 
 impl Match {
@@ -127,6 +134,9 @@ pub enum WarningKind {
     /// with themselves (`mentor` and `recipient` are that id, the rule `self`). Worth a
     /// look when two sheets were numbered 1, 2, 3 each.
     SharedId,
+    /// A pair of the cross-condition fallback (`policy.cross_condition_fallback`): they
+    /// share consequences of their conditions but no condition (the rule `condition`).
+    CrossCondition,
 }
 
 /// Why a recipient is unmatched.
@@ -312,6 +322,14 @@ pub struct Summary {
     /// `policy.min_new_load`); absent from the JSON when 0 (as without the tier).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub fair_places: u64,
+    /// Pairs of the cross-condition fallback (`policy.cross_condition_fallback`);
+    /// absent from the JSON when 0.
+    #[serde(default, skip_serializing_if = "is_zero_usize")]
+    pub cross_condition: usize,
+}
+
+fn is_zero_usize(n: &usize) -> bool {
+    *n == 0
 }
 
 fn is_zero(n: &u64) -> bool {
