@@ -181,6 +181,12 @@ fn stable(cohort: &Cohort, eligible: &Eligible) -> Plan {
 }
 
 fn peermatch(cohort: &Cohort) -> Plan {
+    peermatch_with(cohort, cohort.policy().clone())
+}
+
+/// peermatch under another policy for the same people.
+fn peermatch_with(cohort: &Cohort, policy: peermatch::Policy) -> Plan {
+    let cohort = &cohort.clone().with_policy(policy).expect("a valid policy");
     let report = match_cohort(cohort);
     cohort
         .recipients()
@@ -288,7 +294,15 @@ fn table(name: &str, cohort: &Cohort, seed: u64) -> Vec<(&'static str, Row)> {
         "| strategy | matched | urgent matched | mean score | lowest | nothing shared beyond diagnosis | breaking a hard rule | of which training | idle mentors | largest load | blocking pairs |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    let plans: [(&'static str, Plan); 5] = [
+    let fair = peermatch::Policy {
+        min_new_load: 1,
+        ..cohort.policy().clone()
+    };
+    let bottleneck = peermatch::Policy {
+        objective: peermatch::Objective::Bottleneck,
+        ..cohort.policy().clone()
+    };
+    let plans: [(&'static str, Plan); 7] = [
         (
             "condition only, first come first served",
             condition_first_come(cohort),
@@ -300,11 +314,19 @@ fn table(name: &str, cohort: &Cohort, seed: u64) -> Vec<(&'static str, Row)> {
         ),
         ("stable (deferred acceptance)", stable(cohort, &eligible)),
         ("**peermatch**", peermatch(cohort)),
+        (
+            "peermatch, every mentor one first (`min_new_load` 1)",
+            peermatch_with(cohort, fair),
+        ),
+        (
+            "peermatch, `bottleneck` objective",
+            peermatch_with(cohort, bottleneck),
+        ),
     ];
     let mut rows = Vec::new();
     for (i, (strategy, plan)) in plans.iter().enumerate() {
         let row = measure(cohort, &eligible, plan);
-        if i == plans.len() - 1 {
+        if i == 4 {
             // The same count as the library's own stability diagnostic.
             let report = match_cohort(cohort);
             assert_eq!(row.blocking, blocking_pairs(cohort, &report).len());
@@ -352,6 +374,8 @@ fn chart(path: &str, title: &str, rows: &[(&str, Row)]) -> Result<(), Box<dyn st
         "random",
         "stable",
         "peermatch",
+        "+ fairness",
+        "bottleneck",
     ];
     chart
         .configure_mesh()
