@@ -286,6 +286,115 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
     }
 }
 
+/// Changed mentors above which [`update`] gives up: checking each of them against
+/// every recipient then costs about as much as generating afresh.
+const UPDATE_MAX_MENTORS_PER: usize = 64;
+
+/// The eligible pairs of `index`'s cohort, updated from `old`, the pairs of `before`
+/// (the same cohort before an edit), instead of generated afresh: a recipient whose
+/// record is unchanged keeps their row, with the pairs of the mentors whose record
+/// changed checked again one by one; a new or changed recipient is screened against
+/// every mentor as [`generate`] does. Exact, because a pair's eligibility and score
+/// depend only on the two records and the policy. `None` (generate afresh) when the
+/// policy or the mentors' ids differ, or more than one mentor in
+/// [`UPDATE_MAX_MENTORS_PER`] changed. Bonuses are not carried over.
+pub(crate) fn update(
+    index: &Interned<'_>,
+    before: &Cohort,
+    old: &Candidates,
+) -> Option<Candidates> {
+    let cohort = index.cohort();
+    let (mentors, old_mentors) = (cohort.mentors(), before.mentors());
+    if cohort.policy() != before.policy()
+        || mentors.len() != old_mentors.len()
+        || mentors.iter().zip(old_mentors).any(|(a, b)| a.id != b.id)
+    {
+        return None;
+    }
+    let changed: Vec<usize> = (0..mentors.len())
+        .filter(|&m| mentors[m] != old_mentors[m])
+        .collect();
+    if changed.len() * UPDATE_MAX_MENTORS_PER > mentors.len().max(UPDATE_MAX_MENTORS_PER) {
+        return None;
+    }
+    let mut is_changed = vec![false; mentors.len()];
+    for &m in &changed {
+        is_changed[m] = true;
+    }
+    let eligible = |m: usize, r: usize| -> Option<u32> {
+        if !index
+            .check_except(m, r, true, Default::default())
+            .is_empty()
+        {
+            return None;
+        }
+        let score = index.score_micro(m, r);
+        (score >= cohort.min_score_micro()).then_some(score)
+    };
+    let rows = cohort.recipients().len();
+    let mut out = Candidates {
+        start: Vec::with_capacity(rows + 1),
+        mentor: Vec::with_capacity(old.len()),
+        score: Vec::with_capacity(old.len()),
+        bonus: Vec::new(),
+    };
+    out.start.push(0);
+    let screen = index.screen();
+    let mut scratch = Scratch::default();
+    for (r, recipient) in cohort.recipients().iter().enumerate() {
+        let before_r = if before
+            .recipients()
+            .get(r)
+            .is_some_and(|p| p.id == recipient.id)
+        {
+            Some(r)
+        } else {
+            before.recipient_position(recipient.id.as_str())
+        };
+        match before_r.filter(|&o| &before.recipients()[o] == recipient) {
+            Some(o) => {
+                // The old row without the changed mentors, merged in mentor order with
+                // their pairs checked again.
+                let mut again = changed
+                    .iter()
+                    .filter_map(|&m| eligible(m, r).map(|s| (m as u32, s)))
+                    .peekable();
+                for i in old.range(o) {
+                    let m = old.mentor[i];
+                    while let Some(&(n, s)) = again.peek().filter(|&&(n, _)| n < m) {
+                        out.mentor.push(n);
+                        out.score.push(s);
+                        again.next();
+                    }
+                    if !is_changed[m as usize] {
+                        out.mentor.push(m);
+                        out.score.push(old.real_score(i));
+                    }
+                }
+                for (n, s) in again {
+                    out.mentor.push(n);
+                    out.score.push(s);
+                }
+            }
+            None => {
+                screen.apply(index, r, &mut scratch);
+                for m in scratch.mentors() {
+                    if !index.check_except(m, r, true, screen.covered()).is_empty() {
+                        continue;
+                    }
+                    let score = index.score_micro(m, r);
+                    if score >= cohort.min_score_micro() {
+                        out.mentor.push(m as u32);
+                        out.score.push(score);
+                    }
+                }
+            }
+        }
+        out.start.push(out.mentor.len());
+    }
+    Some(out)
+}
+
 /// For recipient `r`, how many mentors fail each rule (every rule listed, a mentor
 /// counted under each rule it fails): the rules the screen covers by counting bits, the
 /// others mentor by mentor. Scores are only computed when the policy has a

@@ -93,7 +93,7 @@ impl Error {
             | Error::UnknownPairPerson { record, .. }
             | Error::RecipientInTwoPairs { record, .. }
             | Error::InvalidPair { record, .. } => Some(record),
-            Error::InSheet { error, .. } => error.record(),
+            Error::InSheet { error, .. } | Error::InEdit { error, .. } => error.record(),
             _ => None,
         }
     }
@@ -344,5 +344,14 @@ pub enum Error {
     UnknownRecipient {
         /// The id asked about.
         id: String,
+    },
+    /// An edit of a [`Plan`](crate::Plan) that cannot be made, or whose cohort is
+    /// invalid: the error, and which edit of the list (from 0) it came from.
+    #[error("edit {edit}: {error}")]
+    InEdit {
+        /// Position of the edit in the list, from 0.
+        edit: usize,
+        /// What is wrong with it.
+        error: Box<Error>,
     },
 }

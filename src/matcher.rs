@@ -224,15 +224,33 @@ impl Matcher {
         cohort: &Cohort,
         cancellable: bool,
     ) -> Result<(MatchReport, MatchStats)> {
+        let (report, stats, _) = self.execute_keeping(cohort, cancellable, Keeping::Nothing)?;
+        Ok((report, stats))
+    }
+
+    /// [`Matcher::execute`], keeping what a warm re-solve needs, or starting from what
+    /// an earlier run kept (see [`Plan`](crate::Plan)).
+    pub(crate) fn execute_keeping(
+        &self,
+        cohort: &Cohort,
+        cancellable: bool,
+        keeping: Keeping<'_>,
+    ) -> Result<(MatchReport, MatchStats, Option<Kept>)> {
         // Running pairs: keep what can be kept, match the rest around it.
         let decisions = rounds::decide(cohort);
-        let (mut report, stats) = if decisions.any() {
+        let (mut report, stats, kept) = if decisions.any() {
             let residual = rounds::residual(cohort, &decisions);
             let bonuses = rounds::bonuses(cohort, &decisions);
-            let (report, stats) = self.execute_plain(&residual, cancellable, &bonuses)?;
-            (rounds::merge(cohort, decisions, report, self.names), stats)
+            let (report, stats, kept) =
+                self.execute_plain(&residual, cancellable, &bonuses, keeping)?;
+            let kept = kept.map(|k| Kept {
+                residual: Some(residual),
+                ..k
+            });
+            let report = rounds::merge(cohort, decisions, report, self.names);
+            (report, stats, kept)
         } else {
-            self.execute_plain(cohort, cancellable, &[])?
+            self.execute_plain(cohort, cancellable, &[], keeping)?
         };
         report.warnings.extend(shared_ids(cohort));
         crate::fallback::apply(
@@ -246,7 +264,7 @@ impl Matcher {
             report.recruitment =
                 Some(plain.gaps(cohort, &report, self.recruitment, cancellable)?);
         }
-        Ok((report, stats))
+        Ok((report, stats, kept))
     }
 
     /// Matches a cohort whose running pairs, if any, are all dealt with; each of
@@ -256,7 +274,8 @@ impl Matcher {
         cohort: &Cohort,
         cancellable: bool,
         bonuses: &[(usize, usize, u32)],
-    ) -> Result<(MatchReport, MatchStats)> {
+        keeping: Keeping<'_>,
+    ) -> Result<(MatchReport, MatchStats, Option<Kept>)> {
         let progress = if cancellable {
             self.progress.for_run()
         } else {
@@ -271,7 +290,17 @@ impl Matcher {
         };
         let start = Instant::now();
         let index = Interned::new(cohort);
-        let mut candidates = candidates::generate(&index, self.threads, &progress);
+        // After an edit, the rows the edit did not touch are copied.
+        let updated = match keeping {
+            Keeping::From { kept, cohort } => candidates::update(
+                &index,
+                kept.residual.as_ref().unwrap_or(cohort),
+                &kept.candidates,
+            ),
+            _ => None,
+        };
+        let mut candidates =
+            updated.unwrap_or_else(|| candidates::generate(&index, self.threads, &progress));
         for &(r, m, bonus) in bonuses {
             candidates.add_bonus(r, m, bonus);
         }
@@ -279,7 +308,21 @@ impl Matcher {
         let candidates_time = start.elapsed();
         let start = Instant::now();
         let settings = solve::Settings::new(self.pruning, self.threads);
-        let outcome = solve::solve(cohort, &candidates, &settings, &progress)?;
+        let previous = match keeping {
+            Keeping::From { kept, cohort } => kept.state.as_ref().map(|state| solve::Previous {
+                cohort: kept.residual.as_ref().unwrap_or(cohort),
+                candidates: &kept.candidates,
+                considered: &kept.considered,
+                state,
+            }),
+            _ => None,
+        };
+        let reuse = match (&keeping, &previous) {
+            (Keeping::Nothing, _) => solve::Reuse::Nothing,
+            (_, Some(previous)) => solve::Reuse::From(previous),
+            (_, None) => solve::Reuse::Keep,
+        };
+        let mut outcome = solve::solve(cohort, &candidates, &settings, &progress, reuse)?;
         stop(Stage::Solve)?;
         let solve_time = start.elapsed();
         let start = Instant::now();
@@ -299,8 +342,49 @@ impl Matcher {
             solve: solve_time,
             report: start.elapsed(),
         };
-        Ok((report, stats))
+        drop(index);
+        let kept = match keeping {
+            Keeping::Nothing => None,
+            _ => Some(Kept {
+                residual: None,
+                state: outcome.state.take(),
+                warm: outcome.warm,
+                warm_rejected: outcome.warm_rejected,
+                considered: std::mem::take(&mut outcome.considered),
+                candidates,
+            }),
+        };
+        Ok((report, stats, kept))
     }
+}
+
+/// Whether a run keeps what a warm re-solve needs ([`Kept`]), or starts from it.
+#[derive(Clone, Copy)]
+pub(crate) enum Keeping<'a> {
+    /// A plain run.
+    Nothing,
+    /// A cold run that keeps its state.
+    Keep,
+    /// A run that starts from `kept`, what an earlier run of `cohort` kept.
+    From { kept: &'a Kept, cohort: &'a Cohort },
+}
+
+/// What one run keeps for a warm re-solve of an edited cohort.
+pub(crate) struct Kept {
+    /// The cohort the solve saw, when it was not the cohort itself (kept pairs taken out).
+    pub(crate) residual: Option<Cohort>,
+    pub(crate) candidates: candidates::Candidates,
+    considered: Vec<bool>,
+    /// `None` when the objective is solved cold each time (the bottleneck).
+    state: Option<solve::State>,
+    /// Whether this run started warm.
+    pub(crate) warm: bool,
+    /// Whether a warm round failed its check and was solved again (a bug).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the tests check the warm start held")
+    )]
+    pub(crate) warm_rejected: bool,
 }
 
 /// How a [`Matcher::run_with_stats`] call spent its time.

@@ -94,6 +94,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 mod matchable;
+mod warm;
+
+use warm::{Bounds, Storable};
+pub(crate) use warm::{Previous, State};
 
 use crate::assign::{self, Cost, Lexicographic, Solution};
 use crate::candidates::Candidates;
@@ -342,6 +346,25 @@ pub(crate) struct Outcome {
         expect(dead_code, reason = "the tests check which path ran")
     )]
     pub(crate) reinserted: u32,
+    /// What a warm re-solve starts from, when the caller asked to keep it.
+    pub(crate) state: Option<State>,
+    /// Whether the first round started warm from a previous solve.
+    pub(crate) warm: bool,
+    /// Whether a warm round's answer failed its check and the round was solved again
+    /// from the recipients' side (a bug; the tests assert it never happens).
+    pub(crate) warm_rejected: bool,
+}
+
+/// Whether a solve keeps its state for a warm re-solve, or starts from one.
+#[derive(Clone, Copy)]
+pub(crate) enum Reuse<'a> {
+    /// A plain solve: nothing kept.
+    Nothing,
+    /// A cold solve that keeps its state.
+    Keep,
+    /// A solve that starts warm from this previous one where it can, and keeps its
+    /// state.
+    From(&'a Previous<'a>),
 }
 
 /// How a cohort solve runs: settings that change its speed, never its optimum.
@@ -372,7 +395,10 @@ impl Settings {
     }
 }
 
-/// Solves the cohort exactly over `candidates`, pruning as asked.
+/// Solves the cohort exactly over `candidates`, pruning as asked; with `reuse`,
+/// keeping the solver's state for a warm re-solve or starting from one ([`warm`]).
+/// The bottleneck objective is always solved cold and keeps nothing (its threshold
+/// search solves several subsets).
 ///
 /// # Errors
 /// [`Error::Cancelled`] when the progress callback asked to stop (checked before each
@@ -382,10 +408,11 @@ pub(crate) fn solve(
     candidates: &Candidates,
     settings: &Settings,
     progress: &Reporter,
+    reuse: Reuse<'_>,
 ) -> Result<Outcome> {
     match cohort.policy().objective {
         Objective::Bottleneck => bottleneck(cohort, candidates, settings, progress),
-        objective => solve_as(cohort, candidates, objective, settings, progress),
+        objective => solve_as(cohort, candidates, objective, settings, progress, reuse),
     }
 }
 
@@ -415,8 +442,16 @@ fn bottleneck(
     settings: &Settings,
     progress: &Reporter,
 ) -> Result<Outcome> {
-    let participation =
-        |c: &Candidates| solve_as(cohort, c, Objective::Participation, settings, progress);
+    let participation = |c: &Candidates| {
+        solve_as(
+            cohort,
+            c,
+            Objective::Participation,
+            settings,
+            progress,
+            Reuse::Nothing,
+        )
+    };
     let full = participation(candidates)?;
     let target = reach(cohort, &full.mentor_of);
     let worst = (0..candidates.len())
@@ -504,6 +539,7 @@ fn solve_as(
     objective: Objective,
     settings: &Settings,
     progress: &Reporter,
+    reuse: Reuse<'_>,
 ) -> Result<Outcome> {
     let cancelled = || Error::Cancelled {
         stage: Stage::Solve,
@@ -526,8 +562,37 @@ fn solve_as(
         .unwrap_or(0);
     // Scores stay within a full score plus a switching cost of at most one more.
     let fair_places = policy.min_new_load;
-    let packing = Packing::new(rows, max_slot, candidates.max_score(), fair_places > 0)
-        .expect("MAX_PEOPLE keeps the radices in i128");
+    let exact = Bounds {
+        rows,
+        max_slot,
+        max_score: candidates.max_score(),
+    };
+    // A plan that will be re-solved packs with room to grow, so that its costs stay
+    // comparable across edits (see [`warm`]).
+    let (bounds, previous) = match reuse {
+        Reuse::Nothing => (exact, None),
+        Reuse::Keep => (Bounds::above(exact), None),
+        Reuse::From(previous) => {
+            let old = previous.cohort.policy();
+            let comparable = previous.state.bounds.cover(&exact)
+                && previous.state.objective == objective
+                && old.load_penalty.to_bits() == policy.load_penalty.to_bits()
+                && old.min_new_load == policy.min_new_load;
+            if comparable {
+                (previous.state.bounds, Some(previous))
+            } else {
+                (Bounds::above(exact), None)
+            }
+        }
+    };
+    let keep = !matches!(reuse, Reuse::Nothing);
+    let packing = Packing::new(
+        bounds.rows,
+        bounds.max_slot,
+        bounds.max_score,
+        fair_places > 0,
+    )
+    .expect("MAX_PEOPLE keeps the radices in i128");
     let pair = |r: usize, score: u32| Terms {
         count: 1,
         tier: packing.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
@@ -542,14 +607,17 @@ fn solve_as(
         quality: -i128::from(slot(m, k)),
     };
     let network = || {
-        Rounds::new(
+        let mut rounds = Rounds::new(
             candidates,
             &room,
             cohort.recipients().iter().map(|r| r.urgency).collect(),
             objective,
             *settings,
             progress,
-        )
+        );
+        rounds.keep = keep.then_some(bounds);
+        rounds.previous = previous.map(|p| (cohort, p));
+        rounds
     };
 
     if !settings.lexicographic {
@@ -613,6 +681,12 @@ struct Rounds<'a> {
     split: Option<u8>,
     /// Open slots in all (the sum of `room`).
     places: u64,
+    /// Keep the solver's state, packed with these bounds, for a warm re-solve.
+    keep: Option<Bounds>,
+    /// The cohort being solved and the previous solve to start from.
+    previous: Option<(&'a Cohort, &'a Previous<'a>)>,
+    /// Whether a warm round's answer failed its check ([`Outcome::warm_rejected`]).
+    warm_rejected: Cell<bool>,
 }
 
 /// The considered pairs as the solver's network: rows are recipients in insertion
@@ -748,6 +822,14 @@ struct Reduced<C> {
     recipient: Vec<C>,
 }
 
+/// A round's warm start: the previous solution and, per solver row, whether it
+/// gained arcs since (repaired pair by pair) or is added back (`reinsert`).
+struct WarmRound<'s, C> {
+    previous: &'s Solution<C>,
+    changed: &'s [bool],
+    reinsert: bool,
+}
+
 /// One round's result: the plan, the terms of the pruned pairs' reduced costs, and
 /// whether the round's certificate held.
 struct Round<C> {
@@ -782,6 +864,9 @@ impl<'a> Rounds<'a> {
             reinserted: Cell::new(0),
             split: None,
             places: room.iter().map(|&n| u64::from(n)).sum(),
+            keep: None,
+            previous: None,
+            warm_rejected: Cell::new(false),
         };
         network.split = network.split_tier();
         // Recipients are added most valuable first: by their best pair's slot in the
@@ -951,7 +1036,7 @@ impl<'a> Rounds<'a> {
     }
 
     /// Solves, certifies against the pruned pairs, and adds back until certified.
-    fn run<C: Cost + Send + Sync>(
+    fn run<C: Storable + Send + Sync>(
         self,
         pair: impl Fn(usize, u32) -> Option<C> + Sync,
         slot: impl Fn(usize, u32) -> Option<C>,
@@ -965,10 +1050,28 @@ impl<'a> Rounds<'a> {
             }
         }
         let slot = |m: usize, k: u32| slot(m, k).expect("checked above");
-        let mut considered = self.first_round();
+        let mapped = self.previous.and_then(|(cohort, previous)| {
+            let current = warm::Current {
+                cohort,
+                candidates: self.candidates,
+                order: &self.order,
+                urgency: &self.urgency,
+                room: self.room,
+                top_k: self.top_k,
+            };
+            warm::map::<C>(&current, previous).map(|m| (m, previous.state.work))
+        });
+        let started_warm = mapped.is_some();
+        // The last round's solution and, per solver row, whether it gained arcs since
+        // (or, from a previous solve, whether it is added back).
+        let (mut considered, mut warm) = match mapped {
+            Some((mapped, work)) => {
+                self.work.set(work);
+                (mapped.considered, Some((mapped.solution, mapped.late)))
+            }
+            None => (self.first_round(), None),
+        };
         let mut rounds = 0;
-        // The last round's solution and, per solver row, whether it gained arcs since.
-        let mut warm: Option<(Solution<C>, Vec<bool>)> = None;
         let mut row_of = vec![0usize; self.order.len()];
         for (i, &r) in self.order.iter().enumerate() {
             row_of[r as usize] = i;
@@ -988,7 +1091,12 @@ impl<'a> Rounds<'a> {
                 &pair,
                 &slot,
                 &apply,
-                warm.as_ref().map(|(s, c)| (s, c.as_slice())),
+                warm.as_ref().map(|(s, c)| WarmRound {
+                    previous: s,
+                    changed: c,
+                    // From a previous solve, late rows are taken out and added back.
+                    reinsert: started_warm && rounds == 1,
+                }),
                 rounds,
             )?;
             let failing = self.failing_pruned_pairs(&considered, &reduced, &pair, &apply);
@@ -1001,11 +1109,22 @@ impl<'a> Rounds<'a> {
                     threshold_solves: 0,
                     certified: verified,
                 };
+                let state = self.keep.map(|bounds| State {
+                    bounds,
+                    objective: self.objective,
+                    order: self.order.clone(),
+                    room: self.room.to_vec(),
+                    solution: C::store(solution),
+                    work: self.work.get(),
+                });
                 return Some(Outcome {
                     mentor_of,
                     considered,
                     info,
                     reinserted: self.reinserted.get(),
+                    state,
+                    warm: started_warm,
+                    warm_rejected: self.warm_rejected.get(),
                 });
             }
             let mut changed = vec![false; self.order.len()];
@@ -1153,14 +1272,15 @@ impl<'a> Rounds<'a> {
     /// terms, and whether [`assign::verify`] accepted the solution ([`Round`]).
     ///
     /// With `warm` (the previous round's solution and the solver rows that gained
-    /// arcs since), the round resumes from it with [`assign::resolve`].
+    /// arcs since), the round resumes from it with [`assign::resolve`], or with
+    /// [`assign::reinsert_rows`] when it re-adds those rows.
     fn solve_round<C: Cost + Send + Sync>(
         &self,
         considered: &[bool],
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         slot: &impl Fn(usize, u32) -> C,
         apply: &impl Fn(C, u32) -> C,
-        warm: Option<(&Solution<C>, &[bool])>,
+        warm: Option<WarmRound<'_, C>>,
         round: u32,
     ) -> Option<Round<C>> {
         let problem = PairNetwork::new(self, &|_, i| considered[i], pair, apply)?;
@@ -1170,17 +1290,24 @@ impl<'a> Rounds<'a> {
         let warm = match warm {
             // Split tiers and many recipients who gained pairs: they are taken out with
             // their slots closed and added back like a split solve's last stages.
-            Some((previous, changed)) if self.reinsert(changed) => {
+            Some(WarmRound {
+                previous,
+                changed,
+                reinsert,
+            }) if reinsert || self.reinsert(changed) => {
                 self.reinserted.set(self.reinserted.get() + 1);
                 assign::reinsert_rows(&problem, slot, previous, changed, &tick)
                     .ok()?
                     .map(|(solution, _)| solution)
             }
-            Some((previous, changed)) => {
+            Some(WarmRound {
+                previous, changed, ..
+            }) => {
                 assign::resolve(&problem, slot, previous, changed, &tick, self.work.get()).ok()?
             }
             None => None,
         };
+        let was_warm = warm.is_some();
         let mut solution = match warm {
             Some(solution) => solution,
             None => {
@@ -1193,6 +1320,7 @@ impl<'a> Rounds<'a> {
         self.lower_idle(&mut solution, slot)?;
         let mut verified = assign::verify_network(&problem, slot, &solution).is_ok();
         if !verified {
+            self.warm_rejected.set(self.warm_rejected.get() || was_warm);
             // A bug in one of the faster routes (orientation, stages, warm rounds): solve
             // this round again from the recipients' side alone, and check that instead.
             let (plain, _) =
@@ -1299,7 +1427,7 @@ mod tests {
         let index = Interned::new(cohort);
         let quiet = Reporter::default();
         let candidates = candidates::generate(&index, 1, &quiet);
-        let outcome = solve(cohort, &candidates, settings, &quiet).unwrap();
+        let outcome = solve(cohort, &candidates, settings, &quiet, Reuse::Nothing).unwrap();
         let report = crate::report::build(&crate::report::Inputs {
             index: &index,
             candidates: &candidates,

@@ -1,0 +1,279 @@
+//! Warm re-solves: a solve that starts from the flow and duals of the previous plan.
+//!
+//! A coordinator edits a solved plan (pins a pair, forbids one, changes a mentor's
+//! capacity, adds or removes a recipient) and wants the new optimum. Most of the old
+//! flow is still optimal around the edit, so the new solve starts from it:
+//!
+//! 1. **Costs that stay comparable.** The objective's packing radices grow with the
+//!    cohort (see the parent module); a plan that will be re-solved packs with
+//!    [`Bounds`] above the cohort's own (larger radices are still exact), so an arc that
+//!    did not change keeps its cost, and the old duals stay meaningful. An edit that
+//!    outgrows the bounds is solved cold with new ones.
+//! 2. **What changed, found by comparison, not by trusting the edit.** A recipient's
+//!    row is unchanged when its id, urgency and eligible pairs (mentors and scores) are
+//!    the same as before; a mentor's column when its open slots and its load (which
+//!    price its slots) are. Everything else is *late*: new and changed rows, and every
+//!    row the old plan gave to a changed column.
+//! 3. **Taken out and added back.** The late rows leave the old flow with the slots
+//!    they held closed, which leaves an optimal flow of the network without them (a
+//!    closed slot has no residual arc, and every other arc and price is as before);
+//!    they are then added back, and the closed slots reopened, by the split solve's
+//!    last stages (`assign::reinsert_rows`): successive shortest paths from a warm
+//!    start, so the result is exact.
+//! 4. **Certified like any solve.** The round's duals are checked by
+//!    [`assign::verify`] on the network solved, and the pruning certificate runs over
+//!    every eligible pair; pairs that fail come back in further rounds, exactly as in a
+//!    cold solve. A warm start that were wrong (a bug) would fail that check and be
+//!    solved again from the recipients' side: the answer never depends on step 2
+//!    being right, only its speed does.
+
+use crate::assign::{Duals, Solution};
+use crate::candidates::Candidates;
+use crate::model::{Cohort, MICRO, Objective};
+
+use super::Lex;
+
+/// A warm start serves while at most one mentor in `CHANGED_COLUMNS_PER` (and at least
+/// `CHANGED_COLUMNS_MIN`) changed its slots: re-adding the rows of many changed
+/// mentors, and reopening their slots, costs more than a cold solve
+/// (`pipeline/replan`; `PERFORMANCE.md`).
+const CHANGED_COLUMNS_PER: usize = 256;
+const CHANGED_COLUMNS_MIN: usize = 4;
+
+/// The sizes the packing radices are computed from: at least the cohort's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bounds {
+    /// Recipients.
+    pub(crate) rows: usize,
+    /// The most expensive slot, in micro-units.
+    pub(crate) max_slot: i64,
+    /// The best pair's score with its bonus, in micro-units.
+    pub(crate) max_score: u32,
+}
+
+impl Bounds {
+    /// Bounds with room to grow above a cohort's own `exact` ones, so that a few
+    /// edits keep the same packing.
+    pub(crate) fn above(exact: Bounds) -> Bounds {
+        Bounds {
+            rows: exact
+                .rows
+                .saturating_mul(2)
+                .saturating_add(64)
+                .min(2 * crate::MAX_PEOPLE),
+            max_slot: exact
+                .max_slot
+                .saturating_mul(2)
+                .saturating_add(MICRO as i64),
+            // A score with a switching-cost bonus is below two full scores.
+            max_score: exact.max_score.max(2 * MICRO as u32),
+        }
+    }
+
+    /// Whether these bounds cover `exact`.
+    pub(crate) fn cover(&self, exact: &Bounds) -> bool {
+        self.rows >= exact.rows
+            && self.max_slot >= exact.max_slot
+            && self.max_score >= exact.max_score
+    }
+}
+
+/// A solution in whichever cost type the solve used.
+pub(crate) enum Stored {
+    /// One packed `i128`.
+    Packed(Solution<i128>),
+    /// Pairs of `i128`, when the packing did not fit.
+    Lex(Solution<Lex>),
+}
+
+/// A cost type whose solutions can be kept for a warm start.
+pub(crate) trait Storable: crate::assign::Cost {
+    fn store(solution: Solution<Self>) -> Stored;
+    fn stored(stored: &Stored) -> Option<&Solution<Self>>;
+}
+
+impl Storable for i128 {
+    fn store(solution: Solution<i128>) -> Stored {
+        Stored::Packed(solution)
+    }
+    fn stored(stored: &Stored) -> Option<&Solution<i128>> {
+        match stored {
+            Stored::Packed(s) => Some(s),
+            Stored::Lex(_) => None,
+        }
+    }
+}
+
+impl Storable for Lex {
+    fn store(solution: Solution<Lex>) -> Stored {
+        Stored::Lex(solution)
+    }
+    fn stored(stored: &Stored) -> Option<&Solution<Lex>> {
+        match stored {
+            Stored::Lex(s) => Some(s),
+            Stored::Packed(_) => None,
+        }
+    }
+}
+
+/// What a solve leaves for the next one to start from.
+pub(crate) struct State {
+    /// The packing's bounds.
+    pub(crate) bounds: Bounds,
+    /// The objective solved (participation or quality).
+    pub(crate) objective: Objective,
+    /// Solver row → recipient.
+    pub(crate) order: Vec<u32>,
+    /// Per mentor, its open slots.
+    pub(crate) room: Vec<u32>,
+    /// The last round's solution, over the considered pairs.
+    pub(crate) solution: Stored,
+    /// Nodes the last cold solve settled: the budget of a warm round's repairs.
+    pub(crate) work: u64,
+}
+
+/// The previous solve, for a warm start.
+pub(crate) struct Previous<'a> {
+    /// The cohort it solved (a residual cohort, when pairs were kept).
+    pub(crate) cohort: &'a Cohort,
+    /// Its eligible pairs.
+    pub(crate) candidates: &'a Candidates,
+    /// The pairs its last round considered.
+    pub(crate) considered: &'a [bool],
+    /// Its solver state.
+    pub(crate) state: &'a State,
+}
+
+/// The new solve's view, for mapping the previous one onto it.
+pub(crate) struct Current<'a> {
+    pub(crate) cohort: &'a Cohort,
+    pub(crate) candidates: &'a Candidates,
+    /// Solver row → recipient.
+    pub(crate) order: &'a [u32],
+    pub(crate) urgency: &'a [u8],
+    pub(crate) room: &'a [u32],
+    /// The `k` of pruning, if any: a changed row starts with its best `k` pairs.
+    pub(crate) top_k: Option<u32>,
+}
+
+/// A warm start mapped onto the new network.
+pub(crate) struct Mapped<C> {
+    /// The old flow and duals over the new solver rows, late rows unassigned.
+    pub(crate) solution: Solution<C>,
+    /// Per solver row, whether it is added back (new, changed, or held by a changed
+    /// column).
+    pub(crate) late: Vec<bool>,
+    /// The first round's considered pairs: the old ones of unchanged rows, and each
+    /// changed row's best pairs.
+    pub(crate) considered: Vec<bool>,
+}
+
+/// Maps `previous` onto `current` (module docs, step 2), or `None` when it cannot
+/// serve: another cost type, other mentors, or nothing in common.
+pub(crate) fn map<C: Storable>(
+    current: &Current<'_>,
+    previous: &Previous<'_>,
+) -> Option<Mapped<C>> {
+    let old = C::stored(&previous.state.solution)?;
+    let (new_cohort, old_cohort) = (current.cohort, previous.cohort);
+    let same_mentors = new_cohort.mentors().len() == old_cohort.mentors().len()
+        && new_cohort
+            .mentors()
+            .iter()
+            .zip(old_cohort.mentors())
+            .all(|(a, b)| a.id == b.id);
+    if !same_mentors {
+        return None;
+    }
+    // A column is changed when its slots are priced or counted differently.
+    let changed_col: Vec<bool> = (0..new_cohort.mentors().len())
+        .map(|m| {
+            current.room[m] != previous.state.room[m]
+                || new_cohort.mentors()[m].current_load != old_cohort.mentors()[m].current_load
+        })
+        .collect();
+    let changed = changed_col.iter().filter(|&&c| c).count();
+    if changed > (changed_col.len() / CHANGED_COLUMNS_PER).max(CHANGED_COLUMNS_MIN) {
+        return None;
+    }
+    let mut old_row = vec![0u32; previous.state.order.len()];
+    for (row, &r) in previous.state.order.iter().enumerate() {
+        old_row[r as usize] = row as u32;
+    }
+    let (new_c, old_c) = (current.candidates, previous.candidates);
+    let rows = current.order.len();
+    let sink = old.duals.sink;
+    let mut row_to_col = vec![None; rows];
+    let mut row_dual = vec![sink; rows];
+    let mut late = vec![false; rows];
+    let mut considered = vec![false; new_c.len()];
+    let mut kept_any = false;
+    for (row, &r) in current.order.iter().enumerate() {
+        let r = r as usize;
+        let id = &new_cohort.recipients()[r].id;
+        let before = if old_cohort.recipients().get(r).is_some_and(|p| &p.id == id) {
+            Some(r)
+        } else {
+            old_cohort.recipient_position(id.as_str())
+        };
+        let unchanged = before.filter(|&o| {
+            old_cohort.recipients()[o].urgency.min(3) == current.urgency[r].min(3)
+                && same_pairs(new_c, r, old_c, o)
+        });
+        let Some(o) = unchanged else {
+            late[row] = true;
+            consider_best(new_c, r, current.top_k, &mut considered);
+            continue;
+        };
+        let (new_range, old_range) = (new_c.range(r), old_c.range(o));
+        considered[new_range].copy_from_slice(&previous.considered[old_range]);
+        let old_row = old_row[o] as usize;
+        match old.row_to_col[old_row] {
+            Some(c) if changed_col[c] => late[row] = true,
+            col => {
+                row_to_col[row] = col;
+                row_dual[row] = old.duals.row[old_row];
+                kept_any = true;
+            }
+        }
+    }
+    if !kept_any {
+        return None;
+    }
+    Some(Mapped {
+        solution: Solution {
+            row_to_col,
+            cost: C::ZERO,
+            duals: Duals {
+                row: row_dual,
+                col: old.duals.col.clone(),
+                sink,
+            },
+        },
+        late,
+        considered,
+    })
+}
+
+/// Whether new recipient `r` and old recipient `o` have the same eligible pairs, in
+/// the same order, with the same scores (bonuses included).
+fn same_pairs(new: &Candidates, r: usize, old: &Candidates, o: usize) -> bool {
+    let (a, b) = (new.range(r), old.range(o));
+    new.mentor[a.clone()] == old.mentor[b.clone()] && new.score[a] == old.score[b]
+}
+
+/// Marks recipient `r`'s best `k` pairs (all of them without pruning), by score, ties
+/// to the earlier mentor.
+fn consider_best(cands: &Candidates, r: usize, top_k: Option<u32>, considered: &mut [bool]) {
+    let range = cands.range(r);
+    let k = top_k.map_or(range.len(), |k| k as usize);
+    if range.len() <= k {
+        considered[range].fill(true);
+        return;
+    }
+    let mut mine: Vec<usize> = range.collect();
+    mine.sort_by_key(|&i| (std::cmp::Reverse(cands.score[i]), cands.mentor[i]));
+    for &i in &mine[..k] {
+        considered[i] = true;
+    }
+}
