@@ -21,7 +21,7 @@
 //!    last stages (`assign::reinsert_rows`): successive shortest paths from a warm
 //!    start, so the result is exact.
 //! 4. **Certified like any solve.** The round's duals are checked by
-//!    [`assign::verify`] on the network solved, and the pruning certificate runs over
+//!    [`assign::verify`](crate::assign::verify) on the network solved, and the pruning certificate runs over
 //!    every eligible pair; pairs that fail come back in further rounds, exactly as in a
 //!    cold solve. A warm start that were wrong (a bug) would fail that check and be
 //!    solved again from the recipients' side: the answer never depends on step 2
