@@ -71,7 +71,7 @@ pub use dense::{
 pub use error::{Error, Result};
 pub use sparse::{CapacitatedProblem, Duals, Solution, min_cost_max_flow, solve};
 pub(crate) use sparse::{Network, Orientation, insert_rows, resolve, solve_oriented};
-pub(crate) use split::{reinsert_rows, solve_split};
+pub(crate) use split::{reinsert_rows, reinsert_rows_locally, solve_split};
 
 /// The overflow error, built only when an operation actually overflows: building it
 /// eagerly on every checked step showed up in profiles.

@@ -35,7 +35,7 @@
 
 use super::error::Result;
 use super::slot_side::SlotSide;
-use super::sparse::{Network, Solution, add_rows, insert_rows};
+use super::sparse::{Network, Solution, add_rows, insert_rows, resolve};
 use super::{Cost, add, sub};
 
 use std::cmp::Reverse;
@@ -171,6 +171,98 @@ pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
         progress,
     )
     .map(Some)
+}
+
+/// Re-solves `problem` after an edit from `previous`, the old plan's flow and duals
+/// mapped onto it, by local repairs instead of [`reinsert_rows`]' whole-network stages:
+/// the rows flagged in `late` (new ones, changed ones, and those a changed column held)
+/// start unassigned, with their arcs hidden; the rows flagged in `gained` keep their
+/// place but have new arcs. Every other row's arcs (or fewer of them, none of them
+/// the arc it uses), and the slot costs of every column that still holds rows, must be
+/// as when `previous` was optimal.
+///
+/// 1. Each column's potential is raised, where needed, until its next free slot has a
+///    non-negative reduced cost (a column that lost rows, or whose slots changed and
+///    holds none now). The slots it still fills stay feasible, because slot costs rise
+///    with `k`; arcs *into* a raised column may turn negative.
+/// 2. Those arcs, and the new arcs of the `gained` rows, are repaired by [`resolve`]:
+///    each is an arc whose reduced cost may be negative, as for a row that gained arcs.
+/// 3. The late rows are added back by shortest augmenting paths ([`insert_rows`]).
+///
+/// Each step starts from an optimal flow with feasible duals for what it can see, so the
+/// result is exact. Touches only the region around the edit, but a late row that cannot
+/// be placed searches far when slots are scarce, so this suits few late rows. `None`
+/// when the repairs ran past `budget` nodes settled, or more than [`RAISED_MAX`]
+/// columns needed raising.
+/// Columns whose potential [`reinsert_rows_locally`] may raise before it leaves the
+/// re-solve to [`reinsert_rows`].
+const RAISED_MAX: usize = 16;
+
+pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    previous: &Solution<C>,
+    late: &[bool],
+    gained: &[bool],
+    progress: &dyn Fn(usize, usize),
+    budget: u64,
+) -> Result<Option<(Solution<C>, u64)>> {
+    let (rows, cols) = (problem.rows(), problem.cols());
+    let mut start = previous.clone();
+    let mut given = vec![0u32; cols];
+    for (r, col) in start.row_to_col.iter_mut().enumerate() {
+        if late[r] {
+            *col = None;
+        }
+        if let Some(c) = *col {
+            given[c] += 1;
+        }
+    }
+    // 1. Next free slots priced non-negative.
+    let mut raised = vec![false; cols];
+    for c in 0..cols {
+        if given[c] < problem.capacity(c) {
+            let floor = sub(start.duals.sink, slot_cost(c, given[c]))?;
+            if start.duals.col[c] < floor {
+                start.duals.col[c] = floor;
+                raised[c] = true;
+            }
+        }
+    }
+    // Each raised column is a slot that many rows may now take: past a few, the
+    // slots' side fills them faster than cycle cancelling (the caller's other route).
+    if raised.iter().filter(|&&r| r).count() > RAISED_MAX {
+        return Ok(None);
+    }
+    // 2. The arcs into raised columns, repaired.
+    let visible: Vec<bool> = late.iter().map(|&l| !l).collect();
+    let without_late = Restricted {
+        inner: problem,
+        rows: Some(&visible),
+        capacity: None,
+    };
+    let changed: Vec<bool> = (0..rows)
+        .map(|r| {
+            !late[r] && (gained[r] || problem.arc_range(r).any(|i| raised[problem.arc_col(i)]))
+        })
+        .collect();
+    let repaired = if changed.contains(&true) {
+        match resolve(
+            &without_late,
+            &slot_cost,
+            &start,
+            &changed,
+            progress,
+            budget,
+        )? {
+            Some(repaired) => repaired,
+            None => return Ok(None),
+        }
+    } else {
+        start
+    };
+    // 3. The late rows, added back.
+    insert_rows(problem, &slot_cost, &repaired, late, progress).map(Some)
 }
 
 /// Stages 2–4 from `solution`, optimal with feasible duals for `problem` with the

@@ -823,12 +823,19 @@ struct Reduced<C> {
 }
 
 /// A round's warm start: the previous solution and, per solver row, whether it
-/// gained arcs since (repaired pair by pair) or is added back (`reinsert`).
+/// gained arcs since (a pruning round) or is added back (`edited`: the first round
+/// after a plan was edited, see [`warm`]).
 struct WarmRound<'s, C> {
     previous: &'s Solution<C>,
     changed: &'s [bool],
-    reinsert: bool,
+    /// After an edit: the rows that kept their place but gained pairs.
+    edited: Option<&'s [bool]>,
 }
+
+/// After an edit, up to this many rows added back are repaired locally
+/// (`assign::reinsert_rows_locally`); more go by the split solve's last stages, whose
+/// whole-network passes then cost less than that many searches.
+const LOCAL_LATE_MAX: usize = 64;
 
 /// One round's result: the plan, the terms of the pruned pairs' reduced costs, and
 /// whether the round's certificate held.
@@ -1064,12 +1071,13 @@ impl<'a> Rounds<'a> {
         let started_warm = mapped.is_some();
         // The last round's solution and, per solver row, whether it gained arcs since
         // (or, from a previous solve, whether it is added back).
-        let (mut considered, mut warm) = match mapped {
+        let (mut considered, mut warm, gained) = match mapped {
             Some((mapped, work)) => {
                 self.work.set(work);
-                (mapped.considered, Some((mapped.solution, mapped.late)))
+                let warm = Some((mapped.solution, mapped.late));
+                (mapped.considered, warm, mapped.gained)
             }
-            None => (self.first_round(), None),
+            None => (self.first_round(), None, Vec::new()),
         };
         let mut rounds = 0;
         let mut row_of = vec![0usize; self.order.len()];
@@ -1095,7 +1103,7 @@ impl<'a> Rounds<'a> {
                     previous: s,
                     changed: c,
                     // From a previous solve, late rows are taken out and added back.
-                    reinsert: started_warm && rounds == 1,
+                    edited: (started_warm && rounds == 1).then_some(gained.as_slice()),
                 }),
                 rounds,
             )?;
@@ -1113,7 +1121,6 @@ impl<'a> Rounds<'a> {
                     bounds,
                     objective: self.objective,
                     order: self.order.clone(),
-                    room: self.room.to_vec(),
                     solution: C::store(solution),
                     work: self.work.get(),
                 });
@@ -1287,19 +1294,45 @@ impl<'a> Rounds<'a> {
         let tick = |done: usize, total: usize| {
             self.progress.report(Stage::Solve, done, total, round);
         };
+        let reinsert = |previous, changed: &[bool]| {
+            self.reinserted.set(self.reinserted.get() + 1);
+            assign::reinsert_rows(&problem, slot, previous, changed, &tick)
+                .ok()
+                .map(|done| done.map(|(solution, _)| solution))
+        };
         let warm = match warm {
+            // After an edit: few rows to add back are repaired around the edit (or, past
+            // the repair's budget, as many); more are taken out with the rows that
+            // gained pairs and added back by the split solve's last stages.
+            Some(WarmRound {
+                previous,
+                changed: late,
+                edited: Some(gained),
+            }) => {
+                let local = late.iter().filter(|&&l| l).count() <= LOCAL_LATE_MAX;
+                let budget = self.work.get();
+                let repaired = if local {
+                    assign::reinsert_rows_locally(
+                        &problem, slot, previous, late, gained, &tick, budget,
+                    )
+                    .ok()?
+                } else {
+                    None
+                };
+                match repaired {
+                    Some((solution, _)) => Some(solution),
+                    None => {
+                        let out: Vec<bool> =
+                            late.iter().zip(gained).map(|(&l, &g)| l || g).collect();
+                        reinsert(previous, &out)?
+                    }
+                }
+            }
             // Split tiers and many recipients who gained pairs: they are taken out with
             // their slots closed and added back like a split solve's last stages.
             Some(WarmRound {
-                previous,
-                changed,
-                reinsert,
-            }) if reinsert || self.reinsert(changed) => {
-                self.reinserted.set(self.reinserted.get() + 1);
-                assign::reinsert_rows(&problem, slot, previous, changed, &tick)
-                    .ok()?
-                    .map(|(solution, _)| solution)
-            }
+                previous, changed, ..
+            }) if self.reinsert(changed) => reinsert(previous, changed)?,
             Some(WarmRound {
                 previous, changed, ..
             }) => {

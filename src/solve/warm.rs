@@ -10,16 +10,21 @@
 //!    did not change keeps its cost, and the old duals stay meaningful. An edit that
 //!    outgrows the bounds is solved cold with new ones.
 //! 2. **What changed, found by comparison, not by trusting the edit.** A recipient's
-//!    row is unchanged when its id, urgency and eligible pairs (mentors and scores) are
-//!    the same as before; a mentor's column when its open slots and its load (which
-//!    price its slots) are. Everything else is *late*: new and changed rows, and every
-//!    row the old plan gave to a changed column.
-//! 3. **Taken out and added back.** The late rows leave the old flow with the slots
-//!    they held closed, which leaves an optimal flow of the network without them (a
-//!    closed slot has no residual arc, and every other arc and price is as before);
-//!    they are then added back, and the closed slots reopened, by the split solve's
-//!    last stages (`assign::reinsert_rows`): successive shortest paths from a warm
-//!    start, so the result is exact.
+//!    row keeps its place when its id and urgency are the same as before, every pair
+//!    it had still has its score, and the pair it holds still exists; its pairs may
+//!    have become fewer (an arc gone keeps the duals feasible) or more (the new arcs
+//!    are *gained*, to be repaired). A mentor whose load changed prices its slots
+//!    differently, so the rows it held leave; one whose room shrank keeps as many as
+//!    fit. Every row that does not keep its place is *late*: new and changed rows, and
+//!    those their mentor could not keep.
+//! 3. **Taken out and added back.** The late rows leave the old flow. With few of
+//!    them, the repair stays local (`assign::reinsert_rows_locally`): each mentor's
+//!    next free slot is priced non-negative again, the arcs that makes negative and the
+//!    gained ones are repaired by cycle cancelling, and the late rows are added back by
+//!    shortest augmenting paths. With many, they and the gained rows leave with their
+//!    slots closed and come back by the split solve's last stages
+//!    (`assign::reinsert_rows`). Both are successive shortest paths from a warm start,
+//!    so the result is exact; with very many a cold solve is cheaper and runs instead.
 //! 4. **Certified like any solve.** The round's duals are checked by
 //!    [`assign::verify`](crate::assign::verify) on the network solved, and the pruning certificate runs over
 //!    every eligible pair; pairs that fail come back in further rounds, exactly as in a
@@ -33,12 +38,10 @@ use crate::model::{Cohort, MICRO, Objective};
 
 use super::Lex;
 
-/// A warm start serves while at most one mentor in `CHANGED_COLUMNS_PER` (and at least
-/// `CHANGED_COLUMNS_MIN`) changed its slots: re-adding the rows of many changed
-/// mentors, and reopening their slots, costs more than a cold solve
-/// (`pipeline/replan`; `PERFORMANCE.md`).
-const CHANGED_COLUMNS_PER: usize = 256;
-const CHANGED_COLUMNS_MIN: usize = 4;
+/// A warm start serves while at most one row in `LATE_MAX_PER` is added back or gained
+/// pairs: past that, re-adding them costs more than a cold solve (`pipeline/replan`;
+/// `PERFORMANCE.md`).
+const LATE_MAX_PER: usize = 8;
 
 /// The sizes the packing radices are computed from: at least the cohort's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,8 +127,6 @@ pub(crate) struct State {
     pub(crate) objective: Objective,
     /// Solver row → recipient.
     pub(crate) order: Vec<u32>,
-    /// Per mentor, its open slots.
-    pub(crate) room: Vec<u32>,
     /// The last round's solution, over the considered pairs.
     pub(crate) solution: Stored,
     /// Nodes the last cold solve settled: the budget of a warm round's repairs.
@@ -163,6 +164,9 @@ pub(crate) struct Mapped<C> {
     /// Per solver row, whether it is added back (new, changed, or held by a changed
     /// column).
     pub(crate) late: Vec<bool>,
+    /// Per solver row, whether it kept its place but gained pairs (a mentor became
+    /// eligible): their arcs are repaired like a pruning round's.
+    pub(crate) gained: Vec<bool>,
     /// The first round's considered pairs: the old ones of unchanged rows, and each
     /// changed row's best pairs.
     pub(crate) considered: Vec<bool>,
@@ -185,17 +189,12 @@ pub(crate) fn map<C: Storable>(
     if !same_mentors {
         return None;
     }
-    // A column is changed when its slots are priced or counted differently.
-    let changed_col: Vec<bool> = (0..new_cohort.mentors().len())
-        .map(|m| {
-            current.room[m] != previous.state.room[m]
-                || new_cohort.mentors()[m].current_load != old_cohort.mentors()[m].current_load
-        })
+    // A column whose load changed prices its slots differently: its rows are added
+    // back. One whose room changed keeps as many rows as it has room for.
+    let repriced: Vec<bool> = (0..new_cohort.mentors().len())
+        .map(|m| new_cohort.mentors()[m].current_load != old_cohort.mentors()[m].current_load)
         .collect();
-    let changed = changed_col.iter().filter(|&&c| c).count();
-    if changed > (changed_col.len() / CHANGED_COLUMNS_PER).max(CHANGED_COLUMNS_MIN) {
-        return None;
-    }
+    let mut room_left: Vec<u32> = current.room.to_vec();
     let mut old_row = vec![0u32; previous.state.order.len()];
     for (row, &r) in previous.state.order.iter().enumerate() {
         old_row[r as usize] = row as u32;
@@ -206,6 +205,7 @@ pub(crate) fn map<C: Storable>(
     let mut row_to_col = vec![None; rows];
     let mut row_dual = vec![sink; rows];
     let mut late = vec![false; rows];
+    let mut gained = vec![false; rows];
     let mut considered = vec![false; new_c.len()];
     let mut kept_any = false;
     for (row, &r) in current.order.iter().enumerate() {
@@ -216,28 +216,44 @@ pub(crate) fn map<C: Storable>(
         } else {
             old_cohort.recipient_position(id.as_str())
         };
-        let unchanged = before.filter(|&o| {
-            old_cohort.recipients()[o].urgency.min(3) == current.urgency[r].min(3)
-                && same_pairs(new_c, r, old_c, o)
-        });
-        let Some(o) = unchanged else {
+        let same_urgency =
+            |o: usize| old_cohort.recipients()[o].urgency.min(3) == current.urgency[r].min(3);
+        let Some(o) = before.filter(|&o| same_urgency(o)) else {
             late[row] = true;
             consider_best(new_c, r, current.top_k, &mut considered);
             continue;
         };
-        let (new_range, old_range) = (new_c.range(r), old_c.range(o));
-        considered[new_range].copy_from_slice(&previous.considered[old_range]);
         let old_row = old_row[o] as usize;
-        match old.row_to_col[old_row] {
-            Some(c) if changed_col[c] => late[row] = true,
-            col => {
-                row_to_col[row] = col;
+        let held = old.row_to_col[old_row].filter(|&c| !repriced[c] && room_left[c] > 0);
+        let held_gone = old.row_to_col[old_row].is_some() && held.is_none();
+        match compare_pairs(
+            new_c,
+            r,
+            old_c,
+            o,
+            held,
+            previous.considered,
+            &mut considered,
+        ) {
+            Some(change) if !held_gone => {
+                if let Some(c) = held {
+                    room_left[c] -= 1;
+                }
+                row_to_col[row] = held;
                 row_dual[row] = old.duals.row[old_row];
+                gained[row] = change == PairChange::Gained;
                 kept_any = true;
+            }
+            _ => {
+                late[row] = true;
+                considered[new_c.range(r)].fill(false);
+                consider_best(new_c, r, current.top_k, &mut considered);
             }
         }
     }
-    if !kept_any {
+    // Past this many rows to add back or repair, a cold solve is cheaper.
+    let moved = late.iter().zip(&gained).filter(|&(&l, &g)| l || g).count();
+    if !kept_any || moved * LATE_MAX_PER > rows {
         return None;
     }
     Some(Mapped {
@@ -251,15 +267,77 @@ pub(crate) fn map<C: Storable>(
             },
         },
         late,
+        gained,
         considered,
     })
 }
 
-/// Whether new recipient `r` and old recipient `o` have the same eligible pairs, in
-/// the same order, with the same scores (bonuses included).
-fn same_pairs(new: &Candidates, r: usize, old: &Candidates, o: usize) -> bool {
+/// How a row's pairs changed while everything it keeps is as before.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PairChange {
+    /// The same pairs, or fewer (an arc gone keeps the duals feasible).
+    Kept,
+    /// New pairs too, whose reduced costs may be negative.
+    Gained,
+}
+
+/// Compares new recipient `r`'s pairs with old recipient `o`'s, mentor by mentor (both
+/// lists are in mentor order), copying the old `considered` flags to the pairs kept and
+/// considering every new pair. `None` when a kept pair's score changed or the pair in
+/// column `held` (the row's place in the plan) is gone: then the row must be re-added.
+fn compare_pairs(
+    new: &Candidates,
+    r: usize,
+    old: &Candidates,
+    o: usize,
+    held: Option<usize>,
+    old_considered: &[bool],
+    considered: &mut [bool],
+) -> Option<PairChange> {
     let (a, b) = (new.range(r), old.range(o));
-    new.mentor[a.clone()] == old.mentor[b.clone()] && new.score[a] == old.score[b]
+    if new.mentor[a.clone()] == old.mentor[b.clone()] {
+        if new.score[a.clone()] != old.score[b.clone()] {
+            return None;
+        }
+        considered[a].copy_from_slice(&old_considered[b]);
+        return Some(PairChange::Kept);
+    }
+    let (mut i, mut j) = (a.start, b.start);
+    let mut change = PairChange::Kept;
+    while i < a.end || j < b.end {
+        let (m_new, m_old) = (
+            new.mentor.get(i).filter(|_| i < a.end),
+            old.mentor.get(j).filter(|_| j < b.end),
+        );
+        match (m_new, m_old) {
+            (Some(x), Some(y)) if x == y => {
+                if new.score[i] != old.score[j] {
+                    return None;
+                }
+                considered[i] = old_considered[j];
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                considered[i] = true;
+                change = PairChange::Gained;
+                i += 1;
+            }
+            (Some(_), None) => {
+                considered[i] = true;
+                change = PairChange::Gained;
+                i += 1;
+            }
+            (_, Some(&y)) => {
+                if held == Some(y as usize) {
+                    return None;
+                }
+                j += 1;
+            }
+            (None, None) => unreachable!("the loop runs while either list has pairs"),
+        }
+    }
+    Some(change)
 }
 
 /// Marks recipient `r`'s best `k` pairs (all of them without pruning), by score, ties
