@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use peermatch::synth::{self, SynthOptions};
 use peermatch::{
-    Cohort, MatchReport, MatchStatus, Matcher, Objective, Policy, Progress, Pruning, Shortlisted,
-    Stage, WhyNot,
+    Change, Cohort, Edit, MatchReport, MatchStatus, Matcher, Objective, Policy, Progress, Pruning,
+    Shortlisted, Stage, WhyNot,
 };
 
 const SAMPLE: &str = include_str!("data/cohort.json");
@@ -25,7 +25,7 @@ const SAMPLE: &str = include_str!("data/cohort.json");
 const USAGE: &str = "\
 usage: match [FILE] [--policy FILE] [--json | --markdown] [--candidates] [--names] [--csv DIR]
              [--dot FILE] [--recruit N] [--prune auto|off|K]
-             [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]]
+             [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]] [--edits FILE]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
              [--objective participation|quality|bottleneck]] [--help]
 
@@ -38,6 +38,10 @@ Matches peer-support mentors to recipients exactly and explains the plan.
                   default policy)
   --why-not M R   why mentor M is not recipient R's, and what forcing it would cost
   --shortlist R   recipient R's best eligible mentors with the cost of each (--k N, 5)
+  --edits FILE    edit the plan and re-solve it from where it stands: FILE is a JSON
+                  list of edits (pin, forbid, set_capacity, add_recipient,
+                  remove_recipient; examples/data/edits.json); prints who moved,
+                  then the new plan
   --csv DIR       also write the plan as spreadsheets to DIR (created if need be):
                   pairs.csv, unmatched.csv, mentors.csv, warnings.csv, and the
                   whole plan as plan.md
@@ -74,6 +78,7 @@ struct Args {
     recruit: usize,
     why_not: Option<(String, String)>,
     shortlist: Option<String>,
+    edits: Option<String>,
     k: usize,
     policy: Option<String>,
     names: bool,
@@ -114,6 +119,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         recruit: 0,
         why_not: None,
         shortlist: None,
+        edits: None,
         k: 5,
         policy: None,
         names: false,
@@ -178,6 +184,11 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             }
             "--shortlist" => {
                 out.shortlist = Some(option(&mut args, "--shortlist", "a recipient id", |t| {
+                    Some(t.to_owned())
+                })?);
+            }
+            "--edits" => {
+                out.edits = Some(option(&mut args, "--edits", "a JSON file", |t| {
                     Some(t.to_owned())
                 })?);
             }
@@ -301,7 +312,16 @@ fn main() -> ExitCode {
     if args.why_not.is_some() || args.shortlist.is_some() {
         return what_if(&args, &matcher, &cohort);
     }
-    let report = matcher.run(&cohort);
+    let (report, cohort, changes) = match &args.edits {
+        None => (matcher.run(&cohort), cohort, None),
+        Some(file) => match edited_plan(&matcher, &cohort, file) {
+            Ok((report, cohort, changes)) => (report, cohort, Some(changes)),
+            Err(message) => {
+                eprintln!("match: {message}");
+                return ExitCode::from(1);
+            }
+        },
+    };
     if let Some(path) = &args.dot
         && let Err(e) = std::fs::write(path, report.to_dot())
     {
@@ -320,9 +340,51 @@ fn main() -> ExitCode {
     } else if args.markdown {
         write!(out, "{}", report.to_markdown())
     } else {
-        print_plan(&mut out, &source, &cohort, &report)
+        print_changes(&mut out, changes.as_deref())
+            .and_then(|()| print_plan(&mut out, &source, &cohort, &report))
     };
     finish(written, out)
+}
+
+/// `--edits FILE`: the plan of `cohort`, edited as FILE says and re-solved from where
+/// it stood; the new plan, the edited cohort, and who moved.
+fn edited_plan(
+    matcher: &Matcher,
+    cohort: &Cohort,
+    file: &str,
+) -> Result<(MatchReport, Cohort, Vec<Change>), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let edits: Vec<Edit> =
+        serde_json::from_str(&text).map_err(|e| format!("invalid edits in {file}: {e}"))?;
+    let mut plan = matcher.plan(cohort).map_err(|e| e.to_string())?;
+    plan.apply(&edits)
+        .map_err(|e| format!("cannot apply {file}: {e}"))?;
+    Ok((plan.report().clone(), plan.cohort().clone(), plan.changes()))
+}
+
+/// Who moved after `--edits`, before the plan.
+fn print_changes(out: &mut impl Write, changes: Option<&[Change]>) -> io::Result<()> {
+    let Some(changes) = changes else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "Changes after the edits: {} recipient(s) moved",
+        changes.len()
+    )?;
+    let name = |m: &Option<peermatch::MentorId>| {
+        m.as_ref().map_or("(unmatched)", |m| m.as_str()).to_owned()
+    };
+    for c in changes {
+        writeln!(
+            out,
+            "  {:<13} {} -> {}",
+            c.recipient.as_str(),
+            name(&c.before),
+            name(&c.after)
+        )?;
+    }
+    writeln!(out)
 }
 
 /// `--csv DIR`: the plan's four tables and the Markdown plan, in `dir`.

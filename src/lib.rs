@@ -125,7 +125,7 @@ pub use model::{
     Cohort, ContactMode, Criterion, Limits, MAX_PEOPLE, Mentor, MentorId, Objective, Pair,
     ParseNameError, Policy, Recipient, RecipientId, TrainingLevel,
 };
-pub use plan::{Edit, Plan};
+pub use plan::{Change, Edit, Plan};
 pub use progress::{Progress, ProgressReply, Stage};
 pub use recruit::{Count, MentorProfile, RecruitmentGap, SMALL_COUNT};
 pub use report::{

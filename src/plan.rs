@@ -117,7 +117,21 @@ pub struct Plan {
     matcher: Matcher,
     cohort: Cohort,
     report: MatchReport,
+    /// The plan before the last re-solve, for [`Plan::changes`].
+    before: Option<MatchReport>,
     kept: Kept,
+}
+
+/// A recipient whose mentor the last re-solve of a [`Plan`] changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Change {
+    /// The recipient.
+    pub recipient: RecipientId,
+    /// Their mentor before (`None`: unmatched, or added by the edits).
+    pub before: Option<MentorId>,
+    /// Their mentor now (`None`: unmatched).
+    pub after: Option<MentorId>,
 }
 
 impl std::fmt::Debug for Plan {
@@ -143,6 +157,7 @@ impl Matcher {
             matcher: self.clone(),
             cohort: cohort.clone(),
             report,
+            before: None,
             kept,
         })
     }
@@ -203,9 +218,50 @@ impl Plan {
             },
         )?;
         self.cohort = cohort;
-        self.report = report;
+        self.before = Some(std::mem::replace(&mut self.report, report));
         self.kept = kept;
         Ok(&self.report)
+    }
+
+    /// Every recipient of the current cohort whose mentor differs from the plan before
+    /// the last [`apply`](Plan::apply) or [`rematch`](Plan::rematch), in input order
+    /// (recipients the edits added count as unmatched before): what a reviewer looks
+    /// at first. Empty before the first edit.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Edit, Matcher};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "ana", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["oxygen"]}],
+    ///   "recipients": [{"id": "cy", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["oxygen"]}]
+    /// }"#)?;
+    /// let mut plan = Matcher::new().plan(&cohort)?;
+    /// plan.apply(&[Edit::Forbid { mentor: "ana".into(), recipient: "cy".into() }])?;
+    /// let change = &plan.changes()[0];
+    /// assert_eq!((change.recipient.as_str(), change.after.as_ref()), ("cy", None));
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn changes(&self) -> Vec<Change> {
+        let Some(before) = &self.before else {
+            return Vec::new();
+        };
+        let (before, now) = (before.index(), self.report.index());
+        self.cohort
+            .recipients()
+            .iter()
+            .filter_map(|r| {
+                let id = r.id.as_str();
+                let old = before.match_of(id).map(|m| m.mentor.clone());
+                let new = now.match_of(id).map(|m| m.mentor.clone());
+                (old != new).then(|| Change {
+                    recipient: r.id.clone(),
+                    before: old,
+                    after: new,
+                })
+            })
+            .collect()
     }
 }
 

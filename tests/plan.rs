@@ -185,11 +185,23 @@ proptest! {
                 .enumerate()
                 .filter_map(|(k, s)| edit_of(s, plan.cohort(), n * 10 + k))
                 .collect();
+            let before = plan.report().clone();
             match plan.apply(&edits) {
                 Ok(_) => {}
                 // Two edits of one batch may contradict (a recipient removed, then pinned).
                 Err(Error::InEdit { .. }) => continue,
                 Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+            }
+            // The changes list exactly the recipients whose mentor differs.
+            let changes = plan.changes();
+            for r in plan.cohort().recipients() {
+                let id = r.id.as_str();
+                let (old, new) = (before.match_of(id).map(|m| &m.mentor), plan.report().match_of(id).map(|m| &m.mentor));
+                let listed = changes.iter().find(|c| c.recipient == r.id);
+                prop_assert_eq!(listed.is_some(), old != new);
+                if let Some(c) = listed {
+                    prop_assert_eq!((c.before.as_ref(), c.after.as_ref()), (old, new));
+                }
             }
             let cold = matcher.run(plan.cohort());
             prop_assert!(plan.report().solve.certified);
