@@ -8,6 +8,17 @@ use peermatch::{Cohort, MatchReport, Matcher, WarningKind, explain};
 /// pair kept by `override` is exempt from the rules, and is a warning.
 pub fn match_and_check(cohort: &Cohort) -> MatchReport {
     let report = Matcher::new().threads(1).run(cohort);
+    check(cohort, &report);
+    assert_eq!(
+        Matcher::new().threads(2).run(cohort),
+        report,
+        "not deterministic"
+    );
+    report
+}
+
+/// What must hold of every plan of `cohort` (see [`match_and_check`]).
+pub fn check(cohort: &Cohort, report: &MatchReport) {
     let recipients = cohort.recipients();
     assert_eq!(
         report.matches.len() + report.unmatched.len(),
@@ -71,10 +82,4 @@ pub fn match_and_check(cohort: &Cohort) -> MatchReport {
         );
     }
     assert!(report.solve.certified, "plan not certified");
-    assert_eq!(
-        Matcher::new().threads(2).run(cohort),
-        report,
-        "not deterministic"
-    );
-    report
 }
