@@ -223,6 +223,19 @@ impl Plan {
         Ok(&self.report)
     }
 
+    /// The plan of `cohort` (an edited version of this plan's cohort), solved warm from
+    /// this plan, which stays as it is: for what-if questions that each try one edit.
+    pub(crate) fn what_if(&self, cohort: &Cohort) -> Result<MatchReport> {
+        let (report, _) = self.matcher.solve_kept(
+            cohort,
+            Keeping::From {
+                kept: &self.kept,
+                cohort: &self.cohort,
+            },
+        )?;
+        Ok(report)
+    }
+
     /// Every recipient of the current cohort whose mentor differs from the plan before
     /// the last [`apply`](Plan::apply) or [`rematch`](Plan::rematch), in input order
     /// (recipients the edits added count as unmatched before): what a reviewer looks

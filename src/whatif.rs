@@ -6,14 +6,16 @@
 //! pair forced in — solved exactly like any plan, the pair pinned in place of the
 //! recipient's own running pair, if any — beside the optimal plan: the exact change in
 //! the objective tuple, and every recipient who would lose their mentor, gain one or
-//! move. Both plans come from full, certified solves, so the cost is exact, not an
-//! estimate from the duals.
+//! move. Both plans are certified optima — the optimal one kept as a
+//! [`Plan`](crate::Plan), the forced one solved warm from it — so the cost is exact, not
+//! an estimate from the duals.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::matcher::Matcher;
 use crate::model::{Cohort, MentorId, Pair, RecipientId};
+use crate::plan::Plan;
 use crate::report::{Explanation, MatchReport, ObjectiveValue, explain};
 
 /// The answer to "why not this pair?".
@@ -101,12 +103,13 @@ impl Matcher {
     ) -> Result<WhyNot> {
         let (mentor, recipient) = (mentor.as_ref(), recipient.as_ref());
         let pair = explain(cohort, mentor, recipient)?;
-        let optimal = self.try_run(cohort)?;
+        let plan = self.plan(cohort)?;
+        let optimal = plan.report();
         let in_plan = optimal
             .match_of(recipient)
             .is_some_and(|m| m.mentor.as_str() == mentor);
         let forcing = if pair.eligible {
-            self.forcing(cohort, &optimal, mentor, recipient)?
+            forcing(&plan, mentor, recipient)?
         } else {
             None
         };
@@ -163,14 +166,15 @@ impl Matcher {
         }
         // Best score first; the sort is stable, so ties keep mentor input order.
         eligible.sort_by(|a, b| b.breakdown.score.total_cmp(&a.breakdown.score));
-        let optimal = self.try_run(cohort)?;
+        let plan = self.plan(cohort)?;
+        let optimal = plan.report();
         let mut out = Vec::new();
         for pair in eligible {
             if out.len() == k {
                 break;
             }
             let mentor = pair.mentor.as_str().to_owned();
-            let Some(forcing) = self.forcing(cohort, &optimal, &mentor, recipient)? else {
+            let Some(forcing) = forcing(&plan, &mentor, recipient)? else {
                 continue; // every place of the mentor is held by a kept pair
             };
             out.push(Shortlisted {
@@ -214,7 +218,8 @@ impl Matcher {
         k: usize,
         offers: Offers,
     ) -> Result<Vec<(RecipientId, Vec<Shortlisted>)>> {
-        let optimal = self.try_run(cohort)?;
+        let plan = self.plan(cohort)?;
+        let optimal = plan.report();
         let mentors = cohort.mentors();
         // Every eligible pair, best score first, ties to the earlier recipient and mentor.
         let mut pairs: Vec<(u32, usize, usize, Explanation)> = Vec::new();
@@ -245,7 +250,7 @@ impl Matcher {
             }
             let recipient = cohort.recipients()[r].id.as_str();
             let mentor = mentors[m].id.as_str();
-            let Some(forcing) = self.forcing(cohort, &optimal, mentor, recipient)? else {
+            let Some(forcing) = forcing(&plan, mentor, recipient)? else {
                 continue;
             };
             room[m] = room[m].saturating_sub(1);
@@ -263,35 +268,6 @@ impl Matcher {
             .map(|r| r.id.clone())
             .zip(lists)
             .collect())
-    }
-
-    /// The optimal plan against the plan with the eligible pair forced, or `None` when
-    /// it cannot be forced because kept pairs hold every place of the mentor.
-    fn forcing(
-        &self,
-        cohort: &Cohort,
-        optimal: &MatchReport,
-        mentor: &str,
-        recipient: &str,
-    ) -> Result<Option<Forcing>> {
-        let forced = self.try_run(&with_forced(cohort, mentor, recipient)?)?;
-        if forced
-            .match_of(recipient)
-            .is_none_or(|m| m.mentor.as_str() != mentor)
-        {
-            return Ok(None);
-        }
-        let objective = cohort.policy().objective;
-        let (a, b) = (
-            optimal.objective_value().key(objective),
-            forced.objective_value().key(objective),
-        );
-        Ok(Some(Forcing {
-            moves: moves(cohort, optimal, &forced),
-            optimal: optimal.objective_value(),
-            forced: forced.objective_value(),
-            change: std::array::from_fn(|i| b[i] - a[i]),
-        }))
     }
 }
 
@@ -317,6 +293,31 @@ pub struct Shortlisted {
     pub in_plan: bool,
     /// What choosing this mentor costs against the optimal plan.
     pub forcing: Forcing,
+}
+
+/// The optimal plan against the plan with the eligible pair forced (solved warm from
+/// `plan`, the optimum), or `None` when it cannot be forced because kept pairs hold
+/// every place of the mentor.
+fn forcing(plan: &Plan, mentor: &str, recipient: &str) -> Result<Option<Forcing>> {
+    let (cohort, optimal) = (plan.cohort(), plan.report());
+    let forced = plan.what_if(&with_forced(cohort, mentor, recipient)?)?;
+    if forced
+        .match_of(recipient)
+        .is_none_or(|m| m.mentor.as_str() != mentor)
+    {
+        return Ok(None);
+    }
+    let objective = cohort.policy().objective;
+    let (a, b) = (
+        optimal.objective_value().key(objective),
+        forced.objective_value().key(objective),
+    );
+    Ok(Some(Forcing {
+        moves: moves(cohort, optimal, &forced),
+        optimal: optimal.objective_value(),
+        forced: forced.objective_value(),
+        change: std::array::from_fn(|i| b[i] - a[i]),
+    }))
 }
 
 /// `cohort` with (`mentor`, `recipient`) pinned, in place of the recipient's own
