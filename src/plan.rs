@@ -184,10 +184,12 @@ impl Plan {
         &self.cohort
     }
 
-    /// Whether the last solve started from the previous plan's flow and duals (`false`
-    /// for the first, and when an edit changed what the costs are measured against —
-    /// the policy, the mentors, or the cohort's size beyond the room the first solve
-    /// left — or under the bottleneck objective, which is solved afresh each time).
+    /// Whether the last solve started from the previous plan's flow and duals. `false`
+    /// for the first solve, and when starting warm would not pay or cannot serve: the
+    /// edits moved more than one recipient in eight, changed the policy or the mentors'
+    /// list, or grew the cohort past the bounds the costs were packed for; and always
+    /// under the bottleneck objective, which is solved afresh each time. The plan is
+    /// the same optimum either way.
     pub fn warm(&self) -> bool {
         self.kept.warm
     }
