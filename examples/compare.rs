@@ -188,13 +188,20 @@ fn peermatch(cohort: &Cohort) -> Plan {
 fn peermatch_with(cohort: &Cohort, policy: peermatch::Policy) -> Plan {
     let cohort = &cohort.clone().with_policy(policy).expect("a valid policy");
     let report = match_cohort(cohort);
+    let index = report.index();
+    let position: std::collections::BTreeMap<&str, usize> = cohort
+        .mentors()
+        .iter()
+        .enumerate()
+        .map(|(m, x)| (x.id.as_str(), m))
+        .collect();
     cohort
         .recipients()
         .iter()
         .map(|r| {
-            report
+            index
                 .match_of(r.id.as_str())
-                .and_then(|m| cohort.mentors().iter().position(|x| x.id == m.mentor))
+                .and_then(|m| position.get(m.mentor.as_str()).copied())
         })
         .collect()
 }

@@ -192,6 +192,13 @@ impl EligiblePairs {
     }
 }
 
+impl EligiblePairs {
+    /// [`EligiblePairs::of`] with scores in micro-units, as the matcher compares them.
+    pub(crate) fn micro_of(&self, recipient: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.inner.of(recipient)
+    }
+}
+
 /// Recipients per unit of work handed to a thread.
 const CHUNK: usize = 256;
 

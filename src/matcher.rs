@@ -217,6 +217,11 @@ impl Matcher {
             .expect("a run that cannot be cancelled always ends with a plan")
     }
 
+    /// The threads setting (0 = one per core), for the what-if questions' own passes.
+    pub(crate) fn threads_setting(&self) -> usize {
+        self.threads
+    }
+
     /// One run; with `cancellable`, stopped at the next checkpoint once the progress
     /// callback asks to.
     pub(crate) fn execute(

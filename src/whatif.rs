@@ -7,11 +7,12 @@
 //! recipient's own running pair, if any — beside the optimal plan: the exact change in
 //! the objective tuple, and every recipient who would lose their mentor, gain one or
 //! move. Both plans are certified optima — the optimal one kept as a
-//! [`Plan`](crate::Plan), the forced one solved warm from it — so the cost is exact, not
+//! [`Plan`], the forced one solved warm from it — so the cost is exact, not
 //! an estimate from the duals.
 
 use serde::{Deserialize, Serialize};
 
+use crate::candidates::EligiblePairs;
 use crate::error::Result;
 use crate::matcher::Matcher;
 use crate::model::{Cohort, MentorId, Pair, RecipientId};
@@ -157,23 +158,25 @@ impl Matcher {
         k: usize,
     ) -> Result<Vec<Shortlisted>> {
         let recipient = recipient.as_ref();
-        let mut eligible: Vec<Explanation> = Vec::new();
-        for mentor in cohort.mentors() {
-            let pair = explain(cohort, mentor.id.as_str(), recipient)?;
-            if pair.eligible {
-                eligible.push(pair);
-            }
-        }
-        // Best score first; the sort is stable, so ties keep mentor input order.
-        eligible.sort_by(|a, b| b.breakdown.score.total_cmp(&a.breakdown.score));
+        let r =
+            cohort
+                .recipient_position(recipient)
+                .ok_or_else(|| crate::Error::UnknownRecipient {
+                    id: recipient.to_owned(),
+                })?;
+        // The eligible mentors as the matcher finds them (exactly `explain`'s eligible
+        // ones), best score first; the sort is stable, so ties keep mentor input order.
+        let pairs = EligiblePairs::with_threads(cohort, self.threads_setting());
+        let mut eligible: Vec<(usize, u32)> = pairs.micro_of(r).collect();
+        eligible.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
         let plan = self.plan(cohort)?;
         let optimal = plan.report();
         let mut out = Vec::new();
-        for pair in eligible {
+        for (m, _) in eligible {
             if out.len() == k {
                 break;
             }
-            let mentor = pair.mentor.as_str().to_owned();
+            let mentor = cohort.mentors()[m].id.as_str().to_owned();
             let Some(forcing) = forcing(&plan, &mentor, recipient)? else {
                 continue; // every place of the mentor is held by a kept pair
             };
@@ -181,7 +184,7 @@ impl Matcher {
                 in_plan: optimal
                     .match_of(recipient)
                     .is_some_and(|m| m.mentor.as_str() == mentor),
-                pair,
+                pair: explain(cohort, &mentor, recipient)?,
                 forcing,
             });
         }
@@ -222,16 +225,10 @@ impl Matcher {
         let optimal = plan.report();
         let mentors = cohort.mentors();
         // Every eligible pair, best score first, ties to the earlier recipient and mentor.
-        let mut pairs: Vec<(u32, usize, usize, Explanation)> = Vec::new();
-        for (r, recipient) in cohort.recipients().iter().enumerate() {
-            for (m, mentor) in mentors.iter().enumerate() {
-                let pair = explain(cohort, mentor.id.as_str(), recipient.id.as_str())?;
-                if pair.eligible {
-                    let micro = (pair.breakdown.score * crate::model::MICRO).round() as u32;
-                    pairs.push((micro, r, m, pair));
-                }
-            }
-        }
+        let eligible = EligiblePairs::with_threads(cohort, self.threads_setting());
+        let mut pairs: Vec<(u32, usize, usize)> = (0..cohort.recipients().len())
+            .flat_map(|r| eligible.micro_of(r).map(move |(m, micro)| (micro, r, m)))
+            .collect();
         pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut room: Vec<u64> = optimal
             .mentors
@@ -244,7 +241,8 @@ impl Matcher {
             })
             .collect();
         let mut lists: Vec<Vec<Shortlisted>> = vec![Vec::new(); cohort.recipients().len()];
-        for (_, r, m, pair) in pairs {
+        let index = optimal.index();
+        for (_, r, m) in pairs {
             if lists[r].len() == k || (offers == Offers::WithinRoom && room[m] == 0) {
                 continue;
             }
@@ -255,10 +253,10 @@ impl Matcher {
             };
             room[m] = room[m].saturating_sub(1);
             lists[r].push(Shortlisted {
-                in_plan: optimal
+                in_plan: index
                     .match_of(recipient)
                     .is_some_and(|x| x.mentor.as_str() == mentor),
-                pair,
+                pair: explain(cohort, mentor, recipient)?,
                 forcing,
             });
         }
@@ -340,6 +338,7 @@ fn with_forced(cohort: &Cohort, mentor: &str, recipient: &str) -> Result<Cohort>
 
 /// Every recipient whose mentor differs between the plans, in input order.
 fn moves(cohort: &Cohort, optimal: &MatchReport, forced: &MatchReport) -> Vec<Move> {
+    let (optimal, forced) = (optimal.index(), forced.index());
     cohort
         .recipients()
         .iter()

@@ -60,10 +60,11 @@ pub struct BlockingPair {
 pub fn blocking_pairs(cohort: &Cohort, report: &MatchReport) -> Vec<BlockingPair> {
     let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
     let eligible = EligiblePairs::new(cohort);
+    let index = report.index();
     let mentor_of: Vec<Option<usize>> = recipients
         .iter()
         .map(|r| {
-            report
+            index
                 .match_of(r.id.as_str())
                 .and_then(|m| cohort.mentor_position(m.mentor.as_str()))
         })
@@ -71,7 +72,7 @@ pub fn blocking_pairs(cohort: &Cohort, report: &MatchReport) -> Vec<BlockingPair
     // Each matched pair's score as the report has it (a kept pair may be ineligible).
     let score_now: Vec<Option<f64>> = recipients
         .iter()
-        .map(|r| report.match_of(r.id.as_str()).map(|m| m.score))
+        .map(|r| index.match_of(r.id.as_str()).map(|m| m.score))
         .collect();
     let mut held = vec![0u64; mentors.len()];
     let mut worst: Vec<Option<f64>> = vec![None; mentors.len()];
