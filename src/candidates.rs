@@ -248,18 +248,11 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
                 return vec![0; chunk_len];
             }
             for r in range {
-                screen.apply(index, r, &mut scratch);
-                for m in scratch.mentors() {
-                    if !index.check_except(m, r, true, screen.covered()).is_empty() {
-                        continue;
-                    }
-                    let pair_score = index.score_micro(m, r);
-                    if pair_score >= cohort.min_score_micro() {
-                        m_out[n] = m as u32;
-                        s_out[n] = pair_score;
-                        n += 1;
-                    }
-                }
+                eligible_of(index, r, &mut scratch, |m, score| {
+                    m_out[n] = m;
+                    s_out[n] = score;
+                    n += 1;
+                });
                 count.push(n);
             }
             let so_far = done.fetch_add(chunk_len, Ordering::Relaxed) + chunk_len;
@@ -290,6 +283,28 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
         mentor,
         score,
         bonus: Vec::new(),
+    }
+}
+
+/// Recipient `r`'s eligible mentors and scores, in mentor order, each handed to `emit`:
+/// the screen first, then the rules it does not cover and the score pair by pair.
+#[inline]
+fn eligible_of(
+    index: &Interned<'_>,
+    r: usize,
+    scratch: &mut Scratch,
+    mut emit: impl FnMut(u32, u32),
+) {
+    let (cohort, screen) = (index.cohort(), index.screen());
+    screen.apply(index, r, scratch);
+    for m in scratch.mentors() {
+        if !index.check_except(m, r, true, screen.covered()).is_empty() {
+            continue;
+        }
+        let score = index.score_micro(m, r);
+        if score >= cohort.min_score_micro() {
+            emit(m as u32, score);
+        }
     }
 }
 
@@ -346,7 +361,6 @@ pub(crate) fn update(
         bonus: Vec::new(),
     };
     out.start.push(0);
-    let screen = index.screen();
     let mut scratch = Scratch::default();
     for (r, recipient) in cohort.recipients().iter().enumerate() {
         let before_r = if before
@@ -383,19 +397,10 @@ pub(crate) fn update(
                     out.score.push(s);
                 }
             }
-            None => {
-                screen.apply(index, r, &mut scratch);
-                for m in scratch.mentors() {
-                    if !index.check_except(m, r, true, screen.covered()).is_empty() {
-                        continue;
-                    }
-                    let score = index.score_micro(m, r);
-                    if score >= cohort.min_score_micro() {
-                        out.mentor.push(m as u32);
-                        out.score.push(score);
-                    }
-                }
-            }
+            None => eligible_of(index, r, &mut scratch, |m, score| {
+                out.mentor.push(m);
+                out.score.push(score);
+            }),
         }
         out.start.push(out.mentor.len());
     }
