@@ -19,7 +19,10 @@
 //!    ([`assign`]), many recipients per mentor up to capacity, with a rising per-slot
 //!    cost that spreads load across mentors;
 //! 4. **explains** every decision: why this pair ([`Match::parts`]), why this person is
-//!    still unmatched ([`Reason`]), and why not that other pair ([`explain()`]).
+//!    still unmatched ([`Reason`]), and why not that other pair ([`explain()`]);
+//! 5. lets coordinators **edit** a proposal — pin or forbid a pair, change a capacity,
+//!    add or remove someone — and re-solves it from where it stands ([`Plan`], [`Edit`]),
+//!    listing who moved ([`Plan::changes`]).
 //!
 //! # Quick start
 //! ```
@@ -63,6 +66,7 @@
 //! | solve | `solve/` | the objective as integer costs, orientation, certified pruning ([`Pruning`]), who can be matched at all |
 //! | solver | [`assign`] | the exact capacitated assignment, with a dual certificate and its own [`assign::Error`] |
 //! | matcher | `matcher`, `progress` | [`match_cohort`], [`Matcher`] and its options, [`Progress`] |
+//! | plans | `plan`, `solve/warm` | a [`Plan`] edited and re-solved warm from its last flow and duals |
 //! | report | `report/` | the [`MatchReport`] (pairs, unmatched reasons, loads) and [`explain()`] for any single pair |
 //! | synthetic cohorts | [`synth`] | seeded, realistic cohorts for benches, tests, demos |
 //!
