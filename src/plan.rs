@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::matcher::{Keeping, Kept, Matcher};
-use crate::model::{Cohort, MentorId, Pair, Recipient, RecipientId};
+use crate::model::{Cohort, MentorId, Recipient, RecipientId};
 use crate::report::MatchReport;
 
 /// One change to a plan's cohort ([`Plan::apply`]).
@@ -197,9 +197,10 @@ impl Plan {
     /// Makes `edits`, in order, and re-solves from the current plan.
     ///
     /// # Errors
-    /// [`Error::InEdit`] naming the first edit that cannot be made (an unknown id:
-    /// [`Error::UnknownMentor`], [`Error::UnknownRecipient`]) or whose cohort fails
-    /// validation (then the last edit's position); the plan is then unchanged. As
+    /// [`Error::InEdit`] naming the first edit that cannot be made, with the reason: an
+    /// unknown id ([`Error::UnknownMentor`], [`Error::UnknownRecipient`]), a capacity
+    /// below the load, an invalid or duplicate new recipient, a pin that makes the
+    /// pairs contradict each other; the plan is then unchanged. As
     /// [`Matcher::try_run`] otherwise.
     pub fn apply(&mut self, edits: &[Edit]) -> Result<&MatchReport> {
         let cohort = edited(&self.cohort, edits)?;
@@ -280,54 +281,81 @@ impl Plan {
     }
 }
 
-/// `cohort` with `edits` made, validated.
+/// `cohort` with `edits` made on a copy, each validating only what it touches (the
+/// records it changes, the pairs after a pin): the unchanged people were validated when
+/// the cohort was built. Equal to building the edited people afresh (the unit tests
+/// hold it to a version that does).
 fn edited(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
-    let mut mentors = cohort.mentors().to_vec();
-    let mut recipients = cohort.recipients().to_vec();
-    let mut pairs = cohort.pairs().to_vec();
-    let in_edit = |edit: usize| {
-        move |error: Error| Error::InEdit {
-            edit,
-            error: Box::new(error),
-        }
-    };
+    let mut out = cohort.clone();
     for (at, edit) in edits.iter().enumerate() {
-        let mentor_at = |id: &MentorId| {
-            mentors
-                .iter()
-                .position(|m| &m.id == id)
-                .ok_or_else(|| Error::UnknownMentor { id: id.0.clone() })
+        let in_edit = |error: Error| Error::InEdit {
+            edit: at,
+            error: Box::new(error),
         };
-        let recipient_at = |id: &RecipientId| {
-            recipients
-                .iter()
-                .position(|r| &r.id == id)
-                .ok_or_else(|| Error::UnknownRecipient { id: id.0.clone() })
+        let mentor_at = |c: &Cohort, id: &MentorId| {
+            c.mentor_position(id.as_str())
+                .ok_or_else(|| in_edit(Error::UnknownMentor { id: id.0.clone() }))
+        };
+        let recipient_at = |c: &Cohort, id: &RecipientId| {
+            c.recipient_position(id.as_str())
+                .ok_or_else(|| in_edit(Error::UnknownRecipient { id: id.0.clone() }))
         };
         match edit {
             Edit::Pin { mentor, recipient } => {
-                mentor_at(mentor).map_err(in_edit(at))?;
-                recipient_at(recipient).map_err(in_edit(at))?;
+                let (m, r) = (mentor_at(&out, mentor)?, recipient_at(&out, recipient)?);
+                out.pin(m, r).map_err(in_edit)?;
+            }
+            Edit::Forbid { mentor, recipient } => {
+                let (m, r) = (mentor_at(&out, mentor)?, recipient_at(&out, recipient)?);
+                out.forbid(m, r);
+            }
+            Edit::SetCapacity { mentor, capacity } => {
+                let m = mentor_at(&out, mentor)?;
+                out.set_capacity(m, *capacity).map_err(in_edit)?;
+            }
+            Edit::AddRecipient { recipient } => out
+                .add_recipient(Recipient::clone(recipient))
+                .map_err(in_edit)?,
+            Edit::RemoveRecipient { recipient } => {
+                let r = recipient_at(&out, recipient)?;
+                out.remove_recipient(r);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// [`edited`] by rebuilding the whole cohort from the edited people, validating
+/// everything: the reference the tests hold it to.
+#[cfg(test)]
+fn edited_by_validation(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
+    let mut mentors = cohort.mentors().to_vec();
+    let mut recipients = cohort.recipients().to_vec();
+    let mut pairs = cohort.pairs().to_vec();
+    for edit in edits {
+        let mentor_at = |id: &MentorId| mentors.iter().position(|m| &m.id == id);
+        let recipient_at = |id: &RecipientId| recipients.iter().position(|r| &r.id == id);
+        match edit {
+            Edit::Pin { mentor, recipient } => {
                 pairs.retain(|p| !(p.runs() && &p.recipient == recipient));
-                pairs.push(Pair {
+                pairs.push(crate::model::Pair {
                     pinned: true,
-                    ..Pair::new(mentor.clone(), recipient.clone())
+                    ..crate::model::Pair::new(mentor.clone(), recipient.clone())
                 });
             }
             Edit::Forbid { mentor, recipient } => {
-                let m = mentor_at(mentor).map_err(in_edit(at))?;
-                recipient_at(recipient).map_err(in_edit(at))?;
+                let m = mentor_at(mentor).expect("known mentor");
                 if !mentors[m].exclude.contains(recipient) {
                     mentors[m].exclude.push(recipient.clone());
                 }
             }
             Edit::SetCapacity { mentor, capacity } => {
-                let m = mentor_at(mentor).map_err(in_edit(at))?;
+                let m = mentor_at(mentor).expect("known mentor");
                 mentors[m].capacity = *capacity;
             }
             Edit::AddRecipient { recipient } => recipients.push(Recipient::clone(recipient)),
             Edit::RemoveRecipient { recipient } => {
-                let r = recipient_at(recipient).map_err(in_edit(at))?;
+                let r = recipient_at(recipient).expect("known recipient");
                 recipients.remove(r);
                 pairs.retain(|p| &p.recipient != recipient);
                 for m in &mut mentors {
@@ -336,10 +364,7 @@ fn edited(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
             }
         }
     }
-    let last = edits.len().saturating_sub(1);
-    Cohort::new(mentors, recipients, cohort.policy().clone())
-        .and_then(|c| c.with_pairs(pairs))
-        .map_err(in_edit(last))
+    Cohort::new(mentors, recipients, cohort.policy().clone())?.with_pairs(pairs)
 }
 
 #[cfg(test)]
@@ -417,7 +442,14 @@ mod tests {
                     .clone()
                     .unwrap_or_else(|| plan.cohort.clone());
                 let old = plan.kept.candidates.clone();
-                plan.apply(&[edit]).unwrap();
+                // Edits made in place equal the edited people validated afresh.
+                let edits = [edit];
+                assert_eq!(
+                    edited(&plan.cohort, &edits).unwrap(),
+                    edited_by_validation(&plan.cohort, &edits).unwrap(),
+                    "case {case}, step {step}"
+                );
+                plan.apply(&edits).unwrap();
                 assert!(!plan.kept.warm_rejected, "case {case}, step {step}");
                 // The pairs updated from the old ones are the pairs generated afresh.
                 let now = plan

@@ -221,6 +221,105 @@ impl Cohort {
         }
     }
 
+    /// Sets mentor `m`'s capacity, as an edit of a plan: the mentor is validated again
+    /// ([`Error::LoadAboveCapacity`] below its load).
+    pub(crate) fn set_capacity(&mut self, m: usize, capacity: u32) -> Result<()> {
+        let mentor = &self.mentors[m];
+        if mentor.current_load > capacity {
+            return Err(Error::LoadAboveCapacity {
+                record: mentor_record(m, mentor),
+                current_load: mentor.current_load,
+                capacity,
+            });
+        }
+        self.mentors[m].capacity = capacity;
+        Ok(())
+    }
+
+    /// Adds recipient `r` to mentor `m`'s `exclude` list, as an edit of a plan.
+    pub(crate) fn forbid(&mut self, m: usize, r: usize) {
+        let id = &self.recipients[r].id;
+        if !self.mentors[m].exclude.contains(id) {
+            self.mentors[m].exclude.push(id.clone());
+        }
+        let list = &mut self.excluded[m];
+        if let Err(at) = list.binary_search(&(r as u32)) {
+            list.insert(at, r as u32);
+        }
+    }
+
+    /// Pins the pair (`m`, `r`) in place of the recipient's own running pair, after the
+    /// other pairs, as an edit of a plan; the pairs are validated again.
+    pub(crate) fn pin(&mut self, m: usize, r: usize) -> Result<()> {
+        let recipient = self.recipients[r].id.clone();
+        self.pairs
+            .retain(|p| !(p.runs() && p.recipient == recipient));
+        self.pairs.push(Pair {
+            pinned: true,
+            ..Pair::new(self.mentors[m].id.clone(), recipient)
+        });
+        check_pairs(&self.pairs, &self.mentor_index, &self.recipient_index)
+    }
+
+    /// Adds a recipient, validated as in a cohort file (with the default [`Limits`]), as
+    /// an edit of a plan.
+    pub(crate) fn add_recipient(&mut self, mut recipient: Recipient) -> Result<()> {
+        let i = self.recipients.len();
+        check_counts(self.mentors.len(), i + 1, &Limits::default())?;
+        let mentor_index = &self.mentor_index;
+        check_recipient(
+            i,
+            &mut recipient,
+            &Limits::default(),
+            &mut self.recipient_index,
+            |id| mentor_index.contains_key(id),
+        )?;
+        for id in &recipient.exclude {
+            // Pushing the largest index keeps each list sorted.
+            self.excluded[mentor_index[&id.0]].push(i as u32);
+        }
+        self.recipient_beyond.push(
+            tags::union(&recipient.experiences, &recipient.interests)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        );
+        self.recipients.push(recipient);
+        Ok(())
+    }
+
+    /// Removes recipient `r`, their pairs and every mention of them in mentors'
+    /// `exclude` lists, as an edit of a plan.
+    pub(crate) fn remove_recipient(&mut self, r: usize) {
+        let id = self.recipients.remove(r).id;
+        self.recipient_beyond.remove(r);
+        self.pairs.retain(|p| p.recipient != id);
+        for m in &mut self.mentors {
+            m.exclude.retain(|x| *x != id);
+        }
+        self.recipient_index = self
+            .recipients
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.0.clone(), i))
+            .collect();
+        let mut excluded = exclusions(
+            &self.mentors,
+            &self.recipients,
+            &self.mentor_index,
+            &self.recipient_index,
+        );
+        for pair in self.pairs.iter().filter(|p| p.ended) {
+            excluded[self.mentor_index[&pair.mentor.0]]
+                .push(self.recipient_index[&pair.recipient.0] as u32);
+        }
+        for list in &mut excluded {
+            list.sort_unstable();
+            list.dedup();
+        }
+        self.excluded = excluded;
+    }
+
     /// The same people and pairs under another policy, validated as [`Cohort::new`]
     /// validates one.
     ///
@@ -645,12 +744,16 @@ fn build(
             Section::Version => check_version(version)?,
             Section::Mentors => {
                 for (i, m) in mentors.iter_mut().enumerate() {
-                    check_mentor(i, m, limits, &mut mentor_index, &recipient_ids)?;
+                    check_mentor(i, m, limits, &mut mentor_index, |id| {
+                        recipient_ids.contains(id)
+                    })?;
                 }
             }
             Section::Recipients => {
                 for (i, r) in recipients.iter_mut().enumerate() {
-                    check_recipient(i, r, limits, &mut recipient_index, &mentor_ids)?;
+                    check_recipient(i, r, limits, &mut recipient_index, |id| {
+                        mentor_ids.contains(id)
+                    })?;
                 }
             }
             Section::Policy => check_policy(&policy)?,
@@ -778,7 +881,7 @@ fn check_mentor(
     m: &mut Mentor,
     limits: &Limits,
     index: &mut BTreeMap<String, usize>,
-    recipient_ids: &BTreeSet<String>,
+    recipient_known: impl Fn(&str) -> bool,
 ) -> Result<()> {
     normalize_mentor(m);
     let record = || mentor_record(i, m);
@@ -800,7 +903,7 @@ fn check_mentor(
             capacity: m.capacity,
         });
     }
-    if let Some(id) = m.exclude.iter().find(|id| !recipient_ids.contains(&id.0)) {
+    if let Some(id) = m.exclude.iter().find(|id| !recipient_known(&id.0)) {
         return Err(Error::UnknownExclude {
             record: record(),
             id: id.0.clone(),
@@ -815,7 +918,7 @@ fn check_recipient(
     r: &mut Recipient,
     limits: &Limits,
     index: &mut BTreeMap<String, usize>,
-    mentor_ids: &BTreeSet<String>,
+    mentor_known: impl Fn(&str) -> bool,
 ) -> Result<()> {
     normalize_recipient(r);
     let record = || recipient_record(i, r);
@@ -837,7 +940,7 @@ fn check_recipient(
         });
     }
     check_weights(record, "priorities", &r.priorities)?;
-    if let Some(id) = r.exclude.iter().find(|id| !mentor_ids.contains(&id.0)) {
+    if let Some(id) = r.exclude.iter().find(|id| !mentor_known(&id.0)) {
         return Err(Error::UnknownExclude {
             record: record(),
             id: id.0.clone(),
