@@ -23,7 +23,7 @@ use peermatch::{
 const SAMPLE: &str = include_str!("data/cohort.json");
 
 const USAGE: &str = "\
-usage: match [FILE] [--policy FILE] [--json | --markdown] [--candidates] [--names] [--csv DIR]
+usage: match [FILE] [--policy FILE] [--pairs FILE] [--json | --markdown] [--candidates] [--names] [--csv DIR]
              [--dot FILE] [--recruit N] [--prune auto|off|K]
              [--why-not MENTOR RECIPIENT | --shortlist RECIPIENT [--k N]] [--edits FILE]
              [--threads N] [--synthetic RxM [--seed N] [--homogeneous] [--via-json]
@@ -36,6 +36,9 @@ Matches peer-support mentors to recipients exactly and explains the plan.
                   (default: the bundled sample cohort, examples/data/cohort.json)
   --policy FILE   the policy of a CSV cohort, as a JSON object (default: the
                   default policy)
+  --pairs FILE    the running pairs of a CSV cohort, as a CSV sheet with columns
+                  mentor, recipient, pinned, ended, override
+                  (examples/data/pairs.csv)
   --why-not M R   why mentor M is not recipient R's, and what forcing it would cost
   --shortlist R   recipient R's best eligible mentors with the cost of each (--k N, 5)
   --edits FILE    edit the plan and re-solve it from where it stands: FILE is a JSON
@@ -81,6 +84,7 @@ struct Args {
     edits: Option<String>,
     k: usize,
     policy: Option<String>,
+    pairs: Option<String>,
     names: bool,
     json: bool,
     candidates: bool,
@@ -122,6 +126,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
         edits: None,
         k: 5,
         policy: None,
+        pairs: None,
         names: false,
         json: false,
         candidates: false,
@@ -155,6 +160,11 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             }
             "--policy" => {
                 out.policy = Some(option(&mut args, "--policy", "a JSON file", |t| {
+                    Some(t.to_owned())
+                })?);
+            }
+            "--pairs" => {
+                out.pairs = Some(option(&mut args, "--pairs", "a CSV file", |t| {
                     Some(t.to_owned())
                 })?);
             }
@@ -236,6 +246,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
     if out.policy.is_some() && !out.file.as_deref().is_some_and(is_csv) {
         return Err("--policy applies to a CSV FILE (a JSON cohort holds its own policy)".into());
     }
+    if out.pairs.is_some() && !out.file.as_deref().is_some_and(is_csv) {
+        return Err("--pairs applies to a CSV FILE (a JSON cohort holds its own pairs)".into());
+    }
     Ok(Some(out))
 }
 
@@ -257,7 +270,18 @@ fn load(args: &Args, text: &str) -> Result<Cohort, String> {
                         .map_err(|e| format!("invalid policy in {file}: {e}"))?
                 }
             };
-            Cohort::from_csv(text, policy).map_err(|e| format!("invalid cohort in {path}: {e}"))
+            let cohort = Cohort::from_csv(text, policy)
+                .map_err(|e| format!("invalid cohort in {path}: {e}"))?;
+            match &args.pairs {
+                None => Ok(cohort),
+                Some(file) => {
+                    let sheet = std::fs::read_to_string(file)
+                        .map_err(|e| format!("cannot read {file}: {e}"))?;
+                    cohort
+                        .with_pairs_csv(&sheet)
+                        .map_err(|e| format!("invalid pairs in {file}: {e}"))
+                }
+            }
         }
         _ => Cohort::from_json(text).map_err(|e| {
             let source = args.file.as_deref().unwrap_or("the bundled sample cohort");

@@ -234,3 +234,61 @@ proptest! {
         let _ = Cohort::from_csv_sheets(&text, &text, Policy::default());
     }
 }
+
+/// The bundled pairs sheet gives the bundled second round's pairs: the same cohort,
+/// the same report.
+#[test]
+fn the_bundled_pairs_sheet_is_the_second_rounds_pairs() {
+    let round2 = Cohort::from_json(include_str!("../examples/data/round2.json")).unwrap();
+    let pairs = include_str!("../examples/data/pairs.csv");
+    let from_sheet = round2
+        .clone()
+        .with_pairs(Vec::new())
+        .unwrap()
+        .with_pairs_csv(pairs)
+        .unwrap();
+    assert_eq!(from_sheet.pairs(), round2.pairs());
+    assert_eq!(match_cohort(&from_sheet), match_cohort(&round2));
+}
+
+#[test]
+fn pairs_sheet_errors_name_the_row_and_column() {
+    let cohort = Cohort::from_json(include_str!("../examples/data/cohort.json")).unwrap();
+    let err = |sheet: &str| {
+        cohort
+            .clone()
+            .with_pairs_csv(sheet)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        err("mentor,pinned\nm-owen,yes\n"),
+        "pairs sheet, row 1, column `recipient`: is required and missing"
+    );
+    assert_eq!(
+        err("mentor,recipient,color\n"),
+        "pairs sheet, row 1, column `color`: is not a column of the format"
+    );
+    assert_eq!(
+        err("mentor,recipient,ended\nm-owen,r-gwen,no\n\nm-owen,r-terry,perhaps\n"),
+        "pairs sheet, row 4, column `ended`: expected yes or no, got \"perhaps\""
+    );
+    assert_eq!(
+        err("mentor,recipient\nm-owen,\n"),
+        "pairs sheet, row 2, column `recipient`: is required and empty"
+    );
+    let unknown = cohort
+        .clone()
+        .with_pairs_csv("mentor,recipient\nm-owen,r-gwen\nm-nobody,r-aled\n")
+        .unwrap_err();
+    assert!(
+        matches!(&unknown, Error::InSheet { row: 3, error, .. }
+            if matches!(**error, Error::UnknownPairPerson { field: "mentor", .. })),
+        "{unknown}"
+    );
+    let twice = cohort
+        .clone()
+        .with_pairs_csv("Mentor,Recipient\nm-owen,r-gwen\nm-carys,r-gwen\n")
+        .unwrap_err();
+    assert!(matches!(twice, Error::InSheet { row: 3, .. }), "{twice}");
+}

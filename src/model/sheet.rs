@@ -13,6 +13,9 @@
 //!   on each row;
 //! - **one sheet per side** ([`Cohort::from_csv_sheets`]): no `role` column.
 //!
+//! Running pairs have a sheet of their own ([`Cohort::with_pairs_csv`]): one pair a
+//! row, in columns `mentor`, `recipient`, `pinned`, `ended` and `override`.
+//!
 //! Every column is optional except `id` (and `capacity` on a mentor's row). A list
 //! cell separates its entries with `;` (`en; pl`); a `priorities` cell holds
 //! `criterion=multiplier` entries (`age=2; region=0.5`); `modes`, `training` and
@@ -37,7 +40,7 @@
 use std::collections::BTreeMap;
 
 use super::names;
-use super::{Cohort, ContactMode, Criterion, Limits, Mentor, Policy, Recipient};
+use super::{Cohort, ContactMode, Criterion, Limits, Mentor, Pair, Policy, Recipient};
 use crate::error::{Error, Record, Result};
 
 /// Which side a row is on.
@@ -170,6 +173,82 @@ impl Cohort {
     }
 }
 
+/// The columns of a pairs sheet ([`Cohort::with_pairs_csv`]).
+const PAIR_COLUMNS: [&str; 5] = ["mentor", "recipient", "pinned", "ended", "override"];
+
+impl Cohort {
+    /// The cohort with the running pairs of a CSV sheet, one pair a row, as
+    /// [`Cohort::with_pairs`] adds them (replacing any it had): columns `mentor` and
+    /// `recipient` (ids, required), and optionally `pinned`, `ended` and `override`,
+    /// each `yes`/`no` (or `true`/`false`, `1`/`0`; empty is no).
+    ///
+    /// ```
+    /// use peermatch::{Cohort, MatchStatus, Policy, match_cohort};
+    ///
+    /// let people = "\
+    /// role,id,languages,conditions,experiences,capacity
+    /// mentor,m1,en,copd,walking; rehab,1
+    /// mentor,m2,en,copd,walking,1
+    /// recipient,r1,en,copd,walking; rehab,
+    /// ";
+    /// let pairs = "mentor,recipient,pinned\nm2,r1,yes\n";
+    /// let cohort = Cohort::from_csv(people, Policy::default())?.with_pairs_csv(pairs)?;
+    /// let report = match_cohort(&cohort);
+    /// // r1 would score higher with m1, but the pinned running pair is kept.
+    /// assert_eq!(report.match_of("r1").unwrap().status, MatchStatus::Kept);
+    ///
+    /// // Errors name the pairs sheet's row and column.
+    /// let bad = "mentor,recipient,pinned\nm2,r1,maybe\n";
+    /// let err = Cohort::from_csv(people, Policy::default())?.with_pairs_csv(bad).unwrap_err();
+    /// assert_eq!(err.to_string(), "pairs sheet, row 2, column `pinned`: expected yes or no, got \"maybe\"");
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::SheetCell`] for a cell, header or row that cannot be read,
+    /// [`Error::InSheet`] for a pair that fails validation (an unknown id, a recipient
+    /// in two running pairs, contradictory flags), naming the sheet row.
+    pub fn with_pairs_csv(self, sheet: &str) -> Result<Cohort> {
+        const SHEET: &str = "pairs sheet";
+        let column_of = |header: &str| {
+            let wanted = names::normalize(header);
+            PAIR_COLUMNS.into_iter().find(|&name| name == wanted)
+        };
+        let (mut pairs, mut rows) = (Vec::new(), Vec::new());
+        read_rows(
+            SHEET,
+            sheet,
+            column_of,
+            &["mentor", "recipient"],
+            |_, _| Ok(()),
+            |at| {
+                let id = |column: &str| {
+                    at.text(column)
+                        .ok_or_else(|| at.error(column, "is required and empty"))
+                };
+                pairs.push(Pair {
+                    mentor: id("mentor")?.into(),
+                    recipient: id("recipient")?.into(),
+                    pinned: at.flag("pinned")?,
+                    ended: at.flag("ended")?,
+                    keep_despite_rules: at.flag("override")?,
+                });
+                rows.push(at.row);
+                Ok(())
+            },
+        )?;
+        self.with_pairs(pairs)
+            .map_err(|error| match error.record() {
+                Some(&Record::Pair { index }) => Error::InSheet {
+                    sheet: SHEET,
+                    row: rows[index],
+                    error: Box::new(error),
+                },
+                _ => error,
+            })
+    }
+}
+
 /// The people read so far, each with the sheet and row it came from.
 #[derive(Default)]
 struct People {
@@ -231,6 +310,18 @@ impl Row<'_> {
 
     fn text(&self, column: &str) -> Option<String> {
         self.cell(column).map(str::to_owned)
+    }
+
+    /// A yes/no cell (`yes`, `true`, `1` or `no`, `false`, `0`, any case); empty is no.
+    fn flag(&self, column: &str) -> Result<bool> {
+        let Some(text) = self.cell(column) else {
+            return Ok(false);
+        };
+        match text.to_ascii_lowercase().as_str() {
+            "yes" | "true" | "1" => Ok(true),
+            "no" | "false" | "0" => Ok(false),
+            _ => Err(self.error(column, format!("expected yes or no, got {text:?}"))),
+        }
     }
 
     /// A list cell: entries separated by `;`, trimmed, empty ones dropped.
@@ -400,6 +491,63 @@ fn read_sheet(
     role: Option<Role>,
     people: &mut People,
 ) -> Result<()> {
+    let required: &[&str] = match role {
+        None => &["id", "role"],
+        Some(_) => &["id"],
+    };
+    read_rows(
+        sheet,
+        text,
+        column_of,
+        required,
+        |columns, error| {
+            if role.is_some() && columns.contains_key("role") {
+                return Err(error(
+                    "role",
+                    "is for a sheet holding both sides; this sheet holds one",
+                ));
+            }
+            Ok(())
+        },
+        |at| {
+            let role = match role {
+                Some(role) => role,
+                None => {
+                    let given = at.cell("role").unwrap_or("");
+                    names::parse(given, &Role::ALL, Role::name, "role")
+                        .map_err(|e| at.error("role", e.to_string()))?
+                }
+            };
+            match role {
+                Role::Mentor => {
+                    people.mentors.push(at.mentor()?);
+                    people.mentor_rows.push((at.sheet, at.row));
+                }
+                Role::Recipient => {
+                    people.recipients.push(at.recipient()?);
+                    people.recipient_rows.push((at.sheet, at.row));
+                }
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Reads the rows of one sheet: the header's columns resolved by `column_of` (an
+/// unknown or repeated column, or a `required` one missing, is an error on row 1; then
+/// `check_header` sees the columns), then `each` row that has a filled cell, with its
+/// 1-based sheet row.
+fn read_rows(
+    sheet: &'static str,
+    text: &str,
+    column_of: impl Fn(&str) -> Option<&'static str>,
+    required: &[&str],
+    check_header: impl FnOnce(
+        &BTreeMap<&'static str, usize>,
+        &dyn Fn(&str, &str) -> Error,
+    ) -> Result<()>,
+    mut each: impl FnMut(&Row<'_>) -> Result<()>,
+) -> Result<()> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -428,22 +576,14 @@ fn read_sheet(
             return Err(row_error(1, column, "appears twice".into()));
         }
     }
-    let required: &[&str] = match role {
-        None => &["id", "role"],
-        Some(_) => &["id"],
-    };
     for &column in required {
         if !columns.contains_key(column) {
             return Err(row_error(1, column, "is required and missing".into()));
         }
     }
-    if role.is_some() && columns.contains_key("role") {
-        return Err(row_error(
-            1,
-            "role",
-            "is for a sheet holding both sides; this sheet holds one".into(),
-        ));
-    }
+    check_header(&columns, &|column, message| {
+        row_error(1, column, message.into())
+    })?;
     // Sheet rows are counted as a spreadsheet shows them: a blank line is a row (the
     // reader skips it, but its line counts), a cell holding line breaks is not more
     // than one (its breaks are taken off the line count).
@@ -476,7 +616,7 @@ fn read_sheet(
         breaks_before += breaks(&cells);
         last_row = row;
         if cells.iter().all(|c| c.trim().is_empty()) {
-            continue; // a row of empty cells between blocks of people
+            continue; // a row of empty cells between blocks of records
         }
         if cells.len() > header.len() {
             return Err(row_error(
@@ -489,30 +629,12 @@ fn read_sheet(
                 ),
             ));
         }
-        let at = Row {
+        each(&Row {
             sheet,
             row,
             cells: &cells,
             columns: &columns,
-        };
-        let role = match role {
-            Some(role) => role,
-            None => {
-                let given = at.cell("role").unwrap_or("");
-                names::parse(given, &Role::ALL, Role::name, "role")
-                    .map_err(|e| at.error("role", e.to_string()))?
-            }
-        };
-        match role {
-            Role::Mentor => {
-                people.mentors.push(at.mentor()?);
-                people.mentor_rows.push((sheet, row));
-            }
-            Role::Recipient => {
-                people.recipients.push(at.recipient()?);
-                people.recipient_rows.push((sheet, row));
-            }
-        }
+        })?;
     }
     Ok(())
 }
