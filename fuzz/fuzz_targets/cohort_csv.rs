@@ -1,6 +1,7 @@
 //! Raw bytes → `Cohort::from_csv` (one sheet, and the same bytes as both sheets of the
-//! two-sheet layout) → match: never a panic, and every plan keeps the invariants; the
-//! plan's own sheets and Markdown, names included, read back one row per person.
+//! two-sheet layout, and a part after `\n===\n` as a pairs sheet) → match: never a
+//! panic, and every plan keeps the invariants; the plan's own sheets and Markdown,
+//! names included, read back one row per person.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,7 +13,15 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    let (text, pairs) = text.split_once("\n===\n").unwrap_or((text, ""));
     if let Ok(cohort) = Cohort::from_csv(text, Policy::default()) {
+        // A pairs sheet is read against any cohort without a panic; what it accepts
+        // is matched like any cohort with running pairs.
+        if !pairs.is_empty()
+            && let Ok(with_pairs) = cohort.clone().with_pairs_csv(pairs)
+        {
+            common::match_and_check(&with_pairs);
+        }
         // What a sheet gives is a cohort like any other: its JSON reads back the same.
         let again = Cohort::from_json(&cohort.to_json()).expect("own JSON parses");
         assert_eq!(again, cohort);
