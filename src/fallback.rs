@@ -37,22 +37,8 @@ pub(crate) fn apply(
         return Ok(());
     }
     let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
-    // Places still open after the first plan, under capacity and `max_new_load`.
-    let room: Vec<u32> = mentors
-        .iter()
-        .zip(&report.mentors)
-        .map(|(m, load)| {
-            let free = m
-                .capacity
-                .saturating_sub(m.current_load)
-                .saturating_sub(load.kept)
-                .saturating_sub(load.assigned);
-            let cap = policy
-                .max_new_load
-                .map_or(u32::MAX, |c| c.saturating_sub(load.assigned));
-            free.min(cap)
-        })
-        .collect();
+    // Places still open after the first plan.
+    let room = room_left(cohort, report);
     let waiting: Vec<usize> = report
         .unmatched
         .iter()
@@ -135,6 +121,54 @@ pub(crate) fn apply(
     Ok(())
 }
 
+/// Places still open at each mentor after the plan in `report`, under capacity and
+/// `max_new_load`.
+fn room_left(cohort: &Cohort, report: &MatchReport) -> Vec<u32> {
+    let policy = cohort.policy();
+    cohort
+        .mentors()
+        .iter()
+        .zip(&report.mentors)
+        .map(|(m, load)| {
+            let free = m
+                .capacity
+                .saturating_sub(m.current_load)
+                .saturating_sub(load.kept)
+                .saturating_sub(load.assigned);
+            let cap = policy
+                .max_new_load
+                .map_or(u32::MAX, |c| c.saturating_sub(load.assigned));
+            free.min(cap)
+        })
+        .collect()
+}
+
+/// A recipient left out as not worth the load had an eligible mentor with room; when
+/// the fallback has since filled every such place, the reason is that the mentors are
+/// full.
+fn full_now(cohort: &Cohort, report: &mut MatchReport) {
+    let room = room_left(cohort, report);
+    let (mentors, policy) = (cohort.mentors(), cohort.policy());
+    for u in &mut report.unmatched {
+        let Reason::NotWorthLoad { eligible_mentors } = u.reason else {
+            continue;
+        };
+        let Some(r) = cohort.recipient_position(u.recipient.as_str()) else {
+            continue;
+        };
+        let recipient = &cohort.recipients()[r];
+        let open = (0..mentors.len()).any(|m| {
+            room[m] > 0 && {
+                let score = scoring::score_micro(policy, &mentors[m], recipient);
+                rules::check(cohort, m, r, score).is_empty()
+            }
+        });
+        if !open {
+            u.reason = Reason::MentorsFull { eligible_mentors };
+        }
+    }
+}
+
 /// Puts the second solve's pairs into `report`, in recipient input order.
 fn merge(cohort: &Cohort, report: &mut MatchReport, second: MatchReport) {
     let position = |id: &str| cohort.mentor_position(id).expect("a cohort mentor");
@@ -183,6 +217,7 @@ fn merge(cohort: &Cohort, report: &mut MatchReport, second: MatchReport) {
     report.matches = matches;
     report.warnings.extend(warnings);
     report.solve.certified &= second.solve.certified;
+    full_now(cohort, report);
     report.summary = summarise(
         cohort.policy(),
         &report.matches,

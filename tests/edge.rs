@@ -387,3 +387,35 @@ fn the_fallback_offers_a_mentor_who_shares_the_consequences_never_a_same_conditi
     assert_eq!(on.mentors[0].assigned, 3);
     assert!((pair.slot_cost - 0.1).abs() < 1e-9);
 }
+
+/// Found by `fallback_never_replaces_a_same_condition_match`: under the quality
+/// objective r2 is first left out as not worth m0's load, then the fallback gives m0's
+/// last place to r0; r2's reason must then say the mentors are full.
+#[test]
+fn a_place_the_fallback_fills_makes_the_mentors_full_for_those_left() {
+    let cohort = Cohort::from_json(
+        r#"{
+  "mentors": [{"id": "m0", "capacity": 2, "languages": ["en"], "conditions": ["copd"],
+               "experiences": ["shift work"]}],
+  "recipients": [
+    {"id": "r0", "languages": ["en"], "experiences": ["shift work"]},
+    {"id": "r1", "languages": ["en"], "conditions": ["copd"], "experiences": ["parent"], "needs": ["insulin"]},
+    {"id": "r2", "languages": ["en"], "conditions": ["copd"]}
+  ],
+  "policy": {"min_shared_beyond_diagnosis": 0, "load_penalty": 0.3, "objective": "quality",
+             "cross_condition_fallback": true}
+}"#,
+    )
+    .unwrap();
+    let report = match_cohort(&cohort);
+    assert!(report.match_of("r0").is_some_and(|m| m.cross_condition));
+    let load = report.index().load_of("m0").unwrap();
+    assert_eq!(load.assigned, load.capacity);
+    for u in &report.unmatched {
+        assert!(
+            !matches!(u.reason, Reason::NotWorthLoad { .. }),
+            "{} is not worth a full mentor's load",
+            u.recipient
+        );
+    }
+}
