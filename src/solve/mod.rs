@@ -431,6 +431,13 @@ fn reach(cohort: &Cohort, mentor_of: &[Option<usize>]) -> [usize; 4] {
     out
 }
 
+/// The last threshold solve of [`bottleneck`], for the next to start from.
+struct Last<'c> {
+    candidates: std::borrow::Cow<'c, Candidates>,
+    considered: Vec<bool>,
+    state: Option<State>,
+}
+
 /// [`Objective::Bottleneck`]: the participation optimum over the pairs scoring at least
 /// the highest threshold that still reaches as many people, at every urgency, as all
 /// the pairs do. Reach only falls as the threshold rises, so a binary search over the
@@ -442,17 +449,38 @@ fn bottleneck(
     settings: &Settings,
     progress: &Reporter,
 ) -> Result<Outcome> {
-    let participation = |c: &Candidates| {
+    // Each threshold's solve starts warm from the last one ([`warm`]): the pairs above
+    // a threshold are the last subset's, fewer or more.
+    let participation = |c: &Candidates, last: &Last<'_>| {
+        let previous = last.state.as_ref().map(|state| Previous {
+            cohort,
+            candidates: &last.candidates,
+            considered: &last.considered,
+            state,
+        });
+        let reuse = previous.as_ref().map_or(Reuse::Keep, Reuse::From);
         solve_as(
             cohort,
             c,
             Objective::Participation,
             settings,
             progress,
-            Reuse::Nothing,
+            reuse,
         )
     };
-    let full = participation(candidates)?;
+    let mut full = participation(
+        candidates,
+        &Last {
+            candidates: std::borrow::Cow::Borrowed(candidates),
+            considered: Vec::new(),
+            state: None,
+        },
+    )?;
+    let mut last = Last {
+        candidates: std::borrow::Cow::Borrowed(candidates),
+        considered: full.considered.clone(),
+        state: full.state.take(),
+    };
     let target = reach(cohort, &full.mentor_of);
     let worst = (0..candidates.len())
         .filter(|&i| {
@@ -483,7 +511,12 @@ fn bottleneck(
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         let (subset, index) = candidates.filtered(|i| candidates.real_score(i) >= scores[mid]);
-        let outcome = participation(&subset)?;
+        let mut outcome = participation(&subset, &last)?;
+        last = Last {
+            considered: outcome.considered.clone(),
+            state: outcome.state.take(),
+            candidates: std::borrow::Cow::Owned(subset),
+        };
         solves += 1;
         certified &= outcome.info.certified;
         if reach(cohort, &outcome.mentor_of) == target {
