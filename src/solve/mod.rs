@@ -508,10 +508,14 @@ fn bottleneck(
     let mut best: Option<(Outcome, Vec<usize>)> = None;
     let mut solves = 1;
     let mut certified = full.info.certified;
+    // Threshold solves that started warm, and whether one of them failed its check.
+    let (mut warm_probes, mut warm_rejected) = (0u32, false);
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         let (subset, index) = candidates.filtered(|i| candidates.real_score(i) >= scores[mid]);
         let mut outcome = participation(&subset, &last)?;
+        warm_probes += u32::from(outcome.warm);
+        warm_rejected |= outcome.warm_rejected;
         last = Last {
             considered: outcome.considered.clone(),
             state: outcome.state.take(),
@@ -544,6 +548,8 @@ fn bottleneck(
                 considered_pairs,
                 ..full.info
             },
+            warm: warm_probes > 0,
+            warm_rejected,
             ..full
         });
     };
@@ -560,6 +566,8 @@ fn bottleneck(
     Ok(Outcome {
         considered,
         info,
+        warm: warm_probes > 0,
+        warm_rejected,
         ..outcome
     })
 }
@@ -1504,6 +1512,37 @@ mod tests {
             progress: &quiet,
         });
         (report, outcome.reinserted)
+    }
+
+    /// The bottleneck's threshold solves start warm from the last one, and their warm
+    /// rounds pass the certificate without the fallback.
+    #[test]
+    fn bottleneck_thresholds_start_warm_and_hold_their_certificate() {
+        let quiet = Reporter::default();
+        let mut warm = 0;
+        for seed in 1..=12 {
+            let cohort = synth::generate(&SynthOptions {
+                recipients: 150 + 40 * seed as usize,
+                mentors: 30,
+                seed,
+                homogeneous: seed % 2 == 0,
+            })
+            .unwrap()
+            .under(Policy {
+                objective: Objective::Bottleneck,
+                ..Policy::default()
+            });
+            let index = Interned::new(&cohort);
+            let candidates = candidates::generate(&index, 1, &quiet);
+            let pruning = [Pruning::Off, Pruning::TopK(2)][seed as usize % 2];
+            let settings = Settings::new(pruning, 1);
+            let outcome = solve(&cohort, &candidates, &settings, &quiet, Reuse::Nothing).unwrap();
+            assert!(!outcome.warm_rejected, "seed {seed}");
+            assert!(outcome.info.certified);
+            assert!(outcome.state.is_none(), "a bottleneck plan keeps no warm state");
+            warm += usize::from(outcome.warm);
+        }
+        assert!(warm >= 8, "{warm} of 12 searches started a threshold warm");
     }
 
     #[test]
