@@ -1539,7 +1539,10 @@ mod tests {
             let outcome = solve(&cohort, &candidates, &settings, &quiet, Reuse::Nothing).unwrap();
             assert!(!outcome.warm_rejected, "seed {seed}");
             assert!(outcome.info.certified);
-            assert!(outcome.state.is_none(), "a bottleneck plan keeps no warm state");
+            assert!(
+                outcome.state.is_none(),
+                "a bottleneck plan keeps no warm state"
+            );
             warm += usize::from(outcome.warm);
         }
         assert!(warm >= 8, "{warm} of 12 searches started a threshold warm");
