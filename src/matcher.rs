@@ -295,15 +295,16 @@ impl Matcher {
         };
         let start = Instant::now();
         let index = Interned::new(cohort);
-        // After an edit, the rows the edit did not touch are copied.
-        let updated = match keeping {
-            Keeping::From { kept, cohort } => candidates::update(
-                &index,
-                kept.residual.as_ref().unwrap_or(cohort),
-                &kept.candidates,
-            ),
+        // What the earlier run solved: its own cohort, or its residual.
+        let earlier = match keeping {
+            Keeping::From { kept, cohort } => {
+                Some((kept, kept.residual.as_ref().unwrap_or(cohort)))
+            }
             _ => None,
         };
+        // After an edit, the rows the edit did not touch are copied.
+        let updated =
+            earlier.and_then(|(kept, before)| candidates::update(&index, before, &kept.candidates));
         let mut candidates =
             updated.unwrap_or_else(|| candidates::generate(&index, self.threads, &progress));
         for &(r, m, bonus) in bonuses {
@@ -313,15 +314,14 @@ impl Matcher {
         let candidates_time = start.elapsed();
         let start = Instant::now();
         let settings = solve::Settings::new(self.pruning, self.threads);
-        let previous = match keeping {
-            Keeping::From { kept, cohort } => kept.state.as_ref().map(|state| solve::Previous {
-                cohort: kept.residual.as_ref().unwrap_or(cohort),
+        let previous = earlier.and_then(|(kept, before)| {
+            kept.state.as_ref().map(|state| solve::Previous {
+                cohort: before,
                 candidates: &kept.candidates,
                 considered: &kept.considered,
                 state,
-            }),
-            _ => None,
-        };
+            })
+        });
         let reuse = match (&keeping, &previous) {
             (Keeping::Nothing, _) => solve::Reuse::Nothing,
             (_, Some(previous)) => solve::Reuse::From(previous),

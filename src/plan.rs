@@ -285,7 +285,7 @@ impl Plan {
 /// records it changes, the pairs after a pin): the unchanged people were validated when
 /// the cohort was built. Equal to building the edited people afresh (the unit tests
 /// hold it to a version that does).
-fn edited(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
+pub(crate) fn edited(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
     let mut out = cohort.clone();
     for (at, edit) in edits.iter().enumerate() {
         let in_edit = |error: Error| Error::InEdit {

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::candidates::EligiblePairs;
 use crate::error::Result;
 use crate::matcher::Matcher;
-use crate::model::{Cohort, MentorId, Pair, RecipientId};
-use crate::plan::Plan;
+use crate::model::{Cohort, MentorId, RecipientId};
+use crate::plan::{Edit, Plan};
 use crate::report::{Explanation, MatchReport, ObjectiveValue, explain};
 
 /// The answer to "why not this pair?".
@@ -298,7 +298,13 @@ pub struct Shortlisted {
 /// every place of the mentor.
 fn forcing(plan: &Plan, mentor: &str, recipient: &str) -> Result<Option<Forcing>> {
     let (cohort, optimal) = (plan.cohort(), plan.report());
-    let forced = plan.what_if(&with_forced(cohort, mentor, recipient)?)?;
+    // Pinned in place of the recipient's own running pair, after the other running
+    // pairs: a forced pair never displaces a kept one.
+    let pin = Edit::Pin {
+        mentor: mentor.into(),
+        recipient: recipient.into(),
+    };
+    let forced = plan.what_if(&crate::plan::edited(cohort, &[pin])?)?;
     if forced
         .match_of(recipient)
         .is_none_or(|m| m.mentor.as_str() != mentor)
@@ -316,24 +322,6 @@ fn forcing(plan: &Plan, mentor: &str, recipient: &str) -> Result<Option<Forcing>
         forced: forced.objective_value(),
         change: std::array::from_fn(|i| b[i] - a[i]),
     }))
-}
-
-/// `cohort` with (`mentor`, `recipient`) pinned, in place of the recipient's own
-/// running pair, after the other running pairs: a forced pair never displaces a kept
-/// one.
-fn with_forced(cohort: &Cohort, mentor: &str, recipient: &str) -> Result<Cohort> {
-    let forced = Pair {
-        pinned: true,
-        ..Pair::new(mentor, recipient)
-    };
-    let pairs = cohort
-        .pairs()
-        .iter()
-        .filter(|p| !(p.runs() && p.recipient.as_str() == recipient))
-        .cloned()
-        .chain(std::iter::once(forced))
-        .collect();
-    cohort.clone().with_pairs(pairs)
 }
 
 /// Every recipient whose mentor differs between the plans, in input order.

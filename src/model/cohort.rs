@@ -303,21 +303,13 @@ impl Cohort {
             .enumerate()
             .map(|(i, p)| (p.id.0.clone(), i))
             .collect();
-        let mut excluded = exclusions(
+        self.excluded = exclusions(
             &self.mentors,
             &self.recipients,
+            &self.pairs,
             &self.mentor_index,
             &self.recipient_index,
         );
-        for pair in self.pairs.iter().filter(|p| p.ended) {
-            excluded[self.mentor_index[&pair.mentor.0]]
-                .push(self.recipient_index[&pair.recipient.0] as u32);
-        }
-        for list in &mut excluded {
-            list.sort_unstable();
-            list.dedup();
-        }
-        self.excluded = excluded;
     }
 
     /// The same people and pairs under another policy, validated as [`Cohort::new`]
@@ -761,14 +753,13 @@ fn build(
         }
     }
     check_pairs(&pairs, &mentor_index, &recipient_index)?;
-    let mut excluded = exclusions(&mentors, &recipients, &mentor_index, &recipient_index);
-    for pair in pairs.iter().filter(|p| p.ended) {
-        excluded[mentor_index[&pair.mentor.0]].push(recipient_index[&pair.recipient.0] as u32);
-    }
-    for list in &mut excluded {
-        list.sort_unstable();
-        list.dedup();
-    }
+    let excluded = exclusions(
+        &mentors,
+        &recipients,
+        &pairs,
+        &mentor_index,
+        &recipient_index,
+    );
     let beyond = |e: &[String], i: &[String]| -> Vec<String> {
         tags::union(e, i).into_iter().map(str::to_owned).collect()
     };
@@ -967,10 +958,12 @@ fn check_policy(policy: &Policy) -> Result<()> {
     Ok(())
 }
 
-/// Per mentor, the recipients excluded from it by either side, sorted, once each.
+/// Per mentor, the recipients excluded from it by either side or by an ended pair,
+/// sorted, once each.
 fn exclusions(
     mentors: &[Mentor],
     recipients: &[Recipient],
+    pairs: &[Pair],
     mentor_index: &BTreeMap<String, usize>,
     recipient_index: &BTreeMap<String, usize>,
 ) -> Vec<Vec<u32>> {
@@ -987,6 +980,10 @@ fn exclusions(
         for id in &recipient.exclude {
             excluded[mentor_index[&id.0]].push(r as u32);
         }
+    }
+    // An ended pair is never proposed again.
+    for pair in pairs.iter().filter(|p| p.ended) {
+        excluded[mentor_index[&pair.mentor.0]].push(recipient_index[&pair.recipient.0] as u32);
     }
     for list in &mut excluded {
         list.sort_unstable();
