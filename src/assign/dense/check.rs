@@ -1,6 +1,7 @@
 //! The certificates of dense solutions: the arithmetic of `i64` and `f64` checks, and
 //! the fast row scans of complete matrices that give the same verdict in one pass.
 
+use super::scan::fold_differences;
 use super::{DenseSolution, Sense};
 use crate::assign::certificate;
 use crate::assign::error::Result;
@@ -73,10 +74,13 @@ pub(super) fn check_complete_i64(
     let scan = |r: usize| -> Option<usize> {
         let row = &data[r * cols..(r + 1) * cols];
         // No difference wraps: both terms are below 2⁶¹ in magnitude.
-        let reduced = row.iter().zip(&v).map(|(&c, &vc)| c.wrapping_sub(vc));
         let ok = match sense {
-            Sense::Minimize => reduced.fold(i64::MAX, i64::min) >= u[r],
-            Sense::Maximize => reduced.fold(i64::MIN, i64::max) <= u[r],
+            Sense::Minimize => {
+                fold_differences(row, &v, i64::MAX, i64::wrapping_sub, i64::min) >= u[r]
+            }
+            Sense::Maximize => {
+                fold_differences(row, &v, i64::MIN, i64::wrapping_sub, i64::max) <= u[r]
+            }
         };
         if ok {
             return None;
@@ -198,11 +202,16 @@ pub(super) fn check_complete_f64(
     }
     let scan = |r: usize| -> Option<usize> {
         let row = &data[r * cols..(r + 1) * cols];
-        let least = row
-            .iter()
-            .zip(v)
-            .map(|(&c, &vc)| c - vc)
-            .fold(f64::INFINITY, f64::min);
+        // Keeps the first of equals and passes over NaN, as `f64::min` does.
+        let least = fold_differences(
+            row,
+            v,
+            f64::INFINITY,
+            |c, vc| c - vc,
+            |a, b| {
+                if b < a { b } else { a }
+            },
+        );
         if least >= u[r] {
             return None;
         }

@@ -3,7 +3,10 @@
 //! when an answer fails its check.
 
 use super::check::{check_complete_i64, check_i64};
-use super::jv::{Num, Oriented, Solver, jv_oriented, oriented};
+use super::jv::{
+    Num, Oriented, Solver, jv_oriented, jv_prices, jv_wide, oriented, row_tops, transposed, upright,
+};
+use super::scan::{min_max, transpose_map};
 use super::{DenseEntry, DenseSolution, DenseValue, Matrix, Sense, classify, col_to_row};
 use crate::assign::error::{Error, Result};
 use crate::assign::hungarian::hungarian;
@@ -194,11 +197,19 @@ pub(super) fn widen<T: Copy + Into<i128>>(o: Oriented<T>) -> Oriented<i128> {
     }
 }
 
-/// For large matrices, the min-form costs as `i32` in one pass that checks the bound
-/// on the raw magnitudes (typical cost ranges pass, and no separate min/max pass is
-/// needed); `None` when the matrix is small or the bound fails.
-pub(super) fn narrow_unshifted(c: &[i64], sense: Sense, n: usize) -> Option<Vec<i32>> {
-    if c.len() < I32_MIN_ENTRIES {
+/// For large square matrices, the min-form costs as `i32` in one pass that checks the
+/// bound on the raw magnitudes (typical cost ranges pass, and no separate min/max pass
+/// is needed); `None` when the matrix is small or the bound fails. A wide matrix is
+/// left alone: its few augmenting paths read little of it, so the copy would cost more
+/// than it saves (a tall one is copied by [`narrow_transposed`] instead).
+pub(super) fn narrow_unshifted(
+    rows: usize,
+    cols: usize,
+    c: &[i64],
+    sense: Sense,
+) -> Option<Vec<i32>> {
+    let n = rows.max(cols);
+    if c.len() < I32_MIN_ENTRIES || rows != cols {
         return None;
     }
     // A first row spanning a tiny range hints at a tiny range overall: let
@@ -210,19 +221,48 @@ pub(super) fn narrow_unshifted(c: &[i64], sense: Sense, n: usize) -> Option<Vec<
     if sense == Sense::Minimize && (i128::from(hi) - i128::from(lo)) <= TINY_RANGE as i128 {
         return None;
     }
-    let limit = (1u64 << 30) / (4 * n as u64 + 8);
+    let limit = narrow_limit(n);
     let mut narrow = vec![0i32; c.len()];
     let mut out_of_range = false;
     for (d, &x) in narrow.iter_mut().zip(c) {
-        let y = if sense == Sense::Minimize {
-            x
-        } else {
-            x.wrapping_neg()
-        };
+        let y = min_form(x, sense);
         out_of_range |= y.unsigned_abs() >= limit;
         *d = y as i32;
     }
     (!out_of_range).then_some(narrow)
+}
+
+/// A tall matrix must be transposed for JV anyway: its min-form costs transposed, as
+/// `i32` when every magnitude is within the bound of [`narrow_unshifted`] (else `None`).
+pub(super) fn narrow_transposed(
+    rows: usize,
+    cols: usize,
+    c: &[i64],
+    sense: Sense,
+) -> Option<Vec<i32>> {
+    let limit = narrow_limit(rows.max(cols));
+    let mut out_of_range = false;
+    let t = transpose_map(rows, cols, c, 0i32, |x| {
+        let y = min_form(x, sense);
+        out_of_range |= y.unsigned_abs() >= limit;
+        y as i32
+    });
+    (!out_of_range).then_some(t)
+}
+
+/// Magnitudes below this keep JV on an `n`-sided problem within `i32`.
+fn narrow_limit(n: usize) -> u64 {
+    (1u64 << 30) / (4 * n as u64 + 8)
+}
+
+/// An entry in min-form: itself when minimising, negated (wrapping: the bound check
+/// that follows rejects `i64::MIN`) when maximising.
+fn min_form(x: i64, sense: Sense) -> i64 {
+    if sense == Sense::Minimize {
+        x
+    } else {
+        x.wrapping_neg()
+    }
 }
 
 /// JV in the narrowest type the cost range allows, on min-form costs shifted to start
@@ -236,10 +276,7 @@ pub(super) fn solve_by_range(
 ) -> (Oriented<i128>, i128, u64) {
     let n = rows.max(cols);
     let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
-    let (lo, hi) = c
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    let (lo, hi) = if c.is_empty() { (0, 0) } else { (lo, hi) };
+    let (lo, hi) = min_max(c).unwrap_or((0, 0));
     // In min-form (sign · c) the costs span [low, low + range].
     let low: i128 = if sense == Sense::Minimize {
         i128::from(lo)
@@ -249,7 +286,9 @@ pub(super) fn solve_by_range(
     let range = u64::try_from(i128::from(hi) - i128::from(lo)).unwrap_or(u64::MAX);
     let max_abs = lo.unsigned_abs().max(hi.unsigned_abs());
     let plain = sense == Sense::Minimize && fits(max_abs, n, 64);
-    if fits(range, n, 32) && ((c.len() >= I32_MIN_ENTRIES && range > TINY_RANGE) || !plain) {
+    // Wide matrices stay as they are when they can (see `narrow_unshifted`).
+    let copy_pays = c.len() >= I32_MIN_ENTRIES && rows >= cols && range > TINY_RANGE;
+    if fits(range, n, 32) && (copy_pays || !plain) {
         // The range fits in i32, so these i64 differences cannot overflow.
         let narrow: Vec<i32> = if sense == Sense::Minimize {
             c.iter().map(|&x| (x - lo) as i32).collect()
@@ -296,11 +335,25 @@ pub(super) fn complete_i64(
     c: &[i64],
     sense: Sense,
 ) -> Result<(DenseSolution<i128>, u64)> {
-    let n = rows.max(cols);
     let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
-    let (mut o, shift, max_abs) = match narrow_unshifted(c, sense, n) {
-        // Every entry passed `|x| < 2^30 / (4n + 8)` on the way.
-        Some(narrow) => (widen(jv_oriented(rows, cols, &narrow)), 0, 1 << 30),
+    // Every entry of an `i32` copy passed `|x| < 2^30 / (4n + 8)` on the way.
+    let fast = if rows > cols {
+        narrow_transposed(rows, cols, c, sense)
+            .map(|t| (widen(transposed(rows, cols, &t, jv_prices::<i32>)), 1 << 30))
+    } else if rows < cols && rows > 0 && sense == Sense::Minimize {
+        // A wide matrix is solved as it is; the pass that bounds its entries also
+        // finds each row's first bid.
+        let (tops, max_abs) = row_tops(cols, c);
+        fits(max_abs, rows.max(cols), 64).then(|| {
+            let (x, v) = jv_wide(rows, cols, c, &tops);
+            (widen(upright(cols, c, &x, v)), max_abs)
+        })
+    } else {
+        narrow_unshifted(rows, cols, c, sense)
+            .map(|m| (widen(jv_oriented(rows, cols, &m)), 1 << 30))
+    };
+    let (mut o, shift, max_abs) = match fast {
+        Some((o, max_abs)) => (o, 0, max_abs),
         None => solve_by_range(rows, cols, c, sense),
     };
     // The shift belongs to the duals of the fully assigned side.

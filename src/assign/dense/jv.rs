@@ -5,6 +5,7 @@ use std::fmt::Debug;
 use std::ops::{Add, Sub};
 
 use super::auction::auction_prices;
+use super::scan::transpose_map;
 
 /// Arithmetic the JV core runs in. Callers guarantee no overflow (integers) by bounds.
 pub(in crate::assign) trait Num:
@@ -82,6 +83,30 @@ pub(super) fn jv_tuned<T: Num>(
     auction_min_n: usize,
     auction_budget: u64,
 ) -> (Vec<u32>, Vec<u32>, Vec<T>) {
+    jv_started(rows, cols, c, &[], auction_min_n, auction_budget)
+}
+
+/// [`jv`] on a wide matrix whose rows' [`Top`]s are known (from [`row_tops`]), so
+/// that the first bids need not read the rows again.
+pub(super) fn jv_wide(
+    rows: usize,
+    cols: usize,
+    c: &[i64],
+    tops: &[Top<i64>],
+) -> (Vec<u32>, Vec<i64>) {
+    debug_assert!(rows < cols && tops.len() == rows);
+    let (x, _, v) = jv_started(rows, cols, c, tops, AUCTION_MIN_N, AUCTION_BUDGET);
+    (x, v)
+}
+
+fn jv_started<T: Num>(
+    rows: usize,
+    cols: usize,
+    c: &[T],
+    tops: &[Top<T>],
+    auction_min_n: usize,
+    auction_budget: u64,
+) -> (Vec<u32>, Vec<u32>, Vec<T>) {
     debug_assert!(rows <= cols && c.len() == rows * cols);
     let mut jv = Jv {
         rows,
@@ -92,6 +117,7 @@ pub(super) fn jv_tuned<T: Num>(
         v: vec![T::ZERO; cols],
         free: Vec::with_capacity(rows),
         row_floor: Vec::new(),
+        tops,
     };
     if rows == 0 {
         return (jv.x, jv.y, jv.v);
@@ -136,6 +162,76 @@ struct Jv<'c, T> {
     /// Each row's least reduced cost `c[i][j] − v[j]` after the column reduction: 0
     /// after a plain one (empty here), the row's own minimum after a row-offset one.
     row_floor: Vec<T>,
+    /// Each row's [`Top`] at zero prices, when known (else empty).
+    tops: &'c [Top<T>],
+}
+
+/// A row's least and second least cost at zero prices, with their columns, as the
+/// bidding of [`augmenting_row_reduction`] finds them (the first column reaching each).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Top<T> {
+    least: T,
+    first: u32,
+    second: T,
+    next: u32,
+}
+
+/// Every row's [`Top`] of a matrix with at least two columns, and the largest
+/// magnitude of an entry, in one pass that only compares (so no bound is needed yet).
+pub(super) fn row_tops(cols: usize, c: &[i64]) -> (Vec<Top<i64>>, u64) {
+    debug_assert!(cols >= 2 && c.len().is_multiple_of(cols));
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    let tops = c
+        .chunks_exact(cols)
+        .map(|r| {
+            let (mut least, mut first) = (r[0], 0usize);
+            let (mut second, mut next) = (i64::MAX, 0usize);
+            // Blocks of eight: one branch-free pass finds the block's extremes, and
+            // only a block with an entry below the second least is looked at again.
+            let mut consider = |base: usize, block: &[i64]| {
+                for (k, &h) in block.iter().enumerate() {
+                    let j = base + k;
+                    if j > 0 && h < second {
+                        if h >= least {
+                            (second, next) = (h, j);
+                        } else {
+                            (second, next) = (least, first);
+                            (least, first) = (h, j);
+                        }
+                    }
+                }
+                second
+            };
+            let blocks = r.chunks_exact(8);
+            let tail = blocks.remainder();
+            let mut bar = i64::MAX;
+            for (b, block) in blocks.enumerate() {
+                let (mut l, mut h) = ([i64::MAX; 4], [i64::MIN; 4]);
+                for k in 0..4 {
+                    l[k] = block[k].min(block[k + 4]);
+                    h[k] = block[k].max(block[k + 4]);
+                }
+                let block_lo = l[0].min(l[1]).min(l[2].min(l[3]));
+                lo = lo.min(block_lo);
+                hi = hi.max(h[0].max(h[1]).max(h[2].max(h[3])));
+                if block_lo < bar {
+                    bar = consider(8 * b, block);
+                }
+            }
+            for &x in tail {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+            consider(r.len() - tail.len(), tail);
+            Top {
+                least,
+                first: first as u32,
+                second,
+                next: next as u32,
+            }
+        })
+        .collect();
+    (tops, lo.unsigned_abs().max(hi.unsigned_abs()))
 }
 
 impl<T: Num> Jv<'_, T> {
@@ -218,6 +314,7 @@ impl<T: Num> Jv<'_, T> {
             &mut self.y,
             &mut self.v,
             &mut self.free,
+            self.tops,
         );
     }
 
@@ -366,9 +463,13 @@ fn augmenting_row_reduction<T: Num>(
     y: &mut [u32],
     v: &mut [T],
     free: &mut Vec<u32>,
+    tops: &[Top<T>],
 ) {
     let row = |i: usize| &c[i * cols..(i + 1) * cols];
     let free_before = free.len();
+    // Prices only fall here, so a row's reduced costs only rise: its bid found at zero
+    // prices stands while neither of its two columns has been lowered.
+    let mut lowered = vec![false; if tops.is_empty() { 0 } else { cols }];
     for pass in 0..2 {
         // When the first pass frees almost nobody (typical of heavy ties, where rows
         // only trade columns), a second pass would not either.
@@ -381,28 +482,21 @@ fn augmenting_row_reduction<T: Num>(
         while k < queue.len() {
             let i = queue[k] as usize;
             k += 1;
-            let r = row(i);
-            let (mut umin, mut j1) = (r[0] - v[0], 0usize);
-            let (mut usub, mut j2) = (T::HUGE, 0usize);
-            for j in 1..cols {
-                let h = r[j] - v[j];
-                if h < usub {
-                    if h >= umin {
-                        usub = h;
-                        j2 = j;
-                    } else {
-                        usub = umin;
-                        j2 = j1;
-                        umin = h;
-                        j1 = j;
-                    }
-                }
-            }
+            let known = tops
+                .get(i)
+                .filter(|t| !lowered[t.first as usize] && !lowered[t.next as usize]);
+            let (umin, mut j1, usub, j2) = match known {
+                Some(t) => (t.least, t.first as usize, t.second, t.next as usize),
+                None => bid(row(i), v),
+            };
             let mut i0 = y[j1];
-            let lowered = v[j1] - (usub - umin);
-            let strict = umin < usub && lowered < v[j1];
+            let price = v[j1] - (usub - umin);
+            let strict = umin < usub && price < v[j1];
             if strict {
-                v[j1] = lowered;
+                v[j1] = price;
+                if let Some(l) = lowered.get_mut(j1) {
+                    *l = true;
+                }
             } else if i0 != FREE {
                 // Minimum and second minimum tie: take the second column, which may
                 // be free.
@@ -424,6 +518,28 @@ fn augmenting_row_reduction<T: Num>(
             }
         }
     }
+}
+
+/// A row's bid: its least and second least reduced cost `r[j] − v[j]` with their
+/// columns (the first column reaching each).
+fn bid<T: Num>(r: &[T], v: &[T]) -> (T, usize, T, usize) {
+    let (mut umin, mut j1) = (r[0] - v[0], 0usize);
+    let (mut usub, mut j2) = (T::HUGE, 0usize);
+    for j in 1..r.len() {
+        let h = r[j] - v[j];
+        if h < usub {
+            if h >= umin {
+                usub = h;
+                j2 = j;
+            } else {
+                usub = umin;
+                j2 = j1;
+                umin = h;
+                j1 = j;
+            }
+        }
+    }
+    (umin, j1, usub, j2)
 }
 
 /// Square matrices from this size on may switch to auction prices.
@@ -581,16 +697,6 @@ pub(super) fn row_duals<T: Num>(cols: usize, c: &[T], x: &[u32], v: &[T]) -> Vec
         .collect()
 }
 
-pub(super) fn transpose<T: Copy>(rows: usize, cols: usize, data: &[T]) -> Vec<T> {
-    let mut out = Vec::with_capacity(data.len());
-    for c in 0..cols {
-        for r in 0..rows {
-            out.push(data[r * cols + c]);
-        }
-    }
-    out
-}
-
 /// A JV result in the caller's orientation: `(row_to_col, row duals, col duals)` in
 /// min-form arithmetic type `T`.
 pub(super) struct Oriented<T> {
@@ -625,29 +731,46 @@ pub(super) fn oriented<T: Num>(
 ) -> Oriented<T> {
     if rows <= cols {
         let (x, v) = solver(rows, cols, c);
-        let u = row_duals(cols, c, &x, &v);
-        Oriented {
-            row_to_col: x
-                .iter()
-                .map(|&j| (j != FREE).then_some(j as usize))
-                .collect(),
-            row_duals: u,
-            col_duals: v,
-        }
+        upright(cols, c, &x, v)
     } else {
-        let t = transpose(rows, cols, c);
-        let (x, v) = solver(cols, rows, &t);
-        let u = row_duals(rows, &t, &x, &v);
-        let mut row_to_col = vec![None; rows];
-        for (j, &i) in x.iter().enumerate() {
-            if i != FREE {
-                row_to_col[i as usize] = Some(j);
-            }
+        let t = transpose_map(rows, cols, c, T::ZERO, |x| x);
+        transposed(rows, cols, &t, solver)
+    }
+}
+
+/// The answer `x` (row → column) and column prices `v` of JV on a problem with no more
+/// rows than columns, in the caller's orientation.
+pub(super) fn upright<T: Num>(cols: usize, c: &[T], x: &[u32], v: Vec<T>) -> Oriented<T> {
+    Oriented {
+        row_to_col: x
+            .iter()
+            .map(|&j| (j != FREE).then_some(j as usize))
+            .collect(),
+        row_duals: row_duals(cols, c, x, &v),
+        col_duals: v,
+    }
+}
+
+/// Runs `solver` on a tall `rows × cols` problem given as its `cols × rows` transpose
+/// `t`, and turns the answer back to the caller's orientation.
+pub(super) fn transposed<T: Num>(
+    rows: usize,
+    cols: usize,
+    t: &[T],
+    solver: Solver<T>,
+) -> Oriented<T> {
+    debug_assert!(rows > cols && t.len() == rows * cols);
+    let (x, v) = solver(cols, rows, t);
+    let u = row_duals(rows, t, &x, &v);
+    let mut row_to_col = vec![None; rows];
+    for (j, &i) in x.iter().enumerate() {
+        if i != FREE {
+            row_to_col[i as usize] = Some(j);
         }
-        Oriented {
-            row_to_col,
-            row_duals: v,
-            col_duals: u,
-        }
+    }
+    Oriented {
+        row_to_col,
+        row_duals: v,
+        col_duals: u,
     }
 }

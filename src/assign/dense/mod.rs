@@ -15,7 +15,11 @@
 //! Dijkstra-like over columns, scanning *all* columns at the current minimum distance
 //! together so that ties (frequent with small integer ranges) cost one pass instead of
 //! many. Wide matrices skip column reduction (prices must stay ≤ 0 on unassigned
-//! columns) and start from zero prices; tall matrices are transposed.
+//! columns) and start from zero prices; the pass that bounds a wide matrix's entries
+//! also records each row's least and second least cost, so that the first round of
+//! bids does not read the rows again (a bid stands while neither of its columns has
+//! been re-priced). Tall matrices are transposed, in tiles, into the narrowest type
+//! the bound allows.
 //!
 //! When every column's minimum is the same value (heavy ties, as with costs in a small
 //! integer range), the column reduction gives each column to the first row at its
@@ -54,8 +58,10 @@
 //! # Arithmetic
 //! Complete integer matrices run in the narrowest exact type a bound proven from the
 //! input allows (every price, distance and dual stays below `|c| · (4n + 8)`): `i32`
-//! for large matrices with moderate costs (half the memory traffic), the caller's own
-//! `i64` slice when it can be used as it is, a shifted `i64` copy, or `i128`; every
+//! for large square and for tall matrices with moderate costs (half the memory
+//! traffic), the caller's own `i64` slice when it can be used as it is (wide matrices,
+//! whose few augmenting paths read little of them, whenever they fit), a shifted `i64`
+//! copy, or `i128`; every
 //! `i64` matrix is solved exactly, and objectives and duals are `i128`. Integer
 //! matrices with forbidden entries or unassigned costs are solved by the sparse solver,
 //! which handles missing entries natively and reports infeasibility exactly. Float
@@ -69,6 +75,7 @@ mod check;
 mod float;
 mod integer;
 mod jv;
+mod scan;
 
 use super::error::{Error, Result};
 pub(super) use jv::{FREE, Num};
@@ -386,7 +393,7 @@ pub(super) fn col_to_row(cols: usize, row_to_col: &[Option<usize>]) -> Vec<Optio
 mod tests {
     use super::check::{check_complete_f64, check_complete_i64, check_f64, check_i64, float_floor};
     use super::integer::{HUNGARIAN, plain_i64};
-    use super::jv::{AUCTION_BUDGET, AUCTION_MIN_N, jv, jv_tuned};
+    use super::jv::{AUCTION_BUDGET, AUCTION_MIN_N, jv, jv_tuned, jv_wide, row_tops};
     use super::*;
     use crate::assign::hungarian::hungarian;
 
@@ -409,14 +416,14 @@ mod tests {
     /// The JV route by itself, without the certificate check and fallback that
     /// `solve_dense` adds (which would hide a faulty heuristic from the public tests):
     /// dual-feasible, and optimal against the Hungarian fallback, on structured square
-    /// and wide matrices — products, sums, ties, strong row effects — with and without
+    /// and wide matrices (wide ones by both routes) — products, sums, ties, strong row effects — with and without
     /// the auction route.
     #[test]
     fn the_jv_route_alone_is_optimal_on_structured_matrices() {
         let mut next = crate::testdata::xorshift(0x0dd5_eed5_0f1c);
         for round in 0..1500 {
             let rows = 1 + next(12) as usize;
-            let cols = rows + [0, 0, 1, 3][round % 4];
+            let cols = rows + [0, 0, 1, 3, 29][round % 5];
             let a: Vec<i64> = (0..rows).map(|_| next(100) as i64 - 50).collect();
             let b: Vec<i64> = (0..cols).map(|_| next(100) as i64 - 50).collect();
             let family = round % 9;
@@ -443,32 +450,40 @@ mod tests {
                 (0, 0)
             };
             let (x, _, v) = jv_tuned(rows, cols, &c, budget_n, budget);
-            let mut seen = vec![false; cols];
-            for i in 0..rows {
-                let j = x[i] as usize;
-                assert!(
-                    j < cols && !std::mem::replace(&mut seen[j], true),
-                    "round {round}"
-                );
-                let u = c[i * cols + j] - v[j];
-                for k in 0..cols {
+            let mut answers = vec![(x, v)];
+            if rows < cols {
+                // The wide route, whose first bids come from the bounding pass.
+                let (tops, _) = row_tops(cols, &c);
+                answers.push(jv_wide(rows, cols, &c, &tops));
+            }
+            for (x, v) in answers {
+                let mut seen = vec![false; cols];
+                for i in 0..rows {
+                    let j = x[i] as usize;
                     assert!(
-                        c[i * cols + k] - v[k] >= u,
-                        "round {round}, family {family}: ({i}, {k})"
+                        j < cols && !std::mem::replace(&mut seen[j], true),
+                        "round {round}"
+                    );
+                    let u = c[i * cols + j] - v[j];
+                    for k in 0..cols {
+                        assert!(
+                            c[i * cols + k] - v[k] >= u,
+                            "round {round}, family {family}: ({i}, {k})"
+                        );
+                    }
+                }
+                for j in 0..cols {
+                    assert!(
+                        v[j] <= 0 && (seen[j] || v[j] == 0) || rows == cols,
+                        "round {round}: column {j}"
                     );
                 }
+                let wide: Vec<i128> = c.iter().map(|&x| i128::from(x)).collect();
+                let (xh, _) = hungarian(rows, cols, &wide);
+                let total_h: i128 = (0..rows).map(|i| wide[i * cols + xh[i] as usize]).sum();
+                let total: i128 = (0..rows).map(|i| wide[i * cols + x[i] as usize]).sum();
+                assert_eq!(total, total_h, "round {round}, family {family}");
             }
-            for j in 0..cols {
-                assert!(
-                    v[j] <= 0 && (seen[j] || v[j] == 0) || rows == cols,
-                    "round {round}: column {j}"
-                );
-            }
-            let wide: Vec<i128> = c.iter().map(|&x| i128::from(x)).collect();
-            let (xh, _) = hungarian(rows, cols, &wide);
-            let total_h: i128 = (0..rows).map(|i| wide[i * cols + xh[i] as usize]).sum();
-            let total: i128 = (0..rows).map(|i| wide[i * cols + x[i] as usize]).sum();
-            assert_eq!(total, total_h, "round {round}, family {family}");
         }
     }
 
