@@ -77,10 +77,11 @@ pub(super) fn transpose_map<T: Copy, U: Copy>(
         let r1 = (r0 + TILE).min(rows);
         for c0 in (0..cols).step_by(TILE) {
             let c1 = (c0 + TILE).min(cols);
-            for r in r0..r1 {
-                let src = &data[r * cols + c0..r * cols + c1];
-                for (k, &x) in src.iter().enumerate() {
-                    out[(c0 + k) * rows + r] = f(x);
+            // Contiguous writes; the reads stay within the tile's rows, in cache.
+            for c in c0..c1 {
+                let dst = &mut out[c * rows + r0..c * rows + r1];
+                for (d, r) in dst.iter_mut().zip(r0..r1) {
+                    *d = f(data[r * cols + c]);
                 }
             }
         }
