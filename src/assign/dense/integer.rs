@@ -4,7 +4,8 @@
 
 use super::check::{check_complete_i64, check_i64};
 use super::jv::{
-    Num, Oriented, Solver, jv_oriented, jv_prices, jv_wide, oriented, row_tops, transposed, upright,
+    ColumnMinima, Num, Oriented, Solver, jv_oriented, jv_prices, jv_square, jv_wide, oriented,
+    row_tops, transposed, upright,
 };
 use super::scan::{min_max, transpose_map};
 use super::{DenseEntry, DenseSolution, DenseValue, Matrix, Sense, classify, col_to_row};
@@ -250,6 +251,21 @@ pub(super) fn narrow_transposed(
     (!out_of_range).then_some(t)
 }
 
+/// The least and greatest entry of a square matrix with at least two rows, and its
+/// [`ColumnMinima`], in one pass that only compares.
+fn square_scan(cols: usize, c: &[i64]) -> (i64, i64, ColumnMinima<i64>) {
+    let mut rows = c.chunks_exact(cols);
+    let first = rows.next().expect("at least two rows");
+    let mut minima = ColumnMinima::new(first);
+    let (mut lo, mut hi) = min_max(first).expect("a column");
+    for (i, r) in rows.enumerate() {
+        minima.add(i + 1, r);
+        let (l, h) = min_max(r).expect("a column");
+        (lo, hi) = (lo.min(l), hi.max(h));
+    }
+    (lo, hi, minima)
+}
+
 /// Magnitudes below this keep JV on an `n`-sided problem within `i32`.
 fn narrow_limit(n: usize) -> u64 {
     (1u64 << 30) / (4 * n as u64 + 8)
@@ -276,7 +292,15 @@ pub(super) fn solve_by_range(
 ) -> (Oriented<i128>, i128, u64) {
     let n = rows.max(cols);
     let sign: i128 = if sense == Sense::Minimize { 1 } else { -1 };
-    let (lo, hi) = min_max(c).unwrap_or((0, 0));
+    // A square matrix solved as it is gets its column minima from this pass.
+    let square = rows == cols && rows > 1 && sense == Sense::Minimize;
+    let (lo, hi, minima) = if square {
+        let (lo, hi, minima) = square_scan(cols, c);
+        (lo, hi, Some(minima))
+    } else {
+        let (lo, hi) = min_max(c).unwrap_or((0, 0));
+        (lo, hi, None)
+    };
     // In min-form (sign · c) the costs span [low, low + range].
     let low: i128 = if sense == Sense::Minimize {
         i128::from(lo)
@@ -297,7 +321,14 @@ pub(super) fn solve_by_range(
         };
         (widen(jv_oriented(rows, cols, &narrow)), low, max_abs)
     } else if plain {
-        (widen(jv_oriented(rows, cols, c)), 0, max_abs)
+        let o = match minima {
+            Some(minima) => {
+                let (x, v) = jv_square(rows, c, minima);
+                upright(cols, c, &x, v)
+            }
+            None => jv_oriented(rows, cols, c),
+        };
+        (widen(o), 0, max_abs)
     } else if fits(range, n, 64) {
         let shifted: Vec<i64> = c
             .iter()

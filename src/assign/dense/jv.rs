@@ -83,7 +83,60 @@ pub(super) fn jv_tuned<T: Num>(
     auction_min_n: usize,
     auction_budget: u64,
 ) -> (Vec<u32>, Vec<u32>, Vec<T>) {
-    jv_started(rows, cols, c, &[], auction_min_n, auction_budget)
+    jv_started(rows, cols, c, Known::Nothing, auction_min_n, auction_budget)
+}
+
+/// What the pass that bounded (or copied) a matrix found on the way, so that JV's
+/// first phase need not read the matrix again.
+pub(super) enum Known<'k, T> {
+    /// Nothing.
+    Nothing,
+    /// Each row's first bid (wide matrices).
+    Tops(&'k [Top<T>]),
+    /// Each column's least cost (square matrices).
+    Minima(ColumnMinima<T>),
+}
+
+/// Each column's least cost and the first row reaching it, built a row at a time.
+#[derive(Debug, Clone)]
+pub(super) struct ColumnMinima<T> {
+    least: Vec<T>,
+    row: Vec<u32>,
+}
+
+impl<T: Num> ColumnMinima<T> {
+    /// The minima of the first row.
+    pub(super) fn new(first: &[T]) -> Self {
+        ColumnMinima {
+            least: first.to_vec(),
+            row: vec![0; first.len()],
+        }
+    }
+
+    /// Takes row `i` (rows come in order from 1) into account.
+    #[inline]
+    pub(super) fn add(&mut self, i: usize, r: &[T]) {
+        for ((l, a), &x) in self.least.iter_mut().zip(&mut self.row).zip(r) {
+            if x < *l {
+                *l = x;
+                *a = i as u32;
+            }
+        }
+    }
+}
+
+/// [`jv`] on a square matrix whose [`ColumnMinima`] are known.
+pub(super) fn jv_square<T: Num>(n: usize, c: &[T], minima: ColumnMinima<T>) -> (Vec<u32>, Vec<T>) {
+    debug_assert!(minima.least.len() == n && minima.row.len() == n);
+    let (x, _, v) = jv_started(
+        n,
+        n,
+        c,
+        Known::Minima(minima),
+        AUCTION_MIN_N,
+        AUCTION_BUDGET,
+    );
+    (x, v)
 }
 
 /// [`jv`] on a wide matrix whose rows' [`Top`]s are known (from [`row_tops`]), so
@@ -95,7 +148,14 @@ pub(super) fn jv_wide(
     tops: &[Top<i64>],
 ) -> (Vec<u32>, Vec<i64>) {
     debug_assert!(rows < cols && tops.len() == rows);
-    let (x, _, v) = jv_started(rows, cols, c, tops, AUCTION_MIN_N, AUCTION_BUDGET);
+    let (x, _, v) = jv_started(
+        rows,
+        cols,
+        c,
+        Known::Tops(tops),
+        AUCTION_MIN_N,
+        AUCTION_BUDGET,
+    );
     (x, v)
 }
 
@@ -103,11 +163,16 @@ fn jv_started<T: Num>(
     rows: usize,
     cols: usize,
     c: &[T],
-    tops: &[Top<T>],
+    known: Known<'_, T>,
     auction_min_n: usize,
     auction_budget: u64,
 ) -> (Vec<u32>, Vec<u32>, Vec<T>) {
     debug_assert!(rows <= cols && c.len() == rows * cols);
+    let (tops, minima) = match known {
+        Known::Nothing => (&[][..], None),
+        Known::Tops(tops) => (tops, None),
+        Known::Minima(minima) => (&[][..], Some(minima)),
+    };
     let mut jv = Jv {
         rows,
         cols,
@@ -129,7 +194,7 @@ fn jv_started<T: Num>(
         return (jv.x, jv.y, jv.v);
     }
     if rows == cols {
-        jv.column_reduction();
+        jv.column_reduction(minima);
     } else {
         jv.free.extend(0..rows as u32);
     }
@@ -243,12 +308,22 @@ impl<T: Num> Jv<'_, T> {
     /// Square matrices only. Column reduction: each column's price is its minimum;
     /// the row holding the minimum takes the column if it has none yet (scanning
     /// columns from the last, as in the original, so ties go to the lower row and
-    /// later columns yield). With strong row effects, rows are reduced first. Then
+    /// later columns yield; the minima are `known` when the pass that bounded the
+    /// matrix found them). With strong row effects, rows are reduced first. Then
     /// reduction transfer; rows left without a column are [`Jv::free`].
-    fn column_reduction(&mut self) {
+    fn column_reduction(&mut self, known: Option<ColumnMinima<T>>) {
         let (rows, cols) = (self.rows, self.cols);
-        let mut argmin = vec![0u32; cols];
-        column_minima(self.c, cols, &mut self.v, &mut argmin, None);
+        let mut argmin = match known {
+            Some(m) => {
+                self.v = m.least;
+                m.row
+            }
+            None => {
+                let mut argmin = vec![0u32; cols];
+                column_minima(self.c, cols, &mut self.v, &mut argmin, None);
+                argmin
+            }
+        };
         // Strong row effects (one row cheapest everywhere) leave most rows without a
         // column; then reduce rows first. Every later step compares costs within a row
         // only, so a per-row offset changes nothing else.

@@ -18,8 +18,9 @@
 //! columns) and start from zero prices; the pass that bounds a wide matrix's entries
 //! also records each row's least and second least cost, so that the first round of
 //! bids does not read the rows again (a bid stands while neither of its columns has
-//! been re-priced). Tall matrices are transposed, in tiles, into the narrowest type
-//! the bound allows.
+//! been re-priced); likewise a square matrix solved as it is takes its column minima
+//! from the pass that bounds it. Tall matrices are transposed, in tiles, into the
+//! narrowest type the bound allows.
 //!
 //! When every column's minimum is the same value (heavy ties, as with costs in a small
 //! integer range), the column reduction gives each column to the first row at its
@@ -393,7 +394,9 @@ pub(super) fn col_to_row(cols: usize, row_to_col: &[Option<usize>]) -> Vec<Optio
 mod tests {
     use super::check::{check_complete_f64, check_complete_i64, check_f64, check_i64, float_floor};
     use super::integer::{HUNGARIAN, plain_i64};
-    use super::jv::{AUCTION_BUDGET, AUCTION_MIN_N, jv, jv_tuned, jv_wide, row_tops};
+    use super::jv::{
+        AUCTION_BUDGET, AUCTION_MIN_N, ColumnMinima, jv, jv_square, jv_tuned, jv_wide, row_tops,
+    };
     use super::*;
     use crate::assign::hungarian::hungarian;
 
@@ -416,7 +419,7 @@ mod tests {
     /// The JV route by itself, without the certificate check and fallback that
     /// `solve_dense` adds (which would hide a faulty heuristic from the public tests):
     /// dual-feasible, and optimal against the Hungarian fallback, on structured square
-    /// and wide matrices (wide ones by both routes) — products, sums, ties, strong row effects — with and without
+    /// and wide matrices (each also by the route that knows its first phase's input) — products, sums, ties, strong row effects — with and without
     /// the auction route.
     #[test]
     fn the_jv_route_alone_is_optimal_on_structured_matrices() {
@@ -455,6 +458,14 @@ mod tests {
                 // The wide route, whose first bids come from the bounding pass.
                 let (tops, _) = row_tops(cols, &c);
                 answers.push(jv_wide(rows, cols, &c, &tops));
+            }
+            if rows == cols && rows > 1 {
+                // The square route, whose column minima come from the bounding pass.
+                let mut minima = ColumnMinima::new(&c[..cols]);
+                for i in 1..rows {
+                    minima.add(i, &c[i * cols..(i + 1) * cols]);
+                }
+                answers.push(jv_square(rows, &c, minima));
             }
             for (x, v) in answers {
                 let mut seen = vec![false; cols];
