@@ -231,8 +231,8 @@ struct Jv<'c, T> {
     tops: &'c [Top<T>],
 }
 
-/// A row's least and second least cost at zero prices, with their columns, as the
-/// bidding of [`augmenting_row_reduction`] finds them (the first column reaching each).
+/// A row's least and second least cost with their columns, as the bidding of
+/// [`augmenting_row_reduction`] finds them (the first column reaching each).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Top<T> {
     least: T,
@@ -241,32 +241,52 @@ pub(super) struct Top<T> {
     next: u32,
 }
 
-/// Every row's [`Top`] of a matrix with at least two columns, and the largest
-/// magnitude of an entry, in one pass that only compares (so no bound is needed yet).
+impl<T: Num> Top<T> {
+    /// A row whose first column costs `h`.
+    fn start(h: T) -> Self {
+        Top {
+            least: h,
+            first: 0,
+            second: T::HUGE,
+            next: 0,
+        }
+    }
+
+    /// Column `j` (after the first, in order) costs `h`.
+    #[inline]
+    fn offer(&mut self, j: usize, h: T) {
+        if h < self.second {
+            if h >= self.least {
+                (self.second, self.next) = (h, j as u32);
+            } else {
+                (self.second, self.next) = (self.least, self.first);
+                (self.least, self.first) = (h, j as u32);
+            }
+        }
+    }
+}
+
+/// Every row's [`Top`] at zero prices of a matrix with at least two columns, and the
+/// largest magnitude of an entry, in one pass that only compares (so no bound is needed
+/// yet; the tops are used only when the bound holds, and then every entry is below
+/// [`Num::HUGE`]).
 pub(super) fn row_tops(cols: usize, c: &[i64]) -> (Vec<Top<i64>>, u64) {
     debug_assert!(cols >= 2 && c.len().is_multiple_of(cols));
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
     let tops = c
         .chunks_exact(cols)
         .map(|r| {
-            let (mut least, mut first) = (r[0], 0usize);
-            let (mut second, mut next) = (i64::MAX, 0usize);
-            // Blocks of eight: one branch-free pass finds the block's extremes, and
-            // only a block with an entry below the second least is looked at again.
-            let mut consider = |base: usize, block: &[i64]| {
+            let mut top = Top::start(r[0]);
+            let mut offer = |base: usize, block: &[i64]| {
                 for (k, &h) in block.iter().enumerate() {
-                    let j = base + k;
-                    if j > 0 && h < second {
-                        if h >= least {
-                            (second, next) = (h, j);
-                        } else {
-                            (second, next) = (least, first);
-                            (least, first) = (h, j);
-                        }
+                    if base + k > 0 {
+                        top.offer(base + k, h);
                     }
                 }
-                second
+                top.second
             };
+            // Blocks of eight: one branch-free pass finds the block's extremes, and
+            // only a block with an entry below the second least is looked at again.
             let blocks = r.chunks_exact(8);
             let tail = blocks.remainder();
             let mut bar = i64::MAX;
@@ -280,20 +300,15 @@ pub(super) fn row_tops(cols: usize, c: &[i64]) -> (Vec<Top<i64>>, u64) {
                 lo = lo.min(block_lo);
                 hi = hi.max(h[0].max(h[1]).max(h[2].max(h[3])));
                 if block_lo < bar {
-                    bar = consider(8 * b, block);
+                    bar = offer(8 * b, block);
                 }
             }
             for &x in tail {
                 lo = lo.min(x);
                 hi = hi.max(x);
             }
-            consider(r.len() - tail.len(), tail);
-            Top {
-                least,
-                first: first as u32,
-                second,
-                next: next as u32,
-            }
+            offer(r.len() - tail.len(), tail);
+            top
         })
         .collect();
     (tops, lo.unsigned_abs().max(hi.unsigned_abs()))
@@ -560,10 +575,9 @@ fn augmenting_row_reduction<T: Num>(
             let known = tops
                 .get(i)
                 .filter(|t| !lowered[t.first as usize] && !lowered[t.next as usize]);
-            let (umin, mut j1, usub, j2) = match known {
-                Some(t) => (t.least, t.first as usize, t.second, t.next as usize),
-                None => bid(row(i), v),
-            };
+            let top = known.copied().unwrap_or_else(|| bid(row(i), v));
+            let (umin, mut j1, usub, j2) =
+                (top.least, top.first as usize, top.second, top.next as usize);
             let mut i0 = y[j1];
             let price = v[j1] - (usub - umin);
             let strict = umin < usub && price < v[j1];
@@ -595,26 +609,13 @@ fn augmenting_row_reduction<T: Num>(
     }
 }
 
-/// A row's bid: its least and second least reduced cost `r[j] − v[j]` with their
-/// columns (the first column reaching each).
-fn bid<T: Num>(r: &[T], v: &[T]) -> (T, usize, T, usize) {
-    let (mut umin, mut j1) = (r[0] - v[0], 0usize);
-    let (mut usub, mut j2) = (T::HUGE, 0usize);
+/// A row's bid: the [`Top`] of its reduced costs `r[j] − v[j]`.
+fn bid<T: Num>(r: &[T], v: &[T]) -> Top<T> {
+    let mut top = Top::start(r[0] - v[0]);
     for j in 1..r.len() {
-        let h = r[j] - v[j];
-        if h < usub {
-            if h >= umin {
-                usub = h;
-                j2 = j;
-            } else {
-                usub = umin;
-                j2 = j1;
-                umin = h;
-                j1 = j;
-            }
-        }
+        top.offer(j, r[j] - v[j]);
     }
-    (umin, j1, usub, j2)
+    top
 }
 
 /// Square matrices from this size on may switch to auction prices.
