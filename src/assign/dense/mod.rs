@@ -419,14 +419,21 @@ mod tests {
     /// The JV route by itself, without the certificate check and fallback that
     /// `solve_dense` adds (which would hide a faulty heuristic from the public tests):
     /// dual-feasible, and optimal against the Hungarian fallback, on structured square
-    /// and wide matrices (each also by the route that knows its first phase's input) — products, sums, ties, strong row effects — with and without
+    /// and wide matrices up to 59 × 236 (each also by the route that knows its first
+    /// phase's input) — products, sums, ties, strong row effects — with and without
     /// the auction route.
     #[test]
     fn the_jv_route_alone_is_optimal_on_structured_matrices() {
         let mut next = crate::testdata::xorshift(0x0dd5_eed5_0f1c);
         for round in 0..1500 {
-            let rows = 1 + next(12) as usize;
-            let cols = rows + [0, 0, 1, 3, 29][round % 5];
+            // Every 25th round a larger one, four times as wide (or square).
+            let large = round % 25 == 24;
+            let rows = if large { 20 + next(40) } else { 1 + next(12) } as usize;
+            let cols = if large {
+                rows * [1, 4][round / 25 % 2]
+            } else {
+                rows + [0, 0, 1, 3, 29][round % 5]
+            };
             let a: Vec<i64> = (0..rows).map(|_| next(100) as i64 - 50).collect();
             let b: Vec<i64> = (0..cols).map(|_| next(100) as i64 - 50).collect();
             let family = round % 9;
