@@ -116,12 +116,34 @@ impl<T: Num> ColumnMinima<T> {
     /// Takes row `i` (rows come in order from 1) into account.
     #[inline]
     pub(super) fn add(&mut self, i: usize, r: &[T]) {
+        self.add_shifted(i, r, T::ZERO);
+    }
+
+    /// Takes row `i` into account with `shift` subtracted from each of its costs.
+    #[inline]
+    fn add_shifted(&mut self, i: usize, r: &[T], shift: T) {
         for ((l, a), &x) in self.least.iter_mut().zip(&mut self.row).zip(r) {
-            if x < *l {
-                *l = x;
+            let reduced = x - shift;
+            if reduced < *l {
+                *l = reduced;
                 *a = i as u32;
             }
         }
+    }
+
+    /// The minima of the `cols`-wide matrix `c` (at least one row), each row's costs
+    /// less its `offset` if given.
+    fn of(c: &[T], cols: usize, offset: Option<&[T]>) -> Self {
+        let shift = |i: usize| offset.map_or(T::ZERO, |o| o[i]);
+        let mut rows = c.chunks_exact(cols);
+        let first = rows.next().expect("at least one row");
+        let mut minima = ColumnMinima::new(first);
+        let s = shift(0);
+        minima.least.iter_mut().for_each(|l| *l = *l - s);
+        for (i, r) in rows.enumerate() {
+            minima.add_shifted(i + 1, r, shift(i + 1));
+        }
+        minima
     }
 }
 
@@ -328,17 +350,9 @@ impl<T: Num> Jv<'_, T> {
     /// reduction transfer; rows left without a column are [`Jv::free`].
     fn column_reduction(&mut self, known: Option<ColumnMinima<T>>) {
         let (rows, cols) = (self.rows, self.cols);
-        let mut argmin = match known {
-            Some(m) => {
-                self.v = m.least;
-                m.row
-            }
-            None => {
-                let mut argmin = vec![0u32; cols];
-                column_minima(self.c, cols, &mut self.v, &mut argmin, None);
-                argmin
-            }
-        };
+        let minima = known.unwrap_or_else(|| ColumnMinima::of(self.c, cols, None));
+        self.v = minima.least;
+        let mut argmin = minima.row;
         // Strong row effects (one row cheapest everywhere) leave most rows without a
         // column; then reduce rows first. Every later step compares costs within a row
         // only, so a per-row offset changes nothing else.
@@ -358,7 +372,8 @@ impl<T: Num> Jv<'_, T> {
                 .collect();
             // Equal row minima (typical of many ties) would change nothing.
             if offset.iter().any(|&o| o != offset[0]) {
-                column_minima(self.c, cols, &mut self.v, &mut argmin, Some(&offset));
+                let minima = ColumnMinima::of(self.c, cols, Some(&offset));
+                (self.v, argmin) = (minima.least, minima.row);
                 self.row_floor = offset;
             }
         }
@@ -455,35 +470,6 @@ impl<T: Num> Jv<'_, T> {
             )
             .ok()
             .expect("no budget, no early stop");
-        }
-    }
-}
-
-/// Each column's least cost (less the row's `offset`, if given) as its price `v`, and
-/// the first row reaching it. The phases are free functions over slices, not methods,
-/// so that the compiler knows the slices do not alias.
-fn column_minima<T: Num>(
-    c: &[T],
-    cols: usize,
-    v: &mut [T],
-    argmin: &mut [u32],
-    offset: Option<&[T]>,
-) {
-    let rows = c.len() / cols;
-    let row = |i: usize| &c[i * cols..(i + 1) * cols];
-    let shift = |i: usize| offset.map_or(T::ZERO, |o| o[i]);
-    for (j, vj) in v.iter_mut().enumerate() {
-        *vj = row(0)[j] - shift(0);
-    }
-    argmin.fill(0);
-    for i in 1..rows {
-        let s = shift(i);
-        for ((vj, aj), &cij) in v.iter_mut().zip(argmin.iter_mut()).zip(row(i)) {
-            let reduced = cij - s;
-            if reduced < *vj {
-                *vj = reduced;
-                *aj = i as u32;
-            }
         }
     }
 }
