@@ -435,6 +435,26 @@ pub(crate) fn resolve<C: Cost, N: Network<C>>(
     progress: &dyn Fn(usize, usize),
     budget: u64,
 ) -> Result<Option<Solution<C>>> {
+    resolve_opening(problem, slot_cost, previous, changed, &[], progress, budget)
+}
+
+/// [`resolve`], where also each column of `opened` holds nobody and its first free
+/// slot may be priced below what a free slot needs: its arc to the sink (the column
+/// would take one more row) may have a negative reduced cost, as a new arc would —
+/// a column reopened after its slots were closed, priced so that every arc into it is
+/// non-negative. Each such slot is repaired like a new arc, by one cycle search from
+/// the sink back to the column (a row moving in, the rows behind it moving up), then
+/// the next slot if that is still priced too low. One search per slot taken, where
+/// raising the column's price instead would leave every arc into it to repair.
+pub(crate) fn resolve_opening<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    previous: &Solution<C>,
+    changed: &[bool],
+    opened: &[usize],
+    progress: &dyn Fn(usize, usize),
+    budget: u64,
+) -> Result<Option<Solution<C>>> {
     let rows = problem.rows();
     let mut ssp = Ssp::warm(problem, slot_cost, previous);
     // Arcs of changed rows start out pending when their reduced cost is negative;
@@ -455,7 +475,28 @@ pub(crate) fn resolve<C: Cost, N: Network<C>>(
         }
     }
     let mut cycle = Cycle::new(ssp.pi.len() + 1);
-    let total = pending.len();
+    // The opened slots are repaired first. Their searches start from the sink, so the
+    // arc to the sink of a slot still to repair (negative) can only lead back to where
+    // the search started; the pending arcs' searches run once none is left.
+    debug_assert!(
+        opened.iter().all(|&c| ssp.given[c] == 0),
+        "opened columns hold nobody"
+    );
+    let total = pending.len() + opened.len();
+    let mut done = 0u64;
+    let past_budget = |done: u64, work: u64| {
+        work > budget
+            || (done >= PROJECT_AFTER && (work / done).saturating_mul(total as u64) > budget)
+    };
+    for &c in opened {
+        while let Some(rc) = ssp.grow_reduced(c)?.filter(|&rc| rc < C::ZERO) {
+            cycle.open(&mut ssp, &accepted, c, sub(C::ZERO, rc)?)?;
+            done += 1;
+            if past_budget(done, cycle.work) {
+                return Ok(None);
+            }
+        }
+    }
     for (k, (r, i)) in pending.into_iter().enumerate() {
         if k % PROGRESS_EVERY == 0 {
             progress(k, total);
@@ -475,10 +516,8 @@ pub(crate) fn resolve<C: Cost, N: Network<C>>(
         }
         accepted[i] = true;
         // Past the budget, or projected past it by the searches so far.
-        let done = k as u64 + 1;
-        if cycle.work > budget
-            || (done >= PROJECT_AFTER && (cycle.work / done).saturating_mul(total as u64) > budget)
-        {
+        done += 1;
+        if past_budget(done, cycle.work) {
             return Ok(None);
         }
     }
@@ -553,29 +592,52 @@ impl<C: Cost> Cycle<C> {
         accepted: &[bool],
         arc: NewArc<C>,
     ) -> Result<()> {
-        let (bound, found) = self.search(ssp, accepted, &arc)?;
+        let start = ssp.rows + arc.c;
+        let (bound, found) = self.search(ssp, accepted, start, arc.r, arc.delta)?;
         self.lower_potentials(ssp, bound)?;
         if found {
-            self.push_around(ssp, &arc);
+            self.push_around(ssp, start, arc.r, Some(&arc));
         }
         self.reset();
         Ok(())
     }
 
-    /// Dijkstra from the arc's column, over the residual network, for the arc's row
-    /// closer than `delta` (which closes a negative cycle through the arc). Returns the
-    /// bound the search stopped at, and whether the row was reached.
+    /// Takes column `c`'s next free slot, whose arc to the sink has reduced cost
+    /// `−delta`, into the solution: the cycle sink ⇝ `c` → sink, as [`Cycle::cancel`]
+    /// does for a new arc.
+    fn open<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &mut self,
+        ssp: &mut Ssp<'_, C, N, F>,
+        accepted: &[bool],
+        c: usize,
+        delta: C,
+    ) -> Result<()> {
+        let sink = ssp.rows + ssp.problem.cols();
+        let column = ssp.rows + c;
+        let (bound, found) = self.search(ssp, accepted, sink, column, delta)?;
+        self.lower_potentials(ssp, bound)?;
+        if found {
+            self.push_around(ssp, sink, column, None);
+        }
+        self.reset();
+        Ok(())
+    }
+
+    /// Dijkstra from `start`, over the residual network, for `target` closer than
+    /// `delta` (which closes a negative cycle through the arc target → start). Returns
+    /// the bound the search stopped at, and whether the target was reached.
     fn search<N: Network<C>, F: Fn(usize, u32) -> C>(
         &mut self,
         ssp: &Ssp<'_, C, N, F>,
         accepted: &[bool],
-        arc: &NewArc<C>,
+        start: usize,
+        target: usize,
+        delta: C,
     ) -> Result<(C, bool)> {
         let rows = ssp.rows;
         let sink = rows + ssp.problem.cols();
-        let start = rows + arc.c;
-        self.relax(start, C::ZERO, start, Step::Shrink, arc.delta);
-        let bound = arc.delta;
+        self.relax(start, C::ZERO, start, Step::Shrink, delta);
+        let bound = delta;
         while let Some(Reverse((d, x))) = self.heap.pop() {
             if self.settled[x] || d > self.dist[x] {
                 continue;
@@ -585,7 +647,7 @@ impl<C: Cost> Cycle<C> {
             }
             self.settled[x] = true;
             self.settled_list.push((x, d));
-            if x == arc.r {
+            if x == target {
                 return Ok((d, true));
             }
             if x < rows {
@@ -704,16 +766,22 @@ impl<C: Cost> Cycle<C> {
         Ok(())
     }
 
-    /// One unit around the cycle r → c ⇝ r: walks the path back from r and moves every
+    /// One unit around the cycle that the search's path `start` ⇝ `target` closes
+    /// (with the new `arc` r → c, when the cycle is through one; through the target's
+    /// arc to the sink otherwise): walks the path back from the target and moves every
     /// row on it to where its outgoing step sends it.
     fn push_around<N: Network<C>, F: Fn(usize, u32) -> C>(
         &self,
         ssp: &mut Ssp<'_, C, N, F>,
-        arc: &NewArc<C>,
+        start: usize,
+        target: usize,
+        arc: Option<&NewArc<C>>,
     ) {
-        let start = ssp.rows + arc.c;
-        let mut moves: Vec<(usize, Option<(usize, C)>)> = vec![(arc.r, Some((arc.c, arc.cost)))];
-        let mut v = arc.r;
+        let mut moves: Vec<(usize, Option<(usize, C)>)> = arc
+            .map(|arc| (arc.r, Some((arc.c, arc.cost))))
+            .into_iter()
+            .collect();
+        let mut v = target;
         let mut next_of_row: Option<(usize, C)> = None;
         while v != start {
             let (from, step) = self.pred[v];
@@ -894,6 +962,16 @@ impl<'p, C: Cost, N: Network<C>, F: Fn(usize, u32) -> C> Ssp<'p, C, N, F> {
     /// The reduced cost of row `r`'s arc of cost `cost` into column `c`.
     fn reduced(&self, r: usize, c: usize, cost: C) -> Result<C> {
         sub(add(cost, self.pi[r])?, self.pi[self.rows + c])
+    }
+
+    /// The reduced cost of column `c`'s arc to the sink through its next free slot,
+    /// `None` when it has none.
+    fn grow_reduced(&self, c: usize) -> Result<Option<C>> {
+        if self.given[c] >= self.problem.capacity(c) {
+            return Ok(None);
+        }
+        let slot = (self.slot_cost)(c, self.given[c]);
+        sub(add(slot, self.pi[self.rows + c])?, self.pi_t).map(Some)
     }
 
     /// Adds row `r0` along a shortest augmenting path.

@@ -35,7 +35,7 @@
 
 use super::error::Result;
 use super::slot_side::SlotSide;
-use super::sparse::{Network, Solution, add_rows, insert_rows, resolve};
+use super::sparse::{Network, Solution, add_rows, insert_rows, resolve_opening};
 use super::{Cost, add, sub};
 
 use std::cmp::Reverse;
@@ -173,6 +173,10 @@ pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
     .map(Some)
 }
 
+/// Columns whose potential [`reinsert_rows_locally`] may raise before it leaves the
+/// re-solve to [`reinsert_rows`].
+const RAISED_MAX: usize = 16;
+
 /// Re-solves `problem` after an edit from `previous`, the old plan's flow and duals
 /// mapped onto it, by local repairs instead of [`reinsert_rows`]' whole-network stages:
 /// the rows flagged in `late` (new ones, changed ones, and those a changed column held)
@@ -181,12 +185,16 @@ pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
 /// the arc it uses), and the slot costs of every column that still holds rows, must be
 /// as when `previous` was optimal.
 ///
-/// 1. Each column's potential is raised, where needed, until its next free slot has a
-///    non-negative reduced cost (a column that lost rows, or whose slots changed and
-///    holds none now). The slots it still fills stay feasible, because slot costs rise
-///    with `k`; arcs *into* a raised column may turn negative.
-/// 2. Those arcs, and the new arcs of the `gained` rows, are repaired by [`resolve`]:
-///    each is an arc whose reduced cost may be negative, as for a row that gained arcs.
+/// 1. A column that still holds rows has its potential raised, where needed, until its
+///    next free slot has a non-negative reduced cost (a column that lost rows). The
+///    slots it still fills stay feasible, because slot costs rise with `k`; arcs *into*
+///    a raised column may turn negative. A column that holds nobody (one that lost
+///    every row, or whose slots reopened) is priced instead at most as high as every
+///    arc into it allows: its arcs stay non-negative, and only its first free slot
+///    may be priced too low.
+/// 2. The arcs into raised columns, the new arcs of the `gained` rows, and the free
+///    slots priced too low are repaired by cycle cancelling
+///    ([`resolve_opening`]).
 /// 3. The late rows are added back by shortest augmenting paths ([`insert_rows`]).
 ///
 /// Each step starts from an optimal flow with feasible duals for what it can see, so the
@@ -194,10 +202,6 @@ pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
 /// be placed searches far when slots are scarce, so this suits few late rows. `None`
 /// when the repairs ran past `budget` nodes settled, or more than [`RAISED_MAX`]
 /// columns needed raising.
-/// Columns whose potential [`reinsert_rows_locally`] may raise before it leaves the
-/// re-solve to [`reinsert_rows`].
-const RAISED_MAX: usize = 16;
-
 pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
@@ -218,15 +222,43 @@ pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
             given[c] += 1;
         }
     }
-    // 1. Next free slots priced non-negative.
+    // 1. The highest price each empty column's arcs allow (rows not late).
+    let empty = |c: usize| given[c] == 0 && problem.capacity(c) > 0;
+    let mut allowed: Vec<Option<C>> = vec![None; cols];
+    if (0..cols).any(empty) {
+        for r in (0..rows).filter(|&r| !late[r]) {
+            for i in problem.arc_range(r) {
+                let c = problem.arc_col(i);
+                if empty(c) {
+                    let most = add(problem.arc_cost(r, i), start.duals.row[r])?;
+                    allowed[c] = Some(allowed[c].map_or(most, |a: C| a.min(most)));
+                }
+            }
+        }
+    }
     let mut raised = vec![false; cols];
+    let mut opened = Vec::new();
     for c in 0..cols {
-        if given[c] < problem.capacity(c) {
-            let floor = sub(start.duals.sink, slot_cost(c, given[c]))?;
-            if start.duals.col[c] < floor {
-                start.duals.col[c] = floor;
+        if given[c] >= problem.capacity(c) {
+            continue;
+        }
+        let floor = sub(start.duals.sink, slot_cost(c, given[c]))?;
+        let price = &mut start.duals.col[c];
+        if given[c] > 0 {
+            if *price < floor {
+                *price = floor;
                 raised[c] = true;
             }
+        } else if let Some(most) = allowed[c] {
+            // Only where needed: a price already feasible both ways stays.
+            if *price < floor || *price > most {
+                *price = floor.max(*price).min(most);
+                if *price < floor {
+                    opened.push(c);
+                }
+            }
+        } else if *price < floor {
+            *price = floor;
         }
     }
     // Each raised column is a slot that many rows may now take: past a few, the
@@ -234,7 +266,7 @@ pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
     if raised.iter().filter(|&&r| r).count() > RAISED_MAX {
         return Ok(None);
     }
-    // 2. The arcs into raised columns, repaired.
+    // 2. The arcs into raised columns, the gained arcs and the opened slots, repaired.
     let visible: Vec<bool> = late.iter().map(|&l| !l).collect();
     let without_late = Restricted {
         inner: problem,
@@ -246,12 +278,13 @@ pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
             !late[r] && (gained[r] || problem.arc_range(r).any(|i| raised[problem.arc_col(i)]))
         })
         .collect();
-    let repaired = if changed.contains(&true) {
-        match resolve(
+    let repaired = if changed.contains(&true) || !opened.is_empty() {
+        match resolve_opening(
             &without_late,
             &slot_cost,
             &start,
             &changed,
+            &opened,
             progress,
             budget,
         )? {
@@ -575,6 +608,78 @@ mod tests {
             moved += usize::from(warm.row_to_col != previous.row_to_col);
         }
         assert!(moved > 500, "{moved}");
+    }
+
+    #[test]
+    fn local_repairs_after_edits_equal_a_cold_solve() {
+        // Columns reopened (no slots before), shrunk (their rows late) or unchanged;
+        // rows that gained arcs; a few rows late besides.
+        let mut next = crate::testdata::xorshift(0x3c6e_f372_fe94_f82bu64);
+        let (mut solved, mut moved_in) = (0, 0);
+        for round in 0..4000 {
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 5, 10, 4, 3);
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            let old_capacity: Vec<u32> = capacity
+                .iter()
+                .map(|&n| match next(4) {
+                    0 => 0,
+                    1 => n + 1,
+                    _ => n,
+                })
+                .collect();
+            let gained: Vec<bool> = (0..rows).map(|_| next(4) == 0).collect();
+            let mut before = CapacitatedProblem::new(old_capacity.clone());
+            let mut after = CapacitatedProblem::new(capacity.clone());
+            for &gains in &gained {
+                let arcs = crate::testdata::random_arcs(&mut next, cols);
+                let kept: Vec<(usize, i64)> = if gains {
+                    arcs.iter().copied().filter(|_| next(2) == 0).collect()
+                } else {
+                    arcs.clone()
+                };
+                let unassigned = Some(next(11) as i64 - 5);
+                before.add_row(unassigned, kept).unwrap();
+                after.add_row(unassigned, arcs).unwrap();
+            }
+            let mut previous = solve(&before, slot).unwrap();
+            if round % 2 == 0 {
+                // Columns given nobody priced at their first slot, as the matcher does.
+                for (c, &cap) in old_capacity.iter().enumerate() {
+                    if cap > 0 && !previous.row_to_col.contains(&Some(c)) {
+                        previous.duals.col[c] = previous.duals.sink - slot(c, 0);
+                    }
+                }
+            }
+            // The rows of a shrunk column leave it, and now and then a row besides.
+            let late: Vec<bool> = (0..rows)
+                .map(|r| {
+                    previous.row_to_col[r].is_some_and(|c| capacity[c] < old_capacity[c])
+                        || next(10) == 0
+                })
+                .collect();
+            let quiet = &|_: usize, _: usize| {};
+            let (warm, _) =
+                reinsert_rows_locally(&after, slot, &previous, &late, &gained, quiet, u64::MAX)
+                    .unwrap()
+                    .expect("no budget, and at most RAISED_MAX columns");
+            let cold = solve(&after, slot).unwrap();
+            assert_eq!(warm.cost, cold.cost, "round {round}: {after:?}");
+            assert_eq!(verify(&after, slot, &warm), Ok(cold.cost), "round {round}");
+            solved += 1;
+            // A row that was placed before moved into a reopened column: the repair of
+            // its slots ran, not only the late rows' insertion.
+            moved_in += usize::from((0..rows).any(|r| {
+                !late[r]
+                    && previous.row_to_col[r].is_some()
+                    && warm.row_to_col[r].is_some_and(|c| old_capacity[c] == 0)
+            }));
+        }
+        assert!(moved_in * 20 > solved, "{moved_in} of {solved}");
     }
 
     #[test]
