@@ -438,14 +438,15 @@ pub(crate) fn resolve<C: Cost, N: Network<C>>(
     resolve_opening(problem, slot_cost, previous, changed, &[], progress, budget)
 }
 
-/// [`resolve`], where also each column of `opened` holds nobody and its first free
-/// slot may be priced below what a free slot needs: its arc to the sink (the column
-/// would take one more row) may have a negative reduced cost, as a new arc would —
-/// a column reopened after its slots were closed, priced so that every arc into it is
-/// non-negative. Each such slot is repaired like a new arc, by one cycle search from
-/// the sink back to the column (a row moving in, the rows behind it moving up), then
-/// the next slot if that is still priced too low. One search per slot taken, where
-/// raising the column's price instead would leave every arc into it to repair.
+/// [`resolve`], where also each column of `opened` may have its next free slot priced
+/// below what a free slot needs: its arc to the sink (the column would take one more
+/// row) may have a negative reduced cost, as a new arc would — a column whose capacity
+/// grew or that lost rows, or one that holds nobody and is priced so that every arc
+/// into it is non-negative. Each such slot is repaired like a new arc, by one cycle
+/// search from the column back to the sink (a row moving in, the rows behind it
+/// moving up), then the next slot if that is still priced too low: one search per
+/// slot, where raising the column's price instead would leave every arc into it to
+/// repair.
 pub(crate) fn resolve_opening<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
@@ -475,9 +476,9 @@ pub(crate) fn resolve_opening<C: Cost, N: Network<C>>(
         }
     }
     let mut cycle = Cycle::new(ssp.pi.len() + 1);
-    // The opened slots are repaired first. Their searches start from the sink, so the
-    // arc to the sink of a slot still to repair (negative) can only lead back to where
-    // the search started; the pending arcs' searches run once none is left.
+    // The opened slots are repaired first. Their searches end at the sink, which they
+    // never leave, so the arc to the sink of a slot still to repair (negative) is never
+    // walked; the pending arcs' searches run once none is left.
     debug_assert!(
         opened.iter().all(|&c| ssp.given[c] == 0),
         "opened columns hold nobody"
@@ -488,9 +489,11 @@ pub(crate) fn resolve_opening<C: Cost, N: Network<C>>(
         work > budget
             || (done >= PROJECT_AFTER && (work / done).saturating_mul(total as u64) > budget)
     };
+    let mut incoming = None;
     for &c in opened {
         while let Some(rc) = ssp.grow_reduced(c)?.filter(|&rc| rc < C::ZERO) {
-            cycle.open(&mut ssp, &accepted, c, sub(C::ZERO, rc)?)?;
+            let incoming = incoming.get_or_insert_with(|| Incoming::new(problem));
+            cycle.open(&mut ssp, &accepted, incoming, c, sub(C::ZERO, rc)?)?;
             done += 1;
             if past_budget(done, cycle.work) {
                 return Ok(None);
@@ -592,52 +595,139 @@ impl<C: Cost> Cycle<C> {
         accepted: &[bool],
         arc: NewArc<C>,
     ) -> Result<()> {
-        let start = ssp.rows + arc.c;
-        let (bound, found) = self.search(ssp, accepted, start, arc.r, arc.delta)?;
+        let (bound, found) = self.search(ssp, accepted, &arc)?;
         self.lower_potentials(ssp, bound)?;
         if found {
-            self.push_around(ssp, start, arc.r, Some(&arc));
+            self.push_around(ssp, &arc);
         }
         self.reset();
         Ok(())
     }
 
     /// Takes column `c`'s next free slot, whose arc to the sink has reduced cost
-    /// `−delta`, into the solution: the cycle sink ⇝ `c` → sink, as [`Cycle::cancel`]
-    /// does for a new arc.
+    /// `−delta`, into the solution: the cheapest path sink ⇝ `c` shorter than `delta`
+    /// closes a negative cycle through the slot, as [`Cycle::cancel`] does for a new
+    /// arc. The search runs backwards from `c` over `incoming`: forwards from the sink
+    /// it would start from every unassigned row at once.
     fn open<N: Network<C>, F: Fn(usize, u32) -> C>(
         &mut self,
         ssp: &mut Ssp<'_, C, N, F>,
         accepted: &[bool],
+        incoming: &Incoming,
         c: usize,
         delta: C,
     ) -> Result<()> {
         let sink = ssp.rows + ssp.problem.cols();
         let column = ssp.rows + c;
-        let (bound, found) = self.search(ssp, accepted, sink, column, delta)?;
-        self.lower_potentials(ssp, bound)?;
+        let (bound, found) = self.search_back(ssp, accepted, incoming, column, delta)?;
+        // Settled nodes rise by their distance short of the bound: the mirror of
+        // [`Cycle::lower_potentials`], which keeps every reduced cost non-negative and
+        // makes the slot's own non-negative or the path tight.
+        for &(v, d) in &self.settled_list {
+            let rise = sub(bound, d)?;
+            if v == sink {
+                ssp.pi_t = add(ssp.pi_t, rise)?;
+            } else {
+                ssp.pi[v] = add(ssp.pi[v], rise)?;
+            }
+        }
         if found {
-            self.push_around(ssp, sink, column, None);
+            // Forwards along the path: each row on it moves to the column it leads to.
+            let mut moves = Vec::new();
+            let mut v = sink;
+            while v != column {
+                let (next, step) = self.pred[v];
+                if let (true, Step::Arc(col, cost)) = (v < ssp.rows, step) {
+                    moves.push((v, col as usize, cost));
+                }
+                v = next;
+            }
+            for &(y, _, _) in &moves {
+                ssp.detach_row(y);
+            }
+            for &(y, col, cost) in &moves {
+                ssp.attach(y, col, Some(cost));
+            }
         }
         self.reset();
         Ok(())
     }
 
-    /// Dijkstra from `start`, over the residual network, for `target` closer than
-    /// `delta` (which closes a negative cycle through the arc target → start). Returns
-    /// the bound the search stopped at, and whether the target was reached.
+    /// Dijkstra backwards from `target` (a column node) over the residual network, for
+    /// the sink closer than `delta`; a node's `pred` is then the next node on its way
+    /// to the target. Returns the bound the search stopped at and whether the sink was
+    /// reached. Never leaves the sink, so no arc into it is walked.
+    fn search_back<N: Network<C>, F: Fn(usize, u32) -> C>(
+        &mut self,
+        ssp: &Ssp<'_, C, N, F>,
+        accepted: &[bool],
+        incoming: &Incoming,
+        target: usize,
+        delta: C,
+    ) -> Result<(C, bool)> {
+        let (rows, problem) = (ssp.rows, ssp.problem);
+        let sink = rows + problem.cols();
+        self.relax(target, C::ZERO, target, Step::Grow, delta);
+        while let Some(Reverse((d, x))) = self.heap.pop() {
+            if self.settled[x] || d > self.dist[x] {
+                continue;
+            }
+            if d >= delta {
+                break;
+            }
+            self.settled[x] = true;
+            self.settled_list.push((x, d));
+            if x == sink {
+                return Ok((d, true));
+            }
+            if x < rows {
+                // Into row x: from the column holding it, or from the sink.
+                let own = ssp.row_col[x];
+                if own != NONE {
+                    let v = rows + own as usize;
+                    let nd = add(d, sub(sub(ssp.pi[v], ssp.row_cost[x])?, ssp.pi[x])?)?;
+                    self.relax(v, nd, x, Step::Leave, delta);
+                } else if let Some(u) = problem.unassigned_cost(x) {
+                    let nd = add(d, sub(sub(ssp.pi_t, u)?, ssp.pi[x])?)?;
+                    self.relax(sink, nd, x, Step::Revive, delta);
+                }
+                continue;
+            }
+            // Into column x: by the unused arcs of rows it does not hold, and from the
+            // sink when it gives up its last slot.
+            let col = x - rows;
+            for &(y, i) in incoming.of(col) {
+                let (y, i) = (y as usize, i as usize);
+                if ssp.row_col[y] == col as u32 || !accepted[i] {
+                    continue;
+                }
+                let cost = problem.arc_cost(y, i);
+                let nd = add(d, sub(add(cost, ssp.pi[y])?, ssp.pi[x])?)?;
+                self.relax(y, nd, x, Step::Arc(col as u32, cost), delta);
+            }
+            if ssp.given[col] > 0 {
+                let slot = (ssp.slot_cost)(col, ssp.given[col] - 1);
+                let nd = add(d, sub(sub(ssp.pi_t, slot)?, ssp.pi[x])?)?;
+                self.relax(sink, nd, x, Step::Shrink, delta);
+            }
+        }
+        Ok((delta, false))
+    }
+
+    /// Dijkstra from the arc's column, over the residual network, for the arc's row
+    /// closer than `delta` (which closes a negative cycle through the arc). Returns the
+    /// bound the search stopped at, and whether the row was reached.
     fn search<N: Network<C>, F: Fn(usize, u32) -> C>(
         &mut self,
         ssp: &Ssp<'_, C, N, F>,
         accepted: &[bool],
-        start: usize,
-        target: usize,
-        delta: C,
+        arc: &NewArc<C>,
     ) -> Result<(C, bool)> {
         let rows = ssp.rows;
         let sink = rows + ssp.problem.cols();
-        self.relax(start, C::ZERO, start, Step::Shrink, delta);
-        let bound = delta;
+        let start = rows + arc.c;
+        self.relax(start, C::ZERO, start, Step::Shrink, arc.delta);
+        let bound = arc.delta;
         while let Some(Reverse((d, x))) = self.heap.pop() {
             if self.settled[x] || d > self.dist[x] {
                 continue;
@@ -647,7 +737,7 @@ impl<C: Cost> Cycle<C> {
             }
             self.settled[x] = true;
             self.settled_list.push((x, d));
-            if x == target {
+            if x == arc.r {
                 return Ok((d, true));
             }
             if x < rows {
@@ -766,22 +856,16 @@ impl<C: Cost> Cycle<C> {
         Ok(())
     }
 
-    /// One unit around the cycle that the search's path `start` ⇝ `target` closes
-    /// (with the new `arc` r → c, when the cycle is through one; through the target's
-    /// arc to the sink otherwise): walks the path back from the target and moves every
+    /// One unit around the cycle r → c ⇝ r: walks the path back from r and moves every
     /// row on it to where its outgoing step sends it.
     fn push_around<N: Network<C>, F: Fn(usize, u32) -> C>(
         &self,
         ssp: &mut Ssp<'_, C, N, F>,
-        start: usize,
-        target: usize,
-        arc: Option<&NewArc<C>>,
+        arc: &NewArc<C>,
     ) {
-        let mut moves: Vec<(usize, Option<(usize, C)>)> = arc
-            .map(|arc| (arc.r, Some((arc.c, arc.cost))))
-            .into_iter()
-            .collect();
-        let mut v = target;
+        let start = ssp.rows + arc.c;
+        let mut moves: Vec<(usize, Option<(usize, C)>)> = vec![(arc.r, Some((arc.c, arc.cost)))];
+        let mut v = arc.r;
         let mut next_of_row: Option<(usize, C)> = None;
         while v != start {
             let (from, step) = self.pred[v];
@@ -815,6 +899,45 @@ impl<C: Cost> Cycle<C> {
         self.touched.clear();
         self.settled_list.clear();
         self.heap.clear();
+    }
+}
+
+/// Per column, the arcs into it, as `(row, arc)`: the reversed adjacency that the
+/// searches running backwards walk (the split solve's lowering of potentials, the
+/// repair of [`resolve_opening`]'s slots). Built once for a network and reused by
+/// every view of it that hides rows (their arcs are skipped where they are walked).
+pub(super) struct Incoming {
+    pub(super) start: Vec<usize>,
+    pub(super) arcs: Vec<(u32, u32)>,
+}
+
+impl Incoming {
+    pub(super) fn new<C: Cost, N: Network<C>>(problem: &N) -> Self {
+        let (rows, cols) = (problem.rows(), problem.cols());
+        let mut start = vec![0usize; cols + 1];
+        for r in 0..rows {
+            for i in problem.arc_range(r) {
+                start[problem.arc_col(i) + 1] += 1;
+            }
+        }
+        for c in 0..cols {
+            start[c + 1] += start[c];
+        }
+        let mut fill = start.clone();
+        let mut arcs = vec![(0u32, 0u32); start[cols]];
+        for r in 0..rows {
+            for i in problem.arc_range(r) {
+                let c = problem.arc_col(i);
+                arcs[fill[c]] = (r as u32, i as u32);
+                fill[c] += 1;
+            }
+        }
+        Incoming { start, arcs }
+    }
+
+    /// The arcs into column `c`, as `(row, arc)`.
+    fn of(&self, c: usize) -> &[(u32, u32)] {
+        &self.arcs[self.start[c]..self.start[c + 1]]
     }
 }
 

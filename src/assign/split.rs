@@ -35,7 +35,7 @@
 
 use super::error::Result;
 use super::slot_side::SlotSide;
-use super::sparse::{Network, Solution, add_rows, insert_rows, resolve_opening};
+use super::sparse::{Incoming, Network, Solution, add_rows, insert_rows, resolve_opening};
 use super::{Cost, add, sub};
 
 use std::cmp::Reverse;
@@ -173,35 +173,26 @@ pub(crate) fn reinsert_rows<C: Cost, N: Network<C>>(
     .map(Some)
 }
 
-/// Columns whose potential [`reinsert_rows_locally`] may raise before it leaves the
-/// re-solve to [`reinsert_rows`].
-const RAISED_MAX: usize = 16;
-
 /// Re-solves `problem` after an edit from `previous`, the old plan's flow and duals
 /// mapped onto it, by local repairs instead of [`reinsert_rows`]' whole-network stages:
 /// the rows flagged in `late` (new ones, changed ones, and those a changed column held)
 /// start unassigned, with their arcs hidden; the rows flagged in `gained` keep their
 /// place but have new arcs. Every other row's arcs (or fewer of them, none of them
 /// the arc it uses), and the slot costs of every column that still holds rows, must be
-/// as when `previous` was optimal.
+/// as when `previous` was optimal; capacities may differ.
 ///
-/// 1. A column that still holds rows has its potential raised, where needed, until its
-///    next free slot has a non-negative reduced cost (a column that lost rows). The
-///    slots it still fills stay feasible, because slot costs rise with `k`; arcs *into*
-///    a raised column may turn negative. A column that holds nobody (one that lost
-///    every row, or whose slots reopened) is priced instead at most as high as every
-///    arc into it allows: its arcs stay non-negative, and only its first free slot
-///    may be priced too low.
-/// 2. The arcs into raised columns, the new arcs of the `gained` rows, and the free
-///    slots priced too low are repaired by cycle cancelling
-///    ([`resolve_opening`]).
+/// 1. A column that holds nobody (one that lost every row, or whose slots reopened)
+///    is priced at most as high as every arc into it allows, so its arcs are
+///    non-negative; nothing leaves it, so no other reduced cost depends on its price.
+/// 2. The free slots priced too low (a column that lost rows or gained slots, or one
+///    that holds nobody and that some row would now rather join) and the new arcs of
+///    the `gained` rows are repaired by cycle cancelling ([`resolve_opening`]).
 /// 3. The late rows are added back by shortest augmenting paths ([`insert_rows`]).
 ///
 /// Each step starts from an optimal flow with feasible duals for what it can see, so the
 /// result is exact. Touches only the region around the edit, but a late row that cannot
 /// be placed searches far when slots are scarce, so this suits few late rows. `None`
-/// when the repairs ran past `budget` nodes settled, or more than [`RAISED_MAX`]
-/// columns needed raising.
+/// when the repairs ran past `budget` nodes settled.
 pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
     problem: &N,
     slot_cost: impl Fn(usize, u32) -> C,
@@ -236,7 +227,6 @@ pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
             }
         }
     }
-    let mut raised = vec![false; cols];
     let mut opened = Vec::new();
     for c in 0..cols {
         if given[c] >= problem.capacity(c) {
@@ -244,40 +234,25 @@ pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
         }
         let floor = sub(start.duals.sink, slot_cost(c, given[c]))?;
         let price = &mut start.duals.col[c];
-        if given[c] > 0 {
-            if *price < floor {
-                *price = floor;
-                raised[c] = true;
-            }
-        } else if let Some(most) = allowed[c] {
-            // Only where needed: a price already feasible both ways stays.
-            if *price < floor || *price > most {
+        if given[c] == 0 {
+            // A price feasible both ways stays; otherwise the nearest to one.
+            let most = allowed[c].unwrap_or(*price);
+            if *price > most || (*price < floor && most > *price) {
                 *price = floor.max(*price).min(most);
-                if *price < floor {
-                    opened.push(c);
-                }
             }
-        } else if *price < floor {
-            *price = floor;
+        }
+        if *price < floor {
+            opened.push(c);
         }
     }
-    // Each raised column is a slot that many rows may now take: past a few, the
-    // slots' side fills them faster than cycle cancelling (the caller's other route).
-    if raised.iter().filter(|&&r| r).count() > RAISED_MAX {
-        return Ok(None);
-    }
-    // 2. The arcs into raised columns, the gained arcs and the opened slots, repaired.
+    // 2. The slots priced too low and the gained arcs, repaired.
     let visible: Vec<bool> = late.iter().map(|&l| !l).collect();
     let without_late = Restricted {
         inner: problem,
         rows: Some(&visible),
         capacity: None,
     };
-    let changed: Vec<bool> = (0..rows)
-        .map(|r| {
-            !late[r] && (gained[r] || problem.arc_range(r).any(|i| raised[problem.arc_col(i)]))
-        })
-        .collect();
+    let changed: Vec<bool> = (0..rows).map(|r| !late[r] && gained[r]).collect();
     let repaired = if changed.contains(&true) || !opened.is_empty() {
         match resolve_opening(
             &without_late,
@@ -388,38 +363,6 @@ fn tighten<C: Cost, N: Network<C>>(
     solution: &mut Solution<C>,
 ) -> Result<()> {
     tighten_with(problem, slot_cost, solution, &Incoming::new(problem))
-}
-
-/// Per column, the arcs into it, as `(row, arc)`: the reversed adjacency [`tighten`]
-/// walks. Built once for a network and reused by every view of it that hides rows.
-struct Incoming {
-    start: Vec<usize>,
-    arcs: Vec<(u32, u32)>,
-}
-
-impl Incoming {
-    fn new<C: Cost, N: Network<C>>(problem: &N) -> Self {
-        let (rows, cols) = (problem.rows(), problem.cols());
-        let mut start = vec![0usize; cols + 1];
-        for r in 0..rows {
-            for i in problem.arc_range(r) {
-                start[problem.arc_col(i) + 1] += 1;
-            }
-        }
-        for c in 0..cols {
-            start[c + 1] += start[c];
-        }
-        let mut fill = start.clone();
-        let mut arcs = vec![(0u32, 0u32); start[cols]];
-        for r in 0..rows {
-            for i in problem.arc_range(r) {
-                let c = problem.arc_col(i);
-                arcs[fill[c]] = (r as u32, i as u32);
-                fill[c] += 1;
-            }
-        }
-        Incoming { start, arcs }
-    }
 }
 
 /// [`tighten`] with the reversed adjacency of `problem`'s network, or of a network
@@ -666,7 +609,7 @@ mod tests {
             let (warm, _) =
                 reinsert_rows_locally(&after, slot, &previous, &late, &gained, quiet, u64::MAX)
                     .unwrap()
-                    .expect("no budget, and at most RAISED_MAX columns");
+                    .expect("no budget");
             let cold = solve(&after, slot).unwrap();
             assert_eq!(warm.cost, cold.cost, "round {round}: {after:?}");
             assert_eq!(verify(&after, slot, &warm), Ok(cold.cost), "round {round}");

@@ -18,13 +18,16 @@
 //!    fit. Every row that does not keep its place is *late*: new and changed rows, and
 //!    those their mentor could not keep.
 //! 3. **Taken out and added back.** The late rows leave the old flow. With few of
-//!    them, the repair stays local (`assign::reinsert_rows_locally`): each mentor's
-//!    next free slot is priced non-negative again, the arcs that makes negative and the
-//!    gained ones are repaired by cycle cancelling, and the late rows are added back by
-//!    shortest augmenting paths. With many, they and the gained rows leave with their
-//!    slots closed and come back by the split solve's last stages
-//!    (`assign::reinsert_rows`). Both are successive shortest paths from a warm start,
-//!    so the result is exact; with very many a cold solve is cheaper and runs instead.
+//!    them, the repair stays local (`assign::reinsert_rows_locally`): a mentor who
+//!    holds nobody is priced so that every pair with them is feasible; each free slot
+//!    then priced too low (a mentor who lost rows or gained room) is filled by one
+//!    cycle search backwards from the mentor, the gained pairs are repaired by cycle
+//!    cancelling, and the late rows are added back by shortest augmenting paths. With
+//!    many, they and the gained rows leave with their slots closed and come back by
+//!    the split solve's last stages (`assign::reinsert_rows`). Both are successive
+//!    shortest paths from a warm start, so the result is exact; when very many rows
+//!    move (pairs gained with a mentor who holds nobody cost nothing and do not count)
+//!    a cold solve is cheaper and runs instead.
 //! 4. **Certified like any solve.** The round's duals are checked by
 //!    [`assign::verify`](crate::assign::verify) on the network solved, and the pruning certificate runs over
 //!    every eligible pair; pairs that fail come back in further rounds, exactly as in a
@@ -199,14 +202,20 @@ pub(crate) fn map<C: Storable>(
     for (row, &r) in previous.state.order.iter().enumerate() {
         old_row[r as usize] = row as u32;
     }
-    let (new_c, old_c) = (current.candidates, previous.candidates);
+    let new_c = current.candidates;
     let rows = current.order.len();
+    let mut current_row = vec![0u32; rows];
+    for (row, &r) in current.order.iter().enumerate() {
+        current_row[r as usize] = row as u32;
+    }
     let sink = old.duals.sink;
     let mut row_to_col = vec![None; rows];
     let mut row_dual = vec![sink; rows];
     let mut late = vec![false; rows];
     let mut gained = vec![false; rows];
     let mut considered = vec![false; new_c.len()];
+    // The gained rows' new pairs (candidate indices).
+    let mut new_pairs = Vec::new();
     let mut kept_any = false;
     for (row, &r) in current.order.iter().enumerate() {
         let r = r as usize;
@@ -226,15 +235,7 @@ pub(crate) fn map<C: Storable>(
         let old_row = old_row[o] as usize;
         let held = old.row_to_col[old_row].filter(|&c| !repriced[c] && room_left[c] > 0);
         let held_gone = old.row_to_col[old_row].is_some() && held.is_none();
-        match compare_pairs(
-            new_c,
-            r,
-            old_c,
-            o,
-            held,
-            previous.considered,
-            &mut considered,
-        ) {
+        match compare_pairs(new_c, r, previous, o, held, &mut considered, &mut new_pairs) {
             Some(change) if !held_gone => {
                 if let Some(c) = held {
                     room_left[c] -= 1;
@@ -251,8 +252,20 @@ pub(crate) fn map<C: Storable>(
             }
         }
     }
-    // Past this many rows to add back or repair, a cold solve is cheaper.
-    let moved = late.iter().zip(&gained).filter(|&(&l, &g)| l || g).count();
+    // Past this many rows to add back or repair, a cold solve is cheaper. A pair gained
+    // with a mentor who holds nobody costs no search of its own: the mentor is priced
+    // so that the pair is feasible (`assign::reinsert_rows_locally`).
+    let mut holds = vec![false; current.room.len()];
+    for &c in row_to_col.iter().flatten() {
+        holds[c] = true;
+    }
+    let mut repaired = late.clone();
+    for &i in &new_pairs {
+        if holds[new_c.mentor[i] as usize] {
+            repaired[current_row[new_c.recipient_of(i)] as usize] = true;
+        }
+    }
+    let moved = repaired.iter().filter(|&&m| m).count();
     if !kept_any || moved * LATE_MAX_PER > rows {
         return None;
     }
@@ -281,19 +294,21 @@ enum PairChange {
     Gained,
 }
 
-/// Compares new recipient `r`'s pairs with old recipient `o`'s, mentor by mentor (both
-/// lists are in mentor order), copying the old `considered` flags to the pairs kept and
-/// considering every new pair. `None` when a kept pair's score changed or the pair in
-/// column `held` (the row's place in the plan) is gone: then the row must be re-added.
+/// Compares new recipient `r`'s pairs with the previous solve's recipient `o`'s, mentor
+/// by mentor (both lists are in mentor order), copying the old `considered` flags to
+/// the pairs kept and considering every new pair, listed in `new_pairs`. `None` when a
+/// kept pair's score changed or the pair in column `held` (the row's place in the plan)
+/// is gone: then the row must be re-added (its new pairs may have been listed already).
 fn compare_pairs(
     new: &Candidates,
     r: usize,
-    old: &Candidates,
+    previous: &Previous<'_>,
     o: usize,
     held: Option<usize>,
-    old_considered: &[bool],
     considered: &mut [bool],
+    new_pairs: &mut Vec<usize>,
 ) -> Option<PairChange> {
+    let (old, old_considered) = (previous.candidates, previous.considered);
     let (a, b) = (new.range(r), old.range(o));
     if new.mentor[a.clone()] == old.mentor[b.clone()] {
         if new.score[a.clone()] != old.score[b.clone()] {
@@ -320,11 +335,13 @@ fn compare_pairs(
             }
             (Some(x), Some(y)) if x < y => {
                 considered[i] = true;
+                new_pairs.push(i);
                 change = PairChange::Gained;
                 i += 1;
             }
             (Some(_), None) => {
                 considered[i] = true;
+                new_pairs.push(i);
                 change = PairChange::Gained;
                 i += 1;
             }
