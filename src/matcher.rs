@@ -26,7 +26,7 @@ use crate::progress::{Progress, ProgressReply, Reporter, Stage};
 use crate::report::{self, MatchReport, Warning, WarningKind};
 use crate::rounds;
 use crate::rules::HardRule;
-use crate::rules::interned::Interned;
+use crate::rules::interned::{Interned, Tables};
 use crate::solve::{self, Pruning};
 
 /// Matches cohorts, with options. [`match_cohort`] is `Matcher::new().run(cohort)`.
@@ -294,7 +294,6 @@ impl Matcher {
             }
         };
         let start = Instant::now();
-        let index = Interned::new(cohort);
         // What the earlier run solved: its own cohort, or its residual.
         let earlier = match keeping {
             Keeping::From { kept, cohort } => {
@@ -302,6 +301,10 @@ impl Matcher {
             }
             _ => None,
         };
+        // After an edit that changed no tags, the earlier index serves.
+        let index = earlier
+            .and_then(|(kept, before)| Interned::reuse(cohort, before, kept.index.as_ref()?))
+            .unwrap_or_else(|| Interned::new(cohort));
         // After an edit, the rows the edit did not touch are copied.
         let updated =
             earlier.and_then(|(kept, before)| candidates::update(&index, before, &kept.candidates));
@@ -347,10 +350,10 @@ impl Matcher {
             solve: solve_time,
             report: start.elapsed(),
         };
-        drop(index);
         let kept = match keeping {
             Keeping::Nothing => None,
             _ => Some(Kept {
+                index: Some(index.into_tables()),
                 residual: None,
                 state: outcome.state.take(),
                 warm: outcome.warm,
@@ -378,6 +381,8 @@ pub(crate) enum Keeping<'a> {
 pub(crate) struct Kept {
     /// The cohort the solve saw, when it was not the cohort itself (kept pairs taken out).
     pub(crate) residual: Option<Cohort>,
+    /// The index of the cohort the solve saw, for the next run to reuse.
+    index: Option<Tables>,
     pub(crate) candidates: candidates::Candidates,
     considered: Vec<bool>,
     /// `None` when the objective is solved cold each time (the bottleneck).

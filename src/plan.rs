@@ -146,8 +146,8 @@ impl std::fmt::Debug for Plan {
 
 impl Matcher {
     /// Solves `cohort` like [`Matcher::try_run`], keeping what a warm re-solve needs:
-    /// the cohort's eligible pairs and the solver's flow and duals (memory in
-    /// proportion to the eligible pairs).
+    /// the cohort's eligible pairs, its tag index and the solver's flow and duals
+    /// (memory in proportion to the eligible pairs).
     ///
     /// # Errors
     /// As [`Matcher::try_run`]: [`Error::Cancelled`], [`Error::Uncertified`].

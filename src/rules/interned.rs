@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::model::Cohort;
-use crate::model::ContactMode;
+use crate::model::{ContactMode, Mentor};
 use crate::rules::{HardRule, RuleSet};
 use crate::scoring;
 
@@ -79,7 +79,7 @@ impl<'a> Dictionary<'a> {
 }
 
 /// One family's sets for a list of people, all over the same dictionary.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum TagSets {
     /// `width` words per person.
     Bits { width: usize, words: Vec<u64> },
@@ -215,7 +215,7 @@ pub(super) fn merge_count(a: &[u32], b: &[u32], any: bool) -> usize {
 }
 
 /// A family's sets on both sides of the cohort.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Family {
     pub(super) mentor: TagSets,
     pub(super) recipient: TagSets,
@@ -285,10 +285,67 @@ pub(super) fn len32<T>(list: &[T]) -> u32 {
     u32::try_from(list.len()).unwrap_or(u32::MAX)
 }
 
-/// The interned cohort.
+/// Whether two mentor records agree on everything an index reads from them but room
+/// and exclusions ([`Interned::reuse`] reads those again). Every field is named, so
+/// a new one must be placed on one side or the other.
+fn same_but_room(a: &Mentor, b: &Mentor) -> bool {
+    let Mentor {
+        id,
+        name,
+        notes,
+        conditions,
+        experiences,
+        interests,
+        languages,
+        age,
+        gender,
+        region,
+        modes,
+        availability,
+        months_since_diagnosis,
+        groups,
+        training,
+        capacity: _,
+        current_load: _,
+        boundaries,
+        exclude: _,
+    } = a;
+    *id == b.id
+        && *name == b.name
+        && *notes == b.notes
+        && *conditions == b.conditions
+        && *experiences == b.experiences
+        && *interests == b.interests
+        && *languages == b.languages
+        && *age == b.age
+        && *gender == b.gender
+        && *region == b.region
+        && *modes == b.modes
+        && *availability == b.availability
+        && *months_since_diagnosis == b.months_since_diagnosis
+        && *groups == b.groups
+        && *training == b.training
+        && *boundaries == b.boundaries
+}
+
+/// The interned cohort: the cohort and its [`Tables`] (reached through `Deref`).
 #[derive(Debug)]
 pub(crate) struct Interned<'c> {
     pub(super) cohort: &'c Cohort,
+    tables: Tables,
+}
+
+impl std::ops::Deref for Interned<'_> {
+    type Target = Tables;
+    fn deref(&self) -> &Tables {
+        &self.tables
+    }
+}
+
+/// Everything an [`Interned`] index holds besides the cohort: what a plan keeps to
+/// index its edited cohort without interning every tag again ([`Interned::reuse`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Tables {
     pub(super) languages: Family,
     pub(super) conditions: Family,
     /// Experiences of both sides.
@@ -389,8 +446,7 @@ impl<'c> Interned<'c> {
             .map(|(i, m)| (m.id.as_str(), i as u32))
             .collect();
 
-        let mut index = Interned {
-            cohort,
+        let tables = Tables {
             languages: family(&lang, &|i| &mentors[i].languages, &|i| {
                 &recipients[i].languages
             }),
@@ -463,8 +519,41 @@ impl<'c> Interned<'c> {
                 .collect(),
             screen: None,
         };
-        index.screen = Some(Screen::new(&index));
+        let mut index = Interned { cohort, tables };
+        index.tables.screen = Some(Screen::new(&index));
         index
+    }
+
+    /// The index of `cohort` from `tables`, an index of `before`, when it serves: the
+    /// same policy and the same people in the same order, every record the same but
+    /// for mentors' capacities, loads and exclusions, which are read again here (a
+    /// plan's edit of a mentor's capacity, a pair ruled out). `None` otherwise: the
+    /// index is then built afresh.
+    pub(crate) fn reuse(cohort: &'c Cohort, before: &Cohort, tables: &Tables) -> Option<Self> {
+        let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
+        let serves = cohort.policy() == before.policy()
+            && mentors.len() == before.mentors().len()
+            && recipients == before.recipients()
+            && mentors
+                .iter()
+                .zip(before.mentors())
+                .all(|(a, b)| same_but_room(a, b));
+        if !serves {
+            return None;
+        }
+        let mut tables = tables.clone();
+        for (m, (facts, mentor)) in tables.mentor.iter_mut().zip(mentors).enumerate() {
+            facts.has_room = mentor.current_load < mentor.capacity;
+            facts.has_exclusions = cohort.has_exclusions(m);
+        }
+        let mut index = Interned { cohort, tables };
+        index.tables.screen = Some(Screen::new(&index));
+        Some(index)
+    }
+
+    /// The tables, for [`Interned::reuse`].
+    pub(crate) fn into_tables(self) -> Tables {
+        self.tables
     }
 
     /// The mentors' per-tag bitsets, for screening a recipient's mentors.
@@ -638,39 +727,103 @@ mod tests {
     /// Every pair: the interned rules and score equal the string path's, with bitsets
     /// and with sorted id lists.
     fn agree(cohort: &Cohort) -> usize {
+        [MAX_BITSET_TAGS, 0]
+            .into_iter()
+            .map(|limit| agree_on(&Interned::with_bitset_limit(cohort, limit)))
+            .sum()
+    }
+
+    /// [`agree`] for one index of its cohort.
+    fn agree_on(index: &Interned<'_>) -> usize {
+        let cohort = index.cohort();
         let mut eligible = 0;
-        for limit in [MAX_BITSET_TAGS, 0] {
-            let index = Interned::with_bitset_limit(cohort, limit);
-            let expected: Vec<Vec<usize>> = (0..cohort.recipients().len())
-                .map(|r| {
-                    (0..cohort.mentors().len())
-                        .filter(|&m| rules::check_static(cohort, m, r).is_empty())
-                        .collect()
-                })
+        let expected: Vec<Vec<usize>> = (0..cohort.recipients().len())
+            .map(|r| {
+                (0..cohort.mentors().len())
+                    .filter(|&m| rules::check_static(cohort, m, r).is_empty())
+                    .collect()
+            })
+            .collect();
+        for by_screen in super::super::screen::tests::screened(index) {
+            assert_eq!(by_screen, expected, "screened eligible mentors");
+        }
+        let (screen, mut scratch) = (index.screen(), Scratch::default());
+        for (r, expected) in expected.iter().enumerate() {
+            screen.apply(index, r, &mut scratch);
+            let own: Vec<usize> = scratch
+                .mentors()
+                .filter(|&m| index.check_except(m, r, true, screen.covered()).is_empty())
                 .collect();
-            for by_screen in super::super::screen::tests::screened(&index) {
-                assert_eq!(by_screen, expected, "screened eligible mentors");
-            }
-            for m in 0..cohort.mentors().len() {
-                for r in 0..cohort.recipients().len() {
-                    let expected = rules::check_static(cohort, m, r);
-                    assert_eq!(index.check_static(m, r, false), expected, "m {m} r {r}");
-                    let first = index.check_static(m, r, true);
-                    assert_eq!(first.is_empty(), expected.is_empty());
-                    assert_eq!(
-                        index.score_micro(m, r),
-                        scoring::score_micro(
-                            cohort.policy(),
-                            &cohort.mentors()[m],
-                            &cohort.recipients()[r]
-                        ),
-                        "m {m} r {r}"
-                    );
-                    eligible += usize::from(expected.is_empty());
-                }
+            assert_eq!(&own, expected, "the index's own screen, recipient {r}");
+        }
+        for m in 0..cohort.mentors().len() {
+            for r in 0..cohort.recipients().len() {
+                let expected = rules::check_static(cohort, m, r);
+                assert_eq!(index.check_static(m, r, false), expected, "m {m} r {r}");
+                let first = index.check_static(m, r, true);
+                assert_eq!(first.is_empty(), expected.is_empty());
+                assert_eq!(
+                    index.score_micro(m, r),
+                    scoring::score_micro(
+                        cohort.policy(),
+                        &cohort.mentors()[m],
+                        &cohort.recipients()[r]
+                    ),
+                    "m {m} r {r}"
+                );
+                eligible += usize::from(expected.is_empty());
             }
         }
         eligible
+    }
+
+    #[test]
+    fn a_reused_index_equals_the_string_path_after_edits_of_room_and_exclusions() {
+        use crate::Edit;
+        let cohort = synth::generate(&SynthOptions {
+            recipients: 90,
+            mentors: 30,
+            seed: 5,
+            homogeneous: false,
+        })
+        .unwrap();
+        let (m, r) = (&cohort.mentors()[3], &cohort.recipients()[7]);
+        let full = Edit::SetCapacity {
+            mentor: m.id.clone(),
+            capacity: m.current_load,
+        };
+        let forbid = Edit::Forbid {
+            mentor: m.id.clone(),
+            recipient: r.id.clone(),
+        };
+        let mut changed_tags = cohort.recipients()[7].clone();
+        changed_tags.id = "late referral".into();
+        let added = Edit::AddRecipient {
+            recipient: Box::new(changed_tags),
+        };
+        for limit in [MAX_BITSET_TAGS, 0] {
+            let tables = Interned::with_bitset_limit(&cohort, limit).into_tables();
+            for (edits, serves) in [
+                (vec![full.clone()], true),
+                (vec![forbid.clone()], true),
+                (vec![full.clone(), forbid.clone()], true),
+                (vec![added.clone()], false),
+            ] {
+                let edited = crate::plan::edited(&cohort, &edits).unwrap();
+                match Interned::reuse(&edited, &cohort, &tables) {
+                    Some(index) => {
+                        assert!(serves, "{edits:?}");
+                        assert!(agree_on(&index) > 0);
+                    }
+                    None => assert!(!serves, "{edits:?}"),
+                }
+            }
+            // Room and exclusions really changed, and the string path saw it.
+            let edited = crate::plan::edited(&cohort, &[full.clone(), forbid.clone()]).unwrap();
+            let index = Interned::reuse(&edited, &cohort, &tables).unwrap();
+            assert!(!index.check_static(3, 0, false).is_empty());
+            assert!(index.check_static(3, 7, false).contains(HardRule::Excluded));
+        }
     }
 
     #[test]

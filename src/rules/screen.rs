@@ -29,7 +29,7 @@ const MAX_COLUMN_WORDS: usize = 1 << 20;
 
 /// For each tag, the bitset of the mentors having it: tag `t`'s words are
 /// `bits[t * words..(t + 1) * words]`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Columns {
     words: usize,
     tags: usize,
@@ -84,7 +84,7 @@ impl Columns {
 }
 
 /// Which mentors pass each contact-mode combination, by the recipient's mode mask.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Contact {
     /// Mentors sharing a mode other than in person, by recipient mode mask.
     remote: Columns,
@@ -95,7 +95,7 @@ struct Contact {
 }
 
 /// The per-tag mentor bitsets of a cohort, and the rules they apply.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Screen {
     words: usize,
     room: Vec<u64>,
