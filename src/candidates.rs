@@ -362,17 +362,23 @@ pub(crate) fn update(
     };
     out.start.push(0);
     let mut scratch = Scratch::default();
+    let same_recipients = cohort.same_recipients(before);
     for (r, recipient) in cohort.recipients().iter().enumerate() {
-        let before_r = if before
-            .recipients()
-            .get(r)
-            .is_some_and(|p| p.id == recipient.id)
-        {
+        let unchanged = if same_recipients {
             Some(r)
         } else {
-            before.recipient_position(recipient.id.as_str())
+            let before_r = if before
+                .recipients()
+                .get(r)
+                .is_some_and(|p| p.id == recipient.id)
+            {
+                Some(r)
+            } else {
+                before.recipient_position(recipient.id.as_str())
+            };
+            before_r.filter(|&o| &before.recipients()[o] == recipient)
         };
-        match before_r.filter(|&o| &before.recipients()[o] == recipient) {
+        match unchanged {
             Some(o) => {
                 // The old row without the changed mentors, merged in mentor order with
                 // their pairs checked again.

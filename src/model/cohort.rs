@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -57,15 +58,17 @@ pub const MAX_PEOPLE: usize = 1 << 24;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cohort {
     mentors: Vec<Mentor>,
-    recipients: Vec<Recipient>,
+    /// The recipients' side is shared between a plan's cohort and its edited copies
+    /// until an edit changes it: a national cohort's recipients are most of its size.
+    recipients: Arc<Vec<Recipient>>,
     policy: Policy,
     mentor_index: BTreeMap<String, usize>,
-    recipient_index: BTreeMap<String, usize>,
+    recipient_index: Arc<BTreeMap<String, usize>>,
     /// Per mentor, the sorted indices of recipients either side excluded.
     excluded: Vec<Vec<u32>>,
     /// Per person, experiences ∪ interests: what the `beyond_diagnosis` rule compares.
     mentor_beyond: Vec<Vec<String>>,
-    recipient_beyond: Vec<Vec<String>>,
+    recipient_beyond: Arc<Vec<Vec<String>>>,
     min_score_micro: u32,
     /// The pairs that run already or have ended, as given.
     pairs: Vec<Pair>,
@@ -209,13 +212,13 @@ impl Cohort {
             .collect();
         Cohort {
             mentors,
-            recipients,
+            recipients: Arc::new(recipients),
             policy: self.policy.clone(),
             mentor_index: self.mentor_index.clone(),
-            recipient_index,
+            recipient_index: Arc::new(recipient_index),
             excluded,
             mentor_beyond: self.mentor_beyond.clone(),
-            recipient_beyond,
+            recipient_beyond: Arc::new(recipient_beyond),
             min_score_micro: self.min_score_micro,
             pairs: Vec::new(),
         }
@@ -271,38 +274,39 @@ impl Cohort {
             i,
             &mut recipient,
             &Limits::default(),
-            &mut self.recipient_index,
+            Arc::make_mut(&mut self.recipient_index),
             |id| mentor_index.contains_key(id),
         )?;
         for id in &recipient.exclude {
             // Pushing the largest index keeps each list sorted.
             self.excluded[mentor_index[&id.0]].push(i as u32);
         }
-        self.recipient_beyond.push(
+        Arc::make_mut(&mut self.recipient_beyond).push(
             tags::union(&recipient.experiences, &recipient.interests)
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
         );
-        self.recipients.push(recipient);
+        Arc::make_mut(&mut self.recipients).push(recipient);
         Ok(())
     }
 
     /// Removes recipient `r`, their pairs and every mention of them in mentors'
     /// `exclude` lists, as an edit of a plan.
     pub(crate) fn remove_recipient(&mut self, r: usize) {
-        let id = self.recipients.remove(r).id;
-        self.recipient_beyond.remove(r);
+        let id = Arc::make_mut(&mut self.recipients).remove(r).id;
+        Arc::make_mut(&mut self.recipient_beyond).remove(r);
         self.pairs.retain(|p| p.recipient != id);
         for m in &mut self.mentors {
             m.exclude.retain(|x| *x != id);
         }
-        self.recipient_index = self
-            .recipients
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.0.clone(), i))
-            .collect();
+        self.recipient_index = Arc::new(
+            self.recipients
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.0.clone(), i))
+                .collect(),
+        );
         self.excluded = exclusions(
             &self.mentors,
             &self.recipients,
@@ -437,10 +441,16 @@ impl Cohort {
         self.min_score_micro
     }
 
+    /// Whether `other` has the same recipients, in the same order: at once when an
+    /// edited copy still shares them with its original.
+    pub(crate) fn same_recipients(&self, other: &Cohort) -> bool {
+        Arc::ptr_eq(&self.recipients, &other.recipients) || self.recipients == other.recipients
+    }
+
     /// The same people under another policy (for tests that vary it).
     #[cfg(test)]
     pub(crate) fn under(&self, policy: Policy) -> Cohort {
-        Cohort::new(self.mentors.clone(), self.recipients.clone(), policy)
+        Cohort::new(self.mentors.clone(), self.recipients.to_vec(), policy)
             .expect("a valid cohort's people are valid under any valid policy")
     }
 }
@@ -768,16 +778,18 @@ fn build(
             .iter()
             .map(|m| beyond(&m.experiences, &m.interests))
             .collect(),
-        recipient_beyond: recipients
-            .iter()
-            .map(|r| beyond(&r.experiences, &r.interests))
-            .collect(),
+        recipient_beyond: Arc::new(
+            recipients
+                .iter()
+                .map(|r| beyond(&r.experiences, &r.interests))
+                .collect(),
+        ),
         min_score_micro: (policy.min_score * MICRO).round() as u32,
         mentors,
-        recipients,
+        recipients: Arc::new(recipients),
         policy,
         mentor_index,
-        recipient_index,
+        recipient_index: Arc::new(recipient_index),
         excluded,
         pairs,
     })

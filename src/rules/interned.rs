@@ -530,10 +530,10 @@ impl<'c> Interned<'c> {
     /// plan's edit of a mentor's capacity, a pair ruled out). `None` otherwise: the
     /// index is then built afresh.
     pub(crate) fn reuse(cohort: &'c Cohort, before: &Cohort, tables: &Tables) -> Option<Self> {
-        let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
+        let mentors = cohort.mentors();
         let serves = cohort.policy() == before.policy()
             && mentors.len() == before.mentors().len()
-            && recipients == before.recipients()
+            && cohort.same_recipients(before)
             && mentors
                 .iter()
                 .zip(before.mentors())

@@ -217,14 +217,16 @@ pub(crate) fn map<C: Storable>(
     // The gained rows' new pairs (candidate indices).
     let mut new_pairs = Vec::new();
     let mut kept_any = false;
+    let same_recipients = new_cohort.same_recipients(old_cohort);
     for (row, &r) in current.order.iter().enumerate() {
         let r = r as usize;
         let id = &new_cohort.recipients()[r].id;
-        let before = if old_cohort.recipients().get(r).is_some_and(|p| &p.id == id) {
-            Some(r)
-        } else {
-            old_cohort.recipient_position(id.as_str())
-        };
+        let before =
+            if same_recipients || old_cohort.recipients().get(r).is_some_and(|p| &p.id == id) {
+                Some(r)
+            } else {
+                old_cohort.recipient_position(id.as_str())
+            };
         let same_urgency =
             |o: usize| old_cohort.recipients()[o].urgency.min(3) == current.urgency[r].min(3);
         let Some(o) = before.filter(|&o| same_urgency(o)) else {
