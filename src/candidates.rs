@@ -362,6 +362,7 @@ pub(crate) fn update(
     };
     out.start.push(0);
     let mut scratch = Scratch::default();
+    let mut again: Vec<(u32, u32)> = Vec::new();
     let same_recipients = cohort.same_recipients(before);
     for (r, recipient) in cohort.recipients().iter().enumerate() {
         let unchanged = if same_recipients {
@@ -381,11 +382,27 @@ pub(crate) fn update(
         match unchanged {
             Some(o) => {
                 // The old row without the changed mentors, merged in mentor order with
-                // their pairs checked again.
-                let mut again = changed
-                    .iter()
-                    .filter_map(|&m| eligible(m, r).map(|s| (m as u32, s)))
-                    .peekable();
+                // their pairs checked again; copied whole when none of them is in it
+                // or eligible now (most rows after an edit of a few mentors).
+                again.clear();
+                again.extend(
+                    changed
+                        .iter()
+                        .filter_map(|&m| eligible(m, r).map(|s| (m as u32, s))),
+                );
+                let row = old.range(o);
+                if again.is_empty()
+                    && old.bonus.is_empty()
+                    && !old.mentor[row.clone()]
+                        .iter()
+                        .any(|&m| is_changed[m as usize])
+                {
+                    out.mentor.extend_from_slice(&old.mentor[row.clone()]);
+                    out.score.extend_from_slice(&old.score[row]);
+                    out.start.push(out.mentor.len());
+                    continue;
+                }
+                let mut again = again.iter().copied().peekable();
                 for i in old.range(o) {
                     let m = old.mentor[i];
                     while let Some(&(n, s)) = again.peek().filter(|&&(n, _)| n < m) {
