@@ -430,28 +430,72 @@ pub(crate) fn update(
     Some(out)
 }
 
-/// For recipient `r`, how many mentors fail each rule (every rule listed, a mentor
-/// counted under each rule it fails): the rules the screen covers by counting bits, the
-/// others mentor by mentor. Scores are only computed when the policy has a
-/// `min_score` (no score is below zero). `scratch` is reused from call to call.
+/// Per hard rule (indexed by `HardRule as usize`), how many mentors fail it for one
+/// recipient.
+pub(crate) type RuleCounts = [u32; HardRule::ALL.len()];
+
+/// For recipient `r`, how many mentors fail each rule (a mentor counted under each rule
+/// it fails): the rules the screen covers by counting bits, the others mentor by
+/// mentor. Scores are only computed when the policy has a `min_score` (no score is
+/// below zero). `scratch` is reused from call to call.
 pub(crate) fn failed_rule_counts(
     index: &Interned<'_>,
     r: usize,
     scratch: &mut Scratch,
-) -> BTreeMap<HardRule, u32> {
-    let cohort = index.cohort();
+) -> RuleCounts {
     let screen = index.screen();
     let mut counts = [0u32; HardRule::ALL.len()];
     screen.count_failures(index, r, scratch, &mut counts);
-    let min_score = cohort.min_score_micro();
-    for m in 0..cohort.mentors().len() {
-        for rule in index.check_except(m, r, false, screen.covered()).iter() {
-            counts[rule as usize] += 1;
-        }
-        if min_score > 0 && index.score_micro(m, r) < min_score {
-            counts[HardRule::MinScore as usize] += 1;
-        }
+    for m in 0..index.cohort().mentors().len() {
+        count_pair(index, m, r, &mut counts, screen.covered(), true);
     }
+    counts
+}
+
+/// `counts` of recipient `r` as they were for `before`, an index of an earlier cohort
+/// with the same recipients and as many mentors, made `index`'s: the failures of each
+/// mentor of `changed` (those whose record or exclusions differ) taken out as they
+/// were and added as they are. Exact, because a pair's failures depend only on the two
+/// records, the exclusions and the policy.
+pub(crate) fn updated_rule_counts(
+    index: &Interned<'_>,
+    before: &Interned<'_>,
+    r: usize,
+    mut counts: RuleCounts,
+    changed: &[usize],
+) -> RuleCounts {
+    for &m in changed {
+        count_pair(before, m, r, &mut counts, Default::default(), false);
+        count_pair(index, m, r, &mut counts, Default::default(), true);
+    }
+    counts
+}
+
+/// Adds to `counts` (or takes out of them) the rules other than those in `skip` that
+/// the pair (`m`, `r`) fails.
+fn count_pair(
+    index: &Interned<'_>,
+    m: usize,
+    r: usize,
+    counts: &mut RuleCounts,
+    skip: crate::rules::RuleSet,
+    add: bool,
+) {
+    let min_score = index.cohort().min_score_micro();
+    let mut change = |rule: HardRule| {
+        let count = &mut counts[rule as usize];
+        *count = if add { *count + 1 } else { *count - 1 };
+    };
+    for rule in index.check_except(m, r, false, skip).iter() {
+        change(rule);
+    }
+    if min_score > 0 && index.score_micro(m, r) < min_score {
+        change(HardRule::MinScore);
+    }
+}
+
+/// `counts` as a map, every rule listed.
+pub(crate) fn rule_map(counts: &RuleCounts) -> BTreeMap<HardRule, u32> {
     HardRule::ALL
         .into_iter()
         .map(|rule| (rule, counts[rule as usize]))
@@ -534,7 +578,7 @@ mod tests {
                         *expected.get_mut(&rule).unwrap() += 1;
                     }
                 }
-                let got = failed_rule_counts(&index, r, &mut Scratch::default());
+                let got = rule_map(&failed_rule_counts(&index, r, &mut Scratch::default()));
                 assert_eq!(got, expected, "recipient {r}");
             }
         }

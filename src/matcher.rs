@@ -334,7 +334,26 @@ impl Matcher {
         stop(Stage::Solve)?;
         let solve_time = start.elapsed();
         let start = Instant::now();
-        let report = report::build(&report::Inputs {
+        // The earlier plan's rule counts, when they can be updated: the same recipients,
+        // as many mentors, the same policy.
+        let earlier_index = earlier.and_then(|(kept, before)| {
+            let comparable = before.same_recipients(cohort)
+                && before.mentors().len() == cohort.mentors().len()
+                && before.policy() == cohort.policy();
+            let tables = kept.index.as_ref().filter(|_| comparable)?;
+            let changed: Vec<usize> = (0..cohort.mentors().len())
+                .filter(|&m| {
+                    cohort.mentors()[m] != before.mentors()[m]
+                        || cohort.exclusions(m) != before.exclusions(m)
+                })
+                .collect();
+            Some((
+                Interned::with_tables(before, tables),
+                &kept.counted,
+                changed,
+            ))
+        });
+        let (report, counted) = report::build(&report::Inputs {
             index: &index,
             candidates: &candidates,
             outcome: &outcome,
@@ -342,6 +361,13 @@ impl Matcher {
             names: self.names,
             threads: self.threads,
             progress: &progress,
+            earlier: earlier_index
+                .as_ref()
+                .map(|(index, counts, changed)| report::Earlier {
+                    index,
+                    counts,
+                    changed,
+                }),
         });
         stop(Stage::Report)?;
         let stats = MatchStats {
@@ -354,6 +380,7 @@ impl Matcher {
             Keeping::Nothing => None,
             _ => Some(Kept {
                 index: Some(index.into_tables()),
+                counted,
                 residual: None,
                 state: outcome.state.take(),
                 warm: outcome.warm,
@@ -383,6 +410,8 @@ pub(crate) struct Kept {
     pub(crate) residual: Option<Cohort>,
     /// The index of the cohort the solve saw, for the next run to reuse.
     index: Option<Tables>,
+    /// The report's rule counts, for the next report to update.
+    counted: report::Counted,
     pub(crate) candidates: candidates::Candidates,
     considered: Vec<bool>,
     /// `None` when the objective is solved cold each time (the bottleneck).

@@ -371,7 +371,7 @@ fn edited_by_validation(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
 mod tests {
     use super::*;
     use crate::synth::{self, SynthOptions};
-    use crate::{Objective, Policy, Pruning};
+    use crate::{Objective, Policy, Pruning, Reason};
 
     /// Random edits on synthetic cohorts: every re-solve that could start warm did,
     /// and its warm rounds passed their own certificate without the fallback (which
@@ -380,7 +380,7 @@ mod tests {
     fn warm_starts_hold_their_certificate_without_the_fallback() {
         let mut next = crate::testdata::xorshift(11);
         let mut below = |n: usize| next(n as u64) as usize;
-        let (mut warm, mut total, mut updated_rows) = (0, 0, 0);
+        let (mut warm, mut total, mut updated_rows, mut counted) = (0, 0, 0, 0);
         for case in 0..60u64 {
             let cohort = synth::generate(&SynthOptions {
                 recipients: 20 + below(200),
@@ -466,6 +466,23 @@ mod tests {
                     assert_eq!(updated.score, fresh.score);
                 }
                 assert!(plan.report.solve.certified);
+                // The rule counts of recipients nobody is eligible for, updated from
+                // the last plan's, are a cold run's.
+                let nobody = |report: &MatchReport| -> Vec<_> {
+                    report
+                        .unmatched
+                        .iter()
+                        .filter(|u| matches!(u.reason, Reason::NoEligibleMentor { .. }))
+                        .map(|u| (u.recipient.clone(), u.reason.clone()))
+                        .collect()
+                };
+                let warm_counts = nobody(&plan.report);
+                assert_eq!(
+                    warm_counts,
+                    nobody(&matcher.run(&plan.cohort)),
+                    "case {case}, step {step}"
+                );
+                counted += warm_counts.len();
                 total += 1;
                 warm += usize::from(plan.warm());
             }
@@ -476,5 +493,6 @@ mod tests {
             updated_rows * 10 >= total * 5,
             "{updated_rows} of {total} updated"
         );
+        assert!(counted > total, "{counted} rule counts compared");
     }
 }

@@ -425,6 +425,11 @@ impl Cohort {
         !self.excluded[m].is_empty()
     }
 
+    /// The recipients mentor `m` excludes or is excluded by, sorted.
+    pub(crate) fn exclusions(&self, m: usize) -> &[u32] {
+        &self.excluded[m]
+    }
+
     pub(crate) fn is_excluded(&self, m: usize, r: usize) -> bool {
         self.excluded[m].binary_search(&(r as u32)).is_ok()
     }

@@ -16,7 +16,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Candidate, Match, MatchReport, MatchStatus, MentorLoad, Reason, Summary, Unmatched};
-use crate::candidates::{self, Candidates};
+use crate::candidates::{self, Candidates, RuleCounts};
 use crate::model::{MICRO, Objective};
 use crate::par;
 use crate::progress::{PROGRESS_EVERY, Reporter, Stage};
@@ -40,7 +40,25 @@ pub(crate) struct Inputs<'a> {
     pub(crate) threads: usize,
     /// Where the rule counts report progress.
     pub(crate) progress: &'a Reporter,
+    /// The rule counts of an earlier plan of the same recipients, updated instead of
+    /// counted afresh.
+    pub(crate) earlier: Option<Earlier<'a>>,
 }
+
+/// The rule counts of an earlier report ([`Inputs::earlier`]): its cohort had the same
+/// recipients, as many mentors and the same policy.
+pub(crate) struct Earlier<'a> {
+    /// The earlier cohort, interned.
+    pub(crate) index: &'a Interned<'a>,
+    /// Its counts, by recipient, in recipient order ([`Counted`]).
+    pub(crate) counts: &'a Counted,
+    /// The mentors whose record or exclusions differ from the earlier cohort's.
+    pub(crate) changed: &'a [usize],
+}
+
+/// For each recipient nobody is eligible for, in recipient order, per rule the
+/// mentors failing it: what a plan keeps for the next report's [`Earlier`].
+pub(crate) type Counted = Vec<(usize, RuleCounts)>;
 
 impl Inputs<'_> {
     /// A person's display name for the report: only when names were asked for.
@@ -61,13 +79,15 @@ struct Pairs {
     quality_micro: i128,
 }
 
-/// Builds the report of `inputs.outcome`.
-pub(crate) fn build(inputs: &Inputs<'_>) -> MatchReport {
+/// Builds the report of `inputs.outcome`, with the rule counts of the recipients
+/// nobody is eligible for.
+pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Counted) {
     let pairs = pairs(inputs);
-    let unmatched = unmatched(inputs, &pairs.assigned);
+    let counted = failed_rule_counts(inputs);
+    let unmatched = unmatched(inputs, &pairs.assigned, &counted);
     let loads = loads(inputs, &pairs.assigned);
     let summary = summary(inputs, &pairs, unmatched.len(), &loads);
-    MatchReport {
+    let report = MatchReport {
         notice: MatchReport::NOTICE.to_owned(),
         matches: pairs.matches,
         unmatched,
@@ -77,7 +97,8 @@ pub(crate) fn build(inputs: &Inputs<'_>) -> MatchReport {
         solve: inputs.outcome.info,
         candidates: inputs.list_candidates.then(|| considered(inputs)),
         recruitment: None,
-    }
+    };
+    (report, counted)
 }
 
 /// Each matched pair with its breakdown and the slot it takes: a mentor's slots are
@@ -127,12 +148,14 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
 }
 
 /// Every unmatched recipient with the reason (see the module docs), in input order.
-fn unmatched(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<Unmatched> {
+fn unmatched(inputs: &Inputs<'_>, assigned: &[u32], counted: &Counted) -> Vec<Unmatched> {
     let cohort = inputs.index.cohort();
     let mentors = cohort.mentors();
     let plan = &inputs.outcome.mentor_of;
     let candidates = inputs.candidates;
-    let mut failed_rules = failed_rule_counts(inputs).into_iter();
+    let mut failed_rules = counted
+        .iter()
+        .map(|(_, counts)| candidates::rule_map(counts));
     let policy = inputs.index.cohort().policy();
     let has_room = |m: usize| assigned[m] < policy.new_places(&mentors[m]);
     cohort
@@ -169,20 +192,33 @@ fn unmatched(inputs: &Inputs<'_>, assigned: &[u32]) -> Vec<Unmatched> {
 }
 
 /// For each recipient nobody is eligible for, in input order: per rule, the mentors
-/// failing it. Each visits every mentor, so they are spread over the threads, in order.
-fn failed_rule_counts(
-    inputs: &Inputs<'_>,
-) -> Vec<std::collections::BTreeMap<crate::HardRule, u32>> {
+/// failing it. Each visits every mentor, so they are spread over the threads, in order;
+/// with an earlier plan's counts, a recipient counted then is updated instead.
+fn failed_rule_counts(inputs: &Inputs<'_>) -> Counted {
     let plan = &inputs.outcome.mentor_of;
     let nobody: Vec<usize> = (0..plan.len())
         .filter(|&r| plan[r].is_none() && inputs.candidates.count(r) == 0)
         .collect();
+    let earlier = |r: usize| {
+        let e = inputs.earlier.as_ref()?;
+        let at = e.counts.binary_search_by_key(&r, |&(q, _)| q).ok()?;
+        Some((e, e.counts[at].1))
+    };
     let done = AtomicUsize::new(0);
     par::map_chunks(nobody.len(), PROGRESS_EVERY / 8, inputs.threads, |range| {
         let mut scratch = Scratch::default();
         let counts: Vec<_> = range
             .clone()
-            .map(|k| candidates::failed_rule_counts(inputs.index, nobody[k], &mut scratch))
+            .map(|k| {
+                let r = nobody[k];
+                let counts = match earlier(r) {
+                    Some((e, old)) => {
+                        candidates::updated_rule_counts(inputs.index, e.index, r, old, e.changed)
+                    }
+                    None => candidates::failed_rule_counts(inputs.index, r, &mut scratch),
+                };
+                (r, counts)
+            })
             .collect();
         let so_far = done.fetch_add(range.len(), Ordering::Relaxed) + range.len();
         inputs

@@ -17,6 +17,7 @@
 //! [`scoring::score_micro`]) exactly — the same counts feed the same `f64`
 //! arithmetic — and the tests hold it to that on random and synthetic cohorts.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -332,7 +333,7 @@ fn same_but_room(a: &Mentor, b: &Mentor) -> bool {
 #[derive(Debug)]
 pub(crate) struct Interned<'c> {
     pub(super) cohort: &'c Cohort,
-    tables: Tables,
+    tables: Cow<'c, Tables>,
 }
 
 impl std::ops::Deref for Interned<'_> {
@@ -519,8 +520,11 @@ impl<'c> Interned<'c> {
                 .collect(),
             screen: None,
         };
-        let mut index = Interned { cohort, tables };
-        index.tables.screen = Some(Screen::new(&index));
+        let mut index = Interned {
+            cohort,
+            tables: Cow::Owned(tables),
+        };
+        index.tables.to_mut().screen = Some(Screen::new(&index));
         index
     }
 
@@ -546,14 +550,26 @@ impl<'c> Interned<'c> {
             facts.has_room = mentor.current_load < mentor.capacity;
             facts.has_exclusions = cohort.has_exclusions(m);
         }
-        let mut index = Interned { cohort, tables };
-        index.tables.screen = Some(Screen::new(&index));
+        let mut index = Interned {
+            cohort,
+            tables: Cow::Owned(tables),
+        };
+        index.tables.to_mut().screen = Some(Screen::new(&index));
         Some(index)
     }
 
-    /// The tables, for [`Interned::reuse`].
+    /// The index of `cohort` from `tables`, which [`Interned::into_tables`] gave for
+    /// an index of this very cohort (an earlier run's, kept by a plan).
+    pub(crate) fn with_tables(cohort: &'c Cohort, tables: &'c Tables) -> Self {
+        Interned {
+            cohort,
+            tables: Cow::Borrowed(tables),
+        }
+    }
+
+    /// The tables, for [`Interned::reuse`] and [`Interned::with_tables`].
     pub(crate) fn into_tables(self) -> Tables {
-        self.tables
+        self.tables.into_owned()
     }
 
     /// The mentors' per-tag bitsets, for screening a recipient's mentors.

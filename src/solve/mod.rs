@@ -1502,7 +1502,7 @@ mod tests {
         let quiet = Reporter::default();
         let candidates = candidates::generate(&index, 1, &quiet);
         let outcome = solve(cohort, &candidates, settings, &quiet, Reuse::Nothing).unwrap();
-        let report = crate::report::build(&crate::report::Inputs {
+        let (report, _) = crate::report::build(&crate::report::Inputs {
             index: &index,
             candidates: &candidates,
             outcome: &outcome,
@@ -1510,6 +1510,7 @@ mod tests {
             names: false,
             threads: 1,
             progress: &quiet,
+            earlier: None,
         });
         (report, outcome.reinserted)
     }
