@@ -319,12 +319,14 @@ const UPDATE_MAX_MENTORS_PER: usize = 64;
 /// every mentor as [`generate`] does. Exact, because a pair's eligibility and score
 /// depend only on the two records and the policy. `None` (generate afresh) when the
 /// policy or the mentors' ids differ, or more than one mentor in
-/// [`UPDATE_MAX_MENTORS_PER`] changed. Bonuses are not carried over.
+/// [`UPDATE_MAX_MENTORS_PER`] changed. Bonuses are not carried over. With the pairs,
+/// per recipient, whether their row is the old row of the recipient at the same
+/// position, copied whole.
 pub(crate) fn update(
     index: &Interned<'_>,
     before: &Cohort,
     old: &Candidates,
-) -> Option<Candidates> {
+) -> Option<(Candidates, Vec<bool>)> {
     let cohort = index.cohort();
     let (mentors, old_mentors) = (cohort.mentors(), before.mentors());
     if cohort.policy() != before.policy()
@@ -363,6 +365,7 @@ pub(crate) fn update(
     out.start.push(0);
     let mut scratch = Scratch::default();
     let mut again: Vec<(u32, u32)> = Vec::new();
+    let mut copied = vec![false; rows];
     let same_recipients = cohort.same_recipients(before);
     for (r, recipient) in cohort.recipients().iter().enumerate() {
         let unchanged = if same_recipients {
@@ -400,6 +403,7 @@ pub(crate) fn update(
                     out.mentor.extend_from_slice(&old.mentor[row.clone()]);
                     out.score.extend_from_slice(&old.score[row]);
                     out.start.push(out.mentor.len());
+                    copied[r] = o == r;
                     continue;
                 }
                 let mut again = again.iter().copied().peekable();
@@ -427,7 +431,7 @@ pub(crate) fn update(
         }
         out.start.push(out.mentor.len());
     }
-    Some(out)
+    Some((out, copied))
 }
 
 /// Per hard rule (indexed by `HardRule as usize`), how many mentors fail it for one

@@ -308,10 +308,18 @@ impl Matcher {
         // After an edit, the rows the edit did not touch are copied.
         let updated =
             earlier.and_then(|(kept, before)| candidates::update(&index, before, &kept.candidates));
-        let mut candidates =
-            updated.unwrap_or_else(|| candidates::generate(&index, self.threads, &progress));
+        let (mut candidates, mut unchanged_rows) = updated.unwrap_or_else(|| {
+            (
+                candidates::generate(&index, self.threads, &progress),
+                Vec::new(),
+            )
+        });
         for &(r, m, bonus) in bonuses {
-            candidates.add_bonus(r, m, bonus);
+            if candidates.add_bonus(r, m, bonus)
+                && let Some(unchanged) = unchanged_rows.get_mut(r)
+            {
+                *unchanged = false;
+            }
         }
         stop(Stage::Candidates)?;
         let candidates_time = start.elapsed();
@@ -322,6 +330,7 @@ impl Matcher {
                 cohort: before,
                 candidates: &kept.candidates,
                 considered: &kept.considered,
+                unchanged_rows: &unchanged_rows,
                 state,
             })
         });

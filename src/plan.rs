@@ -459,7 +459,12 @@ mod tests {
                     .unwrap_or_else(|| plan.cohort.clone());
                 let index = crate::rules::interned::Interned::new(&now);
                 let fresh = crate::candidates::generate(&index, 1, &Default::default());
-                if let Some(updated) = crate::candidates::update(&index, &before, &old) {
+                if let Some((updated, copied)) = crate::candidates::update(&index, &before, &old) {
+                    // A row said to be copied is the old row of the same recipient.
+                    for (r, _) in copied.iter().enumerate().filter(|&(_, &c)| c) {
+                        assert_eq!(updated.mentor[updated.range(r)], old.mentor[old.range(r)]);
+                        assert_eq!(updated.score[updated.range(r)], old.score[old.range(r)]);
+                    }
                     updated_rows += 1;
                     assert_eq!(updated.start, fresh.start, "case {case}, step {step}");
                     assert_eq!(updated.mentor, fresh.mentor);

@@ -456,6 +456,7 @@ fn bottleneck(
             cohort,
             candidates: &last.candidates,
             considered: &last.considered,
+            unchanged_rows: &[],
             state,
         });
         let reuse = previous.as_ref().map_or(Reuse::Keep, Reuse::From);

@@ -144,6 +144,9 @@ pub(crate) struct Previous<'a> {
     pub(crate) candidates: &'a Candidates,
     /// The pairs its last round considered.
     pub(crate) considered: &'a [bool],
+    /// Per recipient, whether the new candidates' row is the old one of the recipient
+    /// at the same position, copied (empty when not known): such a row is not compared.
+    pub(crate) unchanged_rows: &'a [bool],
     /// Its solver state.
     pub(crate) state: &'a State,
 }
@@ -237,7 +240,14 @@ pub(crate) fn map<C: Storable>(
         let old_row = old_row[o] as usize;
         let held = old.row_to_col[old_row].filter(|&c| !repriced[c] && room_left[c] > 0);
         let held_gone = old.row_to_col[old_row].is_some() && held.is_none();
-        match compare_pairs(new_c, r, previous, o, held, &mut considered, &mut new_pairs) {
+        let change = if o == r && previous.unchanged_rows.get(r) == Some(&true) {
+            let (a, b) = (new_c.range(r), previous.candidates.range(o));
+            considered[a].copy_from_slice(&previous.considered[b]);
+            Some(PairChange::Kept)
+        } else {
+            compare_pairs(new_c, r, previous, o, held, &mut considered, &mut new_pairs)
+        };
+        match change {
             Some(change) if !held_gone => {
                 if let Some(c) = held {
                     room_left[c] -= 1;
