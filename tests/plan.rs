@@ -342,3 +342,36 @@ fn edits_read_from_json() {
             .is_err()
     );
 }
+
+/// A fuzz case (`plan_edits`): a mentor who lost every slot gets three back while a
+/// recipient is added, after a pin and a removal. Its warm start fills slots of a
+/// mentor who still holds recipients by the backward slot search, which a stale debug
+/// assertion (that only empty mentors are filled so) rejected.
+#[test]
+fn fuzz_case_a_mentor_back_with_room_after_a_pin_and_a_removal() {
+    let input: serde_json::Value =
+        serde_json::from_str(include_str!("data/plan-edits-reopened-slot.json")).unwrap();
+    let cohort = Cohort::from_json(&input["cohort"].to_string()).unwrap();
+    let batches: Vec<Vec<Edit>> = serde_json::from_value(input["edits"].clone()).unwrap();
+    let matcher = Matcher::new().threads(1);
+    let mut plan = matcher.plan(&cohort).unwrap();
+    let objective = cohort.policy().objective;
+    for edits in &batches {
+        let before = plan.report().clone();
+        match plan.apply(edits) {
+            Ok(_) => {}
+            // The second batch pins a mentor the cohort does not have.
+            Err(Error::InEdit { edit: 0, .. }) => {
+                assert_eq!(plan.report(), &before);
+                continue;
+            }
+            Err(e) => panic!("{e}"),
+        }
+        assert!(plan.report().solve.certified);
+        assert_valid(plan.cohort(), plan.report());
+        assert_eq!(
+            solve_key(plan.report(), objective),
+            solve_key(&matcher.run(plan.cohort()), objective)
+        );
+    }
+}

@@ -479,10 +479,6 @@ pub(crate) fn resolve_opening<C: Cost, N: Network<C>>(
     // The opened slots are repaired first. Their searches end at the sink, which they
     // never leave, so the arc to the sink of a slot still to repair (negative) is never
     // walked; the pending arcs' searches run once none is left.
-    debug_assert!(
-        opened.iter().all(|&c| ssp.given[c] == 0),
-        "opened columns hold nobody"
-    );
     let total = pending.len() + opened.len();
     let mut done = 0u64;
     let past_budget = |done: u64, work: u64| {
