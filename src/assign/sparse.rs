@@ -592,7 +592,7 @@ impl<C: Cost> Cycle<C> {
         arc: NewArc<C>,
     ) -> Result<()> {
         let (bound, found) = self.search(ssp, accepted, &arc)?;
-        self.lower_potentials(ssp, bound)?;
+        self.shift_potentials(ssp, bound, false)?;
         if found {
             self.push_around(ssp, &arc);
         }
@@ -616,17 +616,9 @@ impl<C: Cost> Cycle<C> {
         let sink = ssp.rows + ssp.problem.cols();
         let column = ssp.rows + c;
         let (bound, found) = self.search_back(ssp, accepted, incoming, column, delta)?;
-        // Settled nodes rise by their distance short of the bound: the mirror of
-        // [`Cycle::lower_potentials`], which keeps every reduced cost non-negative and
-        // makes the slot's own non-negative or the path tight.
-        for &(v, d) in &self.settled_list {
-            let rise = sub(bound, d)?;
-            if v == sink {
-                ssp.pi_t = add(ssp.pi_t, rise)?;
-            } else {
-                ssp.pi[v] = add(ssp.pi[v], rise)?;
-            }
-        }
+        // Settled nodes rise, the mirror of a forward search's drop: every reduced cost
+        // stays non-negative, and the slot's own becomes so or the path tight.
+        self.shift_potentials(ssp, bound, true)?;
         if found {
             // Forwards along the path: each row on it moves to the column it leads to.
             let mut moves = Vec::new();
@@ -664,15 +656,7 @@ impl<C: Cost> Cycle<C> {
         let (rows, problem) = (ssp.rows, ssp.problem);
         let sink = rows + problem.cols();
         self.relax(target, C::ZERO, target, Step::Grow, delta);
-        while let Some(Reverse((d, x))) = self.heap.pop() {
-            if self.settled[x] || d > self.dist[x] {
-                continue;
-            }
-            if d >= delta {
-                break;
-            }
-            self.settled[x] = true;
-            self.settled_list.push((x, d));
+        while let Some((x, d)) = self.settle_next(delta) {
             if x == sink {
                 return Ok((d, true));
             }
@@ -724,15 +708,7 @@ impl<C: Cost> Cycle<C> {
         let start = rows + arc.c;
         self.relax(start, C::ZERO, start, Step::Shrink, arc.delta);
         let bound = arc.delta;
-        while let Some(Reverse((d, x))) = self.heap.pop() {
-            if self.settled[x] || d > self.dist[x] {
-                continue;
-            }
-            if d >= bound {
-                break;
-            }
-            self.settled[x] = true;
-            self.settled_list.push((x, d));
+        while let Some((x, d)) = self.settle_next(bound) {
             if x == arc.r {
                 return Ok((d, true));
             }
@@ -834,22 +810,42 @@ impl<C: Cost> Cycle<C> {
         Ok(())
     }
 
-    /// Potentials: settled nodes drop by their distance short of the bound.
-    fn lower_potentials<N: Network<C>, F: Fn(usize, u32) -> C>(
+    /// Potentials: settled nodes drop by their distance short of the bound (after a
+    /// search forwards), or rise by it (after a search backwards).
+    fn shift_potentials<N: Network<C>, F: Fn(usize, u32) -> C>(
         &self,
         ssp: &mut Ssp<'_, C, N, F>,
         bound: C,
+        rise: bool,
     ) -> Result<()> {
         let sink = ssp.rows + ssp.problem.cols();
         for &(v, d) in &self.settled_list {
-            let drop = sub(bound, d)?;
-            if v == sink {
-                ssp.pi_t = sub(ssp.pi_t, drop)?;
+            let by = sub(bound, d)?;
+            let pi = if v == sink {
+                &mut ssp.pi_t
             } else {
-                ssp.pi[v] = sub(ssp.pi[v], drop)?;
-            }
+                &mut ssp.pi[v]
+            };
+            *pi = if rise { add(*pi, by)? } else { sub(*pi, by)? };
         }
         Ok(())
+    }
+
+    /// Pops the nearest node reached, not yet settled and closer than `bound`, and
+    /// settles it; `None` when there is none.
+    fn settle_next(&mut self, bound: C) -> Option<(usize, C)> {
+        while let Some(Reverse((d, x))) = self.heap.pop() {
+            if self.settled[x] || d > self.dist[x] {
+                continue;
+            }
+            if d >= bound {
+                return None;
+            }
+            self.settled[x] = true;
+            self.settled_list.push((x, d));
+            return Some((x, d));
+        }
+        None
     }
 
     /// One unit around the cycle r → c ⇝ r: walks the path back from r and moves every
