@@ -414,6 +414,7 @@ pub(crate) enum Keeping<'a> {
 }
 
 /// What one run keeps for a warm re-solve of an edited cohort.
+#[derive(Clone)]
 pub(crate) struct Kept {
     /// The cohort the solve saw, when it was not the cohort itself (kept pairs taken out).
     pub(crate) residual: Option<Cohort>,

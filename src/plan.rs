@@ -83,7 +83,9 @@ pub enum Edit {
 /// Made by [`Matcher::plan`]; [`Plan::apply`] edits and re-solves, [`Plan::rematch`]
 /// re-solves any changed cohort. Either way the new plan is the same exact, certified
 /// optimum a cold [`Matcher::run`] of the new cohort finds (same objective value; among
-/// equally good plans the choice may differ); only the time differs.
+/// equally good plans the choice may differ); only the time differs. A clone is an
+/// independent plan (it copies the eligible pairs): edit a clone to try a change and
+/// keep the original as it is.
 ///
 /// ```
 /// use peermatch::{Cohort, Edit, Matcher};
@@ -111,8 +113,15 @@ pub enum Edit {
 ///     plan.report().objective_value(),
 ///     Matcher::new().run(plan.cohort()).objective_value()
 /// );
+///
+/// // Try Bo leaving too on a copy; the plan itself stays as it is.
+/// let mut trial = plan.clone();
+/// trial.apply(&[Edit::SetCapacity { mentor: "bo".into(), capacity: 0 }])?;
+/// assert_eq!(trial.report().summary.matched, 0);
+/// assert_eq!(plan.report().summary.matched, 1);
 /// # Ok::<(), peermatch::Error>(())
 /// ```
+#[derive(Clone)]
 pub struct Plan {
     matcher: Matcher,
     cohort: Cohort,

@@ -375,3 +375,25 @@ fn fuzz_case_a_mentor_back_with_room_after_a_pin_and_a_removal() {
         );
     }
 }
+
+#[test]
+fn a_cloned_plan_is_edited_on_its_own_and_re_solves_like_the_original() {
+    let cohort = cohort(400, 80);
+    let mut plan = Matcher::new().plan(&cohort).unwrap();
+    let first = plan.report().clone();
+    let matched = first.matches[0].clone();
+    let edits = [Edit::SetCapacity {
+        mentor: matched.mentor.clone(),
+        capacity: 0,
+    }];
+    let mut copy = plan.clone();
+    copy.apply(&edits).unwrap();
+    assert!(copy.warm());
+    // The original did not move; edited the same way, it gives the same plan.
+    assert_eq!(plan.report(), &first);
+    assert!(plan.changes().is_empty());
+    plan.apply(&edits).unwrap();
+    assert_eq!(plan.report(), copy.report());
+    assert_eq!(plan.changes(), copy.changes());
+    assert!(!copy.changes().is_empty());
+}

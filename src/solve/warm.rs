@@ -85,6 +85,7 @@ impl Bounds {
 }
 
 /// A solution in whichever cost type the solve used.
+#[derive(Clone)]
 pub(crate) enum Stored {
     /// One packed `i128`.
     Packed(Solution<i128>),
@@ -123,6 +124,7 @@ impl Storable for Lex {
 }
 
 /// What a solve leaves for the next one to start from.
+#[derive(Clone)]
 pub(crate) struct State {
     /// The packing's bounds.
     pub(crate) bounds: Bounds,
