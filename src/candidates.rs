@@ -308,16 +308,27 @@ fn eligible_of(
     }
 }
 
+/// The mentors of `cohort` whose pairs may differ from `before`'s (a cohort with as many
+/// mentors): those whose record differs, and those whose exclusions do — an ended pair
+/// excludes without changing either person's record.
+pub(crate) fn changed_mentors(cohort: &Cohort, before: &Cohort) -> Vec<usize> {
+    let (mentors, old) = (cohort.mentors(), before.mentors());
+    (0..mentors.len())
+        .filter(|&m| mentors[m] != old[m] || cohort.exclusions(m) != before.exclusions(m))
+        .collect()
+}
+
 /// Changed mentors above which [`update`] gives up: checking each of them against
 /// every recipient then costs about as much as generating afresh.
 const UPDATE_MAX_MENTORS_PER: usize = 64;
 
 /// The eligible pairs of `index`'s cohort, updated from `old`, the pairs of `before`
 /// (the same cohort before an edit), instead of generated afresh: a recipient whose
-/// record is unchanged keeps their row, with the pairs of the mentors whose record
-/// changed checked again one by one; a new or changed recipient is screened against
-/// every mentor as [`generate`] does. Exact, because a pair's eligibility and score
-/// depend only on the two records and the policy. `None` (generate afresh) when the
+/// record is unchanged keeps their row, with the pairs of the mentors whose record or
+/// exclusions changed ([`changed_mentors`]) checked again one by one; a new or changed
+/// recipient is screened against every mentor as [`generate`] does. Exact, because a
+/// pair's eligibility and score depend only on the two records, their exclusions and
+/// the policy. `None` (generate afresh) when the
 /// policy or the mentors' ids differ, or more than one mentor in
 /// [`UPDATE_MAX_MENTORS_PER`] changed. Bonuses are not carried over. With the pairs,
 /// per recipient, whether their row is the old row of the recipient at the same
@@ -335,9 +346,7 @@ pub(crate) fn update(
     {
         return None;
     }
-    let changed: Vec<usize> = (0..mentors.len())
-        .filter(|&m| mentors[m] != old_mentors[m])
-        .collect();
+    let changed = changed_mentors(cohort, before);
     if changed.len() * UPDATE_MAX_MENTORS_PER > mentors.len().max(UPDATE_MAX_MENTORS_PER) {
         return None;
     }

@@ -350,16 +350,10 @@ impl Matcher {
                 && before.mentors().len() == cohort.mentors().len()
                 && before.policy() == cohort.policy();
             let tables = kept.index.as_ref().filter(|_| comparable)?;
-            let changed: Vec<usize> = (0..cohort.mentors().len())
-                .filter(|&m| {
-                    cohort.mentors()[m] != before.mentors()[m]
-                        || cohort.exclusions(m) != before.exclusions(m)
-                })
-                .collect();
             Some((
                 Interned::with_tables(before, tables),
                 &kept.counted,
-                changed,
+                candidates::changed_mentors(cohort, before),
             ))
         });
         let (report, counted) = report::build(&report::Inputs {

@@ -64,6 +64,22 @@ fn assert_valid(cohort: &Cohort, report: &MatchReport) {
             mentor.current_load + used <= mentor.capacity.max(mentor.current_load) + overridden
         );
     }
+    // Every pair keeps every hard rule, unless kept despite them with a warning.
+    for m in &report.matches {
+        let warned = report.warnings.iter().any(|w| {
+            w.kind == WarningKind::KeptDespiteRules
+                && w.mentor == m.mentor
+                && w.recipient == m.recipient
+        });
+        let why = peermatch::explain(cohort, m.mentor.as_str(), m.recipient.as_str()).unwrap();
+        assert!(
+            why.eligible || warned || m.cross_condition,
+            "{} – {} breaks {:?}",
+            m.mentor,
+            m.recipient,
+            why.failed_rules
+        );
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -396,4 +412,31 @@ fn a_cloned_plan_is_edited_on_its_own_and_re_solves_like_the_original() {
     assert_eq!(plan.report(), copy.report());
     assert_eq!(plan.changes(), copy.changes());
     assert!(!copy.changes().is_empty());
+}
+
+#[test]
+fn a_pair_that_ended_is_never_proposed_again_by_a_warm_rematch() {
+    // Only the exclusions change: no mentor's or recipient's record does.
+    let cohort = cohort(400, 80);
+    let mut plan = Matcher::new().plan(&cohort).unwrap();
+    let chosen = plan.report().matches[0].clone();
+    let ended = peermatch::Pair {
+        ended: true,
+        ..peermatch::Pair::new(chosen.mentor.clone(), chosen.recipient.clone())
+    };
+    let edited = cohort.clone().with_pairs(vec![ended]).unwrap();
+    plan.rematch(edited.clone()).unwrap();
+    assert_valid(&edited, plan.report());
+    assert!(
+        !plan
+            .report()
+            .matches
+            .iter()
+            .any(|m| m.mentor == chosen.mentor && m.recipient == chosen.recipient),
+        "the ended pair was proposed again"
+    );
+    assert_eq!(
+        solve_key(plan.report(), Objective::Participation),
+        solve_key(&Matcher::new().run(&edited), Objective::Participation)
+    );
 }
