@@ -235,11 +235,10 @@ pub(crate) fn reinsert_rows_locally<C: Cost, N: Network<C>>(
         let floor = sub(start.duals.sink, slot_cost(c, given[c]))?;
         let price = &mut start.duals.col[c];
         if given[c] == 0 {
-            // A price feasible both ways stays; otherwise the nearest to one.
-            let most = allowed[c].unwrap_or(*price);
-            if *price > most || (*price < floor && most > *price) {
-                *price = floor.max(*price).min(most);
-            }
+            // At least the slot's floor, at most what its arcs allow (a price feasible
+            // both ways stays as it is).
+            let raised = (*price).max(floor);
+            *price = allowed[c].map_or(raised, |most| raised.min(most));
         }
         if *price < floor {
             opened.push(c);
