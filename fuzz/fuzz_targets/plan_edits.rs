@@ -1,10 +1,11 @@
 //! `{"cohort": …, "edits": [[edit, …], …]}` → `Matcher::plan` → `Plan::apply` batch by
 //! batch: every edited plan keeps the invariants of any plan and is as good as a cold
 //! match of the edited cohort; a bad edit is an error naming it and changes nothing.
+//! Then a pair of the plan ends, by `Plan::rematch`, and is never proposed again.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use peermatch::{Cohort, Edit, Error, Matcher};
+use peermatch::{Cohort, Edit, Error, Matcher, Pair};
 
 mod common;
 
@@ -53,4 +54,28 @@ fuzz_target!(|data: &[u8]| {
         }
         assert_eq!(plan.report().warnings, cold.warnings);
     }
+    // A pair of the plan ends (`Plan::rematch`): only exclusions change, and the pair
+    // must never be proposed again.
+    let Some(chosen) = plan.report().matches.first().cloned() else {
+        return;
+    };
+    let mut pairs = plan.cohort().pairs().to_vec();
+    pairs.retain(|p| p.recipient != chosen.recipient);
+    pairs.push(Pair {
+        ended: true,
+        ..Pair::new(chosen.mentor.clone(), chosen.recipient.clone())
+    });
+    let Ok(ended) = plan.cohort().clone().with_pairs(pairs) else {
+        return;
+    };
+    plan.rematch(ended.clone()).expect("a valid cohort always gets a plan");
+    common::check(&ended, plan.report());
+    assert!(
+        !plan
+            .report()
+            .matches
+            .iter()
+            .any(|m| m.mentor == chosen.mentor && m.recipient == chosen.recipient),
+        "an ended pair was proposed again"
+    );
 });
