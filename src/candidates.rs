@@ -19,6 +19,7 @@
 //! so the output is the same at any thread count.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::Cohort;
@@ -28,14 +29,18 @@ use crate::rules::HardRule;
 use crate::rules::interned::{Interned, Scratch};
 
 /// Eligible pairs grouped by recipient (CSR), mentors in input order within a recipient.
+///
+/// The arrays are shared: an edit that leaves every row as it was (a capacity change
+/// that makes nobody eligible or ineligible) keeps them instead of copying them, and
+/// cloning is cheap.
 #[derive(Debug, Clone)]
 pub(crate) struct Candidates {
     /// `start[r]..start[r + 1]` indexes recipient `r`'s candidates.
-    pub(crate) start: Vec<usize>,
+    pub(crate) start: Arc<Vec<usize>>,
     /// The mentor of each candidate.
-    pub(crate) mentor: Vec<u32>,
+    pub(crate) mentor: Arc<Vec<u32>>,
     /// The score of each candidate, in micro-units, plus its bonus.
-    pub(crate) score: Vec<u32>,
+    pub(crate) score: Arc<Vec<u32>>,
     /// Candidates whose `score` includes a bonus (a running pair's switching cost), by
     /// index, sorted.
     pub(crate) bonus: Vec<(usize, u32)>,
@@ -57,7 +62,7 @@ impl Candidates {
         let Some(i) = self.range(r).find(|&i| self.mentor[i] as usize == m) else {
             return false;
         };
-        self.score[i] += bonus;
+        Arc::make_mut(&mut self.score)[i] += bonus;
         let at = self.bonus.partition_point(|&(j, _)| j < i);
         self.bonus.insert(at, (i, bonus));
         true
@@ -104,26 +109,58 @@ impl Candidates {
 
     /// The candidates `keep` accepts (by index), and for each the index it had here.
     pub(crate) fn filtered(&self, keep: impl Fn(usize) -> bool) -> (Candidates, Vec<usize>) {
-        let mut out = Candidates {
-            start: Vec::with_capacity(self.start.len()),
-            mentor: Vec::new(),
-            score: Vec::new(),
-            bonus: Vec::new(),
-        };
+        let mut out = Builder::with_capacity(self.rows(), 0);
         let mut index = Vec::new();
-        out.start.push(0);
         for r in 0..self.rows() {
             for i in self.range(r).filter(|&i| keep(i)) {
                 if let Ok(at) = self.bonus.binary_search_by_key(&i, |&(j, _)| j) {
                     out.bonus.push((index.len(), self.bonus[at].1));
                 }
                 index.push(i);
-                out.mentor.push(self.mentor[i]);
-                out.score.push(self.score[i]);
+                out.push(self.mentor[i], self.score[i]);
             }
-            out.start.push(index.len());
+            out.end_row();
         }
-        (out, index)
+        (out.finish(), index)
+    }
+}
+
+/// Candidates written row by row.
+struct Builder {
+    start: Vec<usize>,
+    mentor: Vec<u32>,
+    score: Vec<u32>,
+    bonus: Vec<(usize, u32)>,
+}
+
+impl Builder {
+    fn with_capacity(rows: usize, pairs: usize) -> Builder {
+        let mut start = Vec::with_capacity(rows + 1);
+        start.push(0);
+        Builder {
+            start,
+            mentor: Vec::with_capacity(pairs),
+            score: Vec::with_capacity(pairs),
+            bonus: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, mentor: u32, score: u32) {
+        self.mentor.push(mentor);
+        self.score.push(score);
+    }
+
+    fn end_row(&mut self) {
+        self.start.push(self.mentor.len());
+    }
+
+    fn finish(self) -> Candidates {
+        Candidates {
+            start: Arc::new(self.start),
+            mentor: Arc::new(self.mentor),
+            score: Arc::new(self.score),
+            bonus: self.bonus,
+        }
     }
 }
 
@@ -279,9 +316,9 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
     mentor.shrink_to_fit();
     score.shrink_to_fit();
     Candidates {
-        start,
-        mentor,
-        score,
+        start: Arc::new(start),
+        mentor: Arc::new(mentor),
+        score: Arc::new(score),
         bonus: Vec::new(),
     }
 }
@@ -317,6 +354,10 @@ pub(crate) fn changed_mentors(cohort: &Cohort, before: &Cohort) -> Vec<usize> {
         .filter(|&m| mentors[m] != old[m] || cohort.exclusions(m) != before.exclusions(m))
         .collect()
 }
+
+/// Changed mentors up to which [`update`] finds their pairs in a row by binary search
+/// rather than by reading the row.
+const SEARCH_MAX_MENTORS: usize = 8;
 
 /// Changed mentors above which [`update`] gives up: checking each of them against
 /// every recipient then costs about as much as generating afresh.
@@ -365,17 +406,23 @@ pub(crate) fn update(
         (score >= cohort.min_score_micro()).then_some(score)
     };
     let rows = cohort.recipients().len();
-    let mut out = Candidates {
-        start: Vec::with_capacity(rows + 1),
-        mentor: Vec::with_capacity(old.len()),
-        score: Vec::with_capacity(old.len()),
-        bonus: Vec::new(),
+    let same_recipients = cohort.same_recipients(before);
+    // While every row so far is the old row at the same place, nothing is written:
+    // the old arrays are shared. The first row that differs starts the copy.
+    let can_share = same_recipients && old.bonus.is_empty();
+    let mut out = (!can_share).then(|| Builder::with_capacity(rows, old.len()));
+    let start_copy = |r: usize| {
+        let mut out = Builder::with_capacity(rows, old.len());
+        let end = old.start[r];
+        out.mentor.extend_from_slice(&old.mentor[..end]);
+        out.score.extend_from_slice(&old.score[..end]);
+        out.start.extend_from_slice(&old.start[1..=r]);
+        out
     };
-    out.start.push(0);
     let mut scratch = Scratch::default();
     let mut again: Vec<(u32, u32)> = Vec::new();
+    let mut found: Vec<usize> = Vec::new();
     let mut copied = vec![false; rows];
-    let same_recipients = cohort.same_recipients(before);
     for (r, recipient) in cohort.recipients().iter().enumerate() {
         let unchanged = if same_recipients {
             Some(r)
@@ -391,56 +438,80 @@ pub(crate) fn update(
             };
             before_r.filter(|&o| &before.recipients()[o] == recipient)
         };
-        match unchanged {
-            Some(o) => {
-                // The old row without the changed mentors, merged in mentor order with
-                // their pairs checked again; copied whole when none of them is in it
-                // or eligible now (most rows after an edit of a few mentors).
-                again.clear();
-                again.extend(
-                    changed
-                        .iter()
-                        .filter_map(|&m| eligible(m, r).map(|s| (m as u32, s))),
-                );
-                let row = old.range(o);
-                if again.is_empty()
-                    && old.bonus.is_empty()
-                    && !old.mentor[row.clone()]
-                        .iter()
-                        .any(|&m| is_changed[m as usize])
-                {
-                    out.mentor.extend_from_slice(&old.mentor[row.clone()]);
-                    out.score.extend_from_slice(&old.score[row]);
-                    out.start.push(out.mentor.len());
-                    copied[r] = o == r;
-                    continue;
-                }
-                let mut again = again.iter().copied().peekable();
-                for i in old.range(o) {
-                    let m = old.mentor[i];
-                    while let Some(&(n, s)) = again.peek().filter(|&&(n, _)| n < m) {
-                        out.mentor.push(n);
-                        out.score.push(s);
-                        again.next();
-                    }
-                    if !is_changed[m as usize] {
-                        out.mentor.push(m);
-                        out.score.push(old.real_score(i));
-                    }
-                }
-                for (n, s) in again {
-                    out.mentor.push(n);
-                    out.score.push(s);
-                }
-            }
-            None => eligible_of(index, r, &mut scratch, |m, score| {
-                out.mentor.push(m);
-                out.score.push(score);
-            }),
+        let Some(o) = unchanged else {
+            let out = out.get_or_insert_with(|| start_copy(r));
+            eligible_of(index, r, &mut scratch, |m, score| out.push(m, score));
+            out.end_row();
+            continue;
+        };
+        // The changed mentors' pairs as they are now, and where they were in the old
+        // row: by binary search (a row is in mentor order) when few mentors changed.
+        again.clear();
+        again.extend(
+            changed
+                .iter()
+                .filter_map(|&m| eligible(m, r).map(|s| (m as u32, s))),
+        );
+        let row = old.range(o);
+        found.clear();
+        if changed.len() <= SEARCH_MAX_MENTORS {
+            let mentors = &old.mentor[row.clone()];
+            found.extend(
+                changed
+                    .iter()
+                    .filter_map(|&m| mentors.binary_search(&(m as u32)).ok())
+                    .map(|k| row.start + k),
+            );
+        } else {
+            found.extend(row.clone().filter(|&i| is_changed[old.mentor[i] as usize]));
         }
-        out.start.push(out.mentor.len());
+        let as_it_was = again.len() == found.len()
+            && again
+                .iter()
+                .zip(&found)
+                .all(|(&(m, s), &i)| old.mentor[i] == m && old.real_score(i) == s);
+        if as_it_was && o == r && out.is_none() {
+            copied[r] = true;
+            continue;
+        }
+        let out = out.get_or_insert_with(|| start_copy(r));
+        if found.is_empty() && again.is_empty() && old.bonus.is_empty() {
+            // None of the changed mentors is in the row or eligible now (most rows
+            // after an edit of a few mentors): copied whole.
+            out.mentor.extend_from_slice(&old.mentor[row.clone()]);
+            out.score.extend_from_slice(&old.score[row]);
+            out.end_row();
+            copied[r] = o == r;
+            continue;
+        }
+        // The old row without the changed mentors, merged in mentor order with their
+        // pairs as they are now.
+        let mut again = again.iter().copied().peekable();
+        for i in row {
+            let m = old.mentor[i];
+            while let Some(&(n, s)) = again.peek().filter(|&&(n, _)| n < m) {
+                out.push(n, s);
+                again.next();
+            }
+            if !is_changed[m as usize] {
+                out.push(m, old.real_score(i));
+            }
+        }
+        for (n, s) in again {
+            out.push(n, s);
+        }
+        out.end_row();
     }
-    Some((out, copied))
+    let pairs = match out {
+        Some(out) => out.finish(),
+        None => Candidates {
+            start: Arc::clone(&old.start),
+            mentor: Arc::clone(&old.mentor),
+            score: Arc::clone(&old.score),
+            bonus: Vec::new(),
+        },
+    };
+    Some((pairs, copied))
 }
 
 /// Per hard rule (indexed by `HardRule as usize`), how many mentors fail it for one

@@ -390,6 +390,7 @@ mod tests {
         let mut next = crate::testdata::xorshift(11);
         let mut below = |n: usize| next(n as u64) as usize;
         let (mut warm, mut total, mut updated_rows, mut counted) = (0, 0, 0, 0);
+        let (mut shared, mut copied_after_shared) = (0, 0);
         for case in 0..60u64 {
             let cohort = synth::generate(&SynthOptions {
                 recipients: 20 + below(200),
@@ -475,6 +476,14 @@ mod tests {
                         assert_eq!(updated.score[updated.range(r)], old.score[old.range(r)]);
                     }
                     updated_rows += 1;
+                    // Rows as they were are shared, not copied; a copy may start
+                    // after rows that were (both paths must be taken).
+                    if std::sync::Arc::ptr_eq(&updated.mentor, &old.mentor) {
+                        assert!(copied.iter().all(|&c| c), "case {case}, step {step}");
+                        shared += 1;
+                    } else if copied.first() == Some(&true) {
+                        copied_after_shared += 1;
+                    }
                     assert_eq!(updated.start, fresh.start, "case {case}, step {step}");
                     assert_eq!(updated.mentor, fresh.mentor);
                     assert_eq!(updated.score, fresh.score);
@@ -508,5 +517,9 @@ mod tests {
             "{updated_rows} of {total} updated"
         );
         assert!(counted > total, "{counted} rule counts compared");
+        assert!(
+            shared * 10 >= total && copied_after_shared * 10 >= total,
+            "{shared} shared, {copied_after_shared} copied after shared rows, of {total}"
+        );
     }
 }
