@@ -125,6 +125,51 @@ impl Candidates {
     }
 }
 
+/// The arrays of candidates no longer used, kept to be written again by the next
+/// [`update`]: copying pairs into memory already touched costs a fraction of copying
+/// them into fresh pages.
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    start: Vec<usize>,
+    mentor: Vec<u32>,
+    score: Vec<u32>,
+}
+
+impl Candidates {
+    /// The arrays, to be written again, when nothing else shares them.
+    pub(crate) fn into_spare(self) -> Option<Spare> {
+        Some(Spare {
+            start: Arc::try_unwrap(self.start).ok()?,
+            mentor: Arc::try_unwrap(self.mentor).ok()?,
+            score: Arc::try_unwrap(self.score).ok()?,
+        })
+    }
+}
+
+/// The [`Spare`] a plan holds between edits. A clone starts without one.
+#[derive(Debug, Default)]
+pub(crate) struct SpareSlot(std::sync::Mutex<Option<Spare>>);
+
+impl Clone for SpareSlot {
+    fn clone(&self) -> Self {
+        SpareSlot::default()
+    }
+}
+
+impl SpareSlot {
+    /// The spare arrays, if any, leaving none.
+    pub(crate) fn take(&self) -> Option<Spare> {
+        self.0.lock().ok()?.take()
+    }
+
+    /// Keeps `spare` for the next update.
+    pub(crate) fn put(&mut self, spare: Option<Spare>) {
+        if let Ok(slot) = self.0.get_mut() {
+            *slot = spare;
+        }
+    }
+}
+
 /// Candidates written row by row.
 struct Builder {
     start: Vec<usize>,
@@ -135,12 +180,27 @@ struct Builder {
 
 impl Builder {
     fn with_capacity(rows: usize, pairs: usize) -> Builder {
-        let mut start = Vec::with_capacity(rows + 1);
+        Builder::reusing(Spare::default(), rows, pairs)
+    }
+
+    /// A builder that writes into `spare`'s arrays.
+    fn reusing(spare: Spare, rows: usize, pairs: usize) -> Builder {
+        let Spare {
+            mut start,
+            mut mentor,
+            mut score,
+        } = spare;
+        start.clear();
+        mentor.clear();
+        score.clear();
+        start.reserve(rows + 1);
+        mentor.reserve(pairs);
+        score.reserve(pairs);
         start.push(0);
         Builder {
             start,
-            mentor: Vec::with_capacity(pairs),
-            score: Vec::with_capacity(pairs),
+            mentor,
+            score,
             bonus: Vec::new(),
         }
     }
@@ -373,11 +433,12 @@ const UPDATE_MAX_MENTORS_PER: usize = 64;
 /// policy or the mentors' ids differ, or more than one mentor in
 /// [`UPDATE_MAX_MENTORS_PER`] changed. Bonuses are not carried over. With the pairs,
 /// per recipient, whether their row is the old row of the recipient at the same
-/// position, copied whole.
+/// position, copied whole. The pairs are written into `spare`'s arrays if given.
 pub(crate) fn update(
     index: &Interned<'_>,
     before: &Cohort,
     old: &Candidates,
+    spare: Option<Spare>,
 ) -> Option<(Candidates, Vec<bool>)> {
     let cohort = index.cohort();
     let (mentors, old_mentors) = (cohort.mentors(), before.mentors());
@@ -410,9 +471,11 @@ pub(crate) fn update(
     // While every row so far is the old row at the same place, nothing is written:
     // the old arrays are shared. The first row that differs starts the copy.
     let can_share = same_recipients && old.bonus.is_empty();
-    let mut out = (!can_share).then(|| Builder::with_capacity(rows, old.len()));
-    let start_copy = |r: usize| {
-        let mut out = Builder::with_capacity(rows, old.len());
+    let mut spare = Some(spare.unwrap_or_default());
+    let mut builder = || Builder::reusing(spare.take().unwrap_or_default(), rows, old.len());
+    let mut out = (!can_share).then(&mut builder);
+    let mut start_copy = |r: usize| {
+        let mut out = builder();
         let end = old.start[r];
         out.mentor.extend_from_slice(&old.mentor[..end]);
         out.score.extend_from_slice(&old.score[..end]);

@@ -306,8 +306,9 @@ impl Matcher {
             .and_then(|(kept, before)| Interned::reuse(cohort, before, kept.index.as_ref()?))
             .unwrap_or_else(|| Interned::new(cohort));
         // After an edit, the rows the edit did not touch are copied.
-        let updated =
-            earlier.and_then(|(kept, before)| candidates::update(&index, before, &kept.candidates));
+        let updated = earlier.and_then(|(kept, before)| {
+            candidates::update(&index, before, &kept.candidates, kept.spare.take())
+        });
         let (mut candidates, mut unchanged_rows) = updated.unwrap_or_else(|| {
             (
                 candidates::generate(&index, self.threads, &progress),
@@ -390,6 +391,7 @@ impl Matcher {
                 warm_rejected: outcome.warm_rejected,
                 considered: std::mem::take(&mut outcome.considered),
                 candidates,
+                spare: Default::default(),
             }),
         };
         Ok((report, stats, kept))
@@ -417,6 +419,8 @@ pub(crate) struct Kept {
     /// The report's rule counts, for the next report to update.
     counted: report::Counted,
     pub(crate) candidates: candidates::Candidates,
+    /// Arrays of earlier candidates, for the next update to write into.
+    pub(crate) spare: candidates::SpareSlot,
     considered: Vec<bool>,
     /// `None` when the objective is solved cold each time (the bottleneck).
     state: Option<solve::State>,

@@ -231,7 +231,8 @@ impl Plan {
         )?;
         self.cohort = cohort;
         self.before = Some(std::mem::replace(&mut self.report, report));
-        self.kept = kept;
+        let old = std::mem::replace(&mut self.kept, kept);
+        self.kept.spare.put(old.candidates.into_spare());
         Ok(&self.report)
     }
 
@@ -469,7 +470,17 @@ mod tests {
                     .unwrap_or_else(|| plan.cohort.clone());
                 let index = crate::rules::interned::Interned::new(&now);
                 let fresh = crate::candidates::generate(&index, 1, &Default::default());
-                if let Some((updated, copied)) = crate::candidates::update(&index, &before, &old) {
+                // Written into the arrays of other pairs (the spare a plan keeps).
+                let spare = crate::candidates::generate(
+                    &crate::rules::interned::Interned::new(&before),
+                    1,
+                    &Default::default(),
+                )
+                .into_spare();
+                assert!(spare.is_some());
+                if let Some((updated, copied)) =
+                    crate::candidates::update(&index, &before, &old, spare)
+                {
                     // A row said to be copied is the old row of the same recipient.
                     for (r, _) in copied.iter().enumerate().filter(|&(_, &c)| c) {
                         assert_eq!(updated.mentor[updated.range(r)], old.mentor[old.range(r)]);
