@@ -81,6 +81,9 @@ struct Pairs {
 
 /// Builds the report of `inputs.outcome`, with the rule counts of the recipients
 /// nobody is eligible for.
+/// Matches whose breakdowns are computed by one thread at a time.
+const BREAKDOWN_CHUNK: usize = 1024;
+
 pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Counted) {
     let pairs = pairs(inputs);
     let counted = failed_rule_counts(inputs);
@@ -114,18 +117,26 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
         matched_by_urgency: [0; 4],
         quality_micro: 0,
     };
-    for (r, recipient) in cohort.recipients().iter().enumerate() {
-        let Some(m) = inputs.outcome.mentor_of[r] else {
-            continue;
-        };
-        let mentor = &mentors[m];
-        let breakdown = scoring::breakdown(policy, mentor, recipient);
-        let candidates = inputs.candidates;
-        let score = candidates
-            .range(r)
-            .find(|&i| candidates.mentor[i] as usize == m)
-            .map(|i| candidates.real_score(i))
-            .expect("the plan only uses candidate pairs");
+    // The breakdowns (string sets compared) on all cores, then the slots in order.
+    let matched: Vec<(usize, usize)> = (inputs.outcome.mentor_of.iter().enumerate())
+        .filter_map(|(r, m)| Some((r, (*m)?)))
+        .collect();
+    let candidates = inputs.candidates;
+    let scored = par::map_chunks(matched.len(), BREAKDOWN_CHUNK, inputs.threads, |range| {
+        matched[range]
+            .iter()
+            .map(|&(r, m)| {
+                let breakdown = scoring::breakdown(policy, &mentors[m], &cohort.recipients()[r]);
+                let row = &candidates.mentor[candidates.range(r)];
+                let at = row
+                    .binary_search(&(m as u32))
+                    .expect("the plan only uses candidate pairs");
+                (breakdown, candidates.real_score(candidates.start[r] + at))
+            })
+            .collect::<Vec<_>>()
+    });
+    for (&(r, m), (breakdown, score)) in matched.iter().zip(scored.into_iter().flatten()) {
+        let (mentor, recipient) = (&mentors[m], &cohort.recipients()[r]);
         let slot = slot_micro(policy.load_penalty, mentor.current_load, out.assigned[m]);
         out.assigned[m] += 1;
         out.scores.push(score);

@@ -757,13 +757,14 @@ where
     P: Fn(usize, u32) -> Option<C> + Sync,
     A: Fn(C, u32) -> C,
 {
-    /// The network of the pairs `keep(recipient, candidate index)` accepts, or `None`
-    /// when some pair's cost would not fit `C`. Costs are affine in the score, so
-    /// checking each recipient's costs at scores 0 and 10⁶ checks every arc. Rows are
-    /// gathered in chunks on the matcher's threads and put back in order.
+    /// The network of the `considered` pairs of the recipients `take` accepts, or
+    /// `None` when some pair's cost would not fit `C`. Costs are affine in the score,
+    /// so checking each recipient's costs at scores 0 and 10⁶ checks every arc. Rows
+    /// are gathered in chunks on the matcher's threads and put back in order.
     fn new(
         network: &'n Rounds<'_>,
-        keep: &(impl Fn(usize, usize) -> bool + Sync),
+        considered: &[bool],
+        take: &(impl Fn(usize) -> bool + Sync),
         pair: &'n P,
         apply: &'n A,
     ) -> Option<Self> {
@@ -781,7 +782,9 @@ where
                 for &r in &order[rows] {
                     base.push(pair(r as usize, 0)?);
                     pair(r as usize, max_score)?;
-                    for i in cands.range(r as usize).filter(|&i| keep(r as usize, i)) {
+                    let range = cands.range(r as usize);
+                    let take = if take(r as usize) { range } else { 0..0 };
+                    for i in take.filter(|&i| considered[i]) {
                         mentor.push(cands.mentor[i]);
                         score.push(cands.score[i]);
                     }
@@ -925,7 +928,7 @@ impl<'a> Rounds<'a> {
         // several optimal plans is found, never the optimum.
         let mut keyed: Vec<_> = (0..candidates.rows())
             .map(|r| {
-                let best = candidates.range(r).map(|i| candidates.score[i]).max();
+                let best = candidates.score[candidates.range(r)].iter().max().copied();
                 (Reverse(best.map(|s| network.value(r, s))), r as u32)
             })
             .collect();
@@ -1287,8 +1290,8 @@ impl<'a> Rounds<'a> {
         // urgency 0 only, then the urgent recipients are added one by one, most urgent
         // first, each displacing whoever is cheapest to displace.
         let urgency = &self.urgency;
-        let non_urgent = |r: usize, i: usize| considered[i] && urgency[r] == 0;
-        let network = PairNetwork::new(self, &non_urgent, pair, apply)?;
+        let non_urgent = |r: usize| urgency[r] == 0;
+        let network = PairNetwork::new(self, considered, &non_urgent, pair, apply)?;
         let (first, work) =
             assign::solve_oriented(&network, slot, tick, assign::Orientation::Auto).ok()?;
         drop(network);
@@ -1332,7 +1335,7 @@ impl<'a> Rounds<'a> {
         warm: Option<WarmRound<'_, C>>,
         round: u32,
     ) -> Option<Round<C>> {
-        let problem = PairNetwork::new(self, &|_, i| considered[i], pair, apply)?;
+        let problem = PairNetwork::new(self, considered, &|_| true, pair, apply)?;
         let tick = |done: usize, total: usize| {
             self.progress.report(Stage::Solve, done, total, round);
         };
