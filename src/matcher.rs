@@ -421,7 +421,7 @@ pub(crate) struct Kept {
     pub(crate) candidates: candidates::Candidates,
     /// Arrays of earlier candidates, for the next update to write into.
     pub(crate) spare: candidates::SpareSlot,
-    considered: Vec<bool>,
+    considered: solve::Flags,
     /// `None` when the objective is solved cold each time (the bottleneck).
     state: Option<solve::State>,
     /// Whether this run started warm.

@@ -93,9 +93,11 @@ use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+mod flags;
 mod matchable;
 mod warm;
 
+pub(crate) use flags::Flags;
 use warm::{Bounds, Storable};
 pub(crate) use warm::{Previous, State};
 
@@ -337,7 +339,7 @@ pub(crate) struct Outcome {
     /// For each recipient, the mentor index or `None`.
     pub(crate) mentor_of: Vec<Option<usize>>,
     /// Which candidate pairs (by index into [`Candidates`]) the last round considered.
-    pub(crate) considered: Vec<bool>,
+    pub(crate) considered: Flags,
     /// For the report.
     pub(crate) info: SolveInfo,
     /// Warm rounds that re-added their changed recipients instead of repairing.
@@ -434,7 +436,7 @@ fn reach(cohort: &Cohort, mentor_of: &[Option<usize>]) -> [usize; 4] {
 /// The last threshold solve of [`bottleneck`], for the next to start from.
 struct Last<'c> {
     candidates: std::borrow::Cow<'c, Candidates>,
-    considered: Vec<bool>,
+    considered: Flags,
     state: Option<State>,
 }
 
@@ -473,7 +475,7 @@ fn bottleneck(
         candidates,
         &Last {
             candidates: std::borrow::Cow::Borrowed(candidates),
-            considered: Vec::new(),
+            considered: Flags::default(),
             state: None,
         },
     )?;
@@ -537,10 +539,12 @@ fn bottleneck(
         // Pairs below that worst pair were never needed: the plan is the optimum
         // without them, as it would have been over a threshold's subset.
         let mut considered = full.considered;
-        for (i, c) in considered.iter_mut().enumerate() {
-            *c &= candidates.real_score(i) >= worst;
+        for i in 0..candidates.len() {
+            if candidates.real_score(i) < worst {
+                considered.set(i, false);
+            }
         }
-        let considered_pairs = considered.iter().filter(|&&c| c).count();
+        let considered_pairs = considered.count();
         return Ok(Outcome {
             considered,
             info: SolveInfo {
@@ -554,9 +558,9 @@ fn bottleneck(
             ..full
         });
     };
-    let mut considered = vec![false; candidates.len()];
+    let mut considered = Flags::new(candidates.len());
     for (j, &i) in index.iter().enumerate() {
-        considered[i] = outcome.considered[j];
+        considered.set(i, outcome.considered[j]);
     }
     let info = SolveInfo {
         eligible_pairs: candidates.len(),
@@ -742,7 +746,9 @@ struct PairNetwork<'n, C, P, A> {
     recipient: &'n [u32],
     /// Per solver row, the cost of a pair of score 0.
     base: Vec<C>,
-    row_start: Vec<usize>,
+    /// Arcs are stored in recipient order, so that building the network reads the
+    /// candidates front to back: `start[r]..start[r + 1]` are recipient `r`'s.
+    start: Vec<usize>,
     arc_mentor: Vec<u32>,
     arc_score: Vec<u32>,
     /// The checked cost of a pair (recipient, score), for debug assertions.
@@ -759,11 +765,12 @@ where
 {
     /// The network of the `considered` pairs of the recipients `take` accepts, or
     /// `None` when some pair's cost would not fit `C`. Costs are affine in the score,
-    /// so checking each recipient's costs at scores 0 and 10⁶ checks every arc. Rows
-    /// are gathered in chunks on the matcher's threads and put back in order.
+    /// so checking each recipient's costs at scores 0 and 10⁶ checks every arc.
+    /// Recipients are gathered in chunks on the matcher's threads and put back in
+    /// order.
     fn new(
         network: &'n Rounds<'_>,
-        considered: &[bool],
+        considered: &Flags,
         take: &(impl Fn(usize) -> bool + Sync),
         pair: &'n P,
         apply: &'n A,
@@ -772,19 +779,18 @@ where
         let order = &network.order;
         let max_score = cands.max_score();
         let parts = par::map_chunks(
-            order.len(),
+            cands.rows(),
             NETWORK_CHUNK,
             network.settings.threads,
-            |rows| {
-                let mut base = Vec::with_capacity(rows.len());
-                let mut ends = Vec::with_capacity(rows.len());
+            |recipients| {
+                let mut base = Vec::with_capacity(recipients.len());
+                let mut ends = Vec::with_capacity(recipients.len());
                 let (mut mentor, mut score) = (Vec::new(), Vec::new());
-                for &r in &order[rows] {
-                    base.push(pair(r as usize, 0)?);
-                    pair(r as usize, max_score)?;
-                    let range = cands.range(r as usize);
-                    let take = if take(r as usize) { range } else { 0..0 };
-                    for i in take.filter(|&i| considered[i]) {
+                for r in recipients {
+                    base.push(pair(r, 0)?);
+                    pair(r, max_score)?;
+                    let take = if take(r) { cands.range(r) } else { 0..0 };
+                    for i in considered.ones(take) {
                         mentor.push(cands.mentor[i]);
                         score.push(cands.score[i]);
                     }
@@ -793,23 +799,23 @@ where
                 Some((base, ends, mentor, score))
             },
         );
-        let mut row_start = Vec::with_capacity(order.len() + 1);
-        let mut base = Vec::with_capacity(order.len());
+        let mut start = Vec::with_capacity(cands.rows() + 1);
+        let mut base = Vec::with_capacity(cands.rows());
         let (mut arc_mentor, mut arc_score) = (Vec::new(), Vec::new());
-        row_start.push(0);
+        start.push(0);
         for part in parts {
             let (b, ends, mentor, score) = part?;
             let offset = arc_mentor.len();
             base.extend(b);
-            row_start.extend(ends.into_iter().map(|e| offset + e));
+            start.extend(ends.into_iter().map(|e| offset + e));
             arc_mentor.extend(mentor);
             arc_score.extend(score);
         }
         Some(PairNetwork {
             room: network.room,
             recipient: order,
-            base,
-            row_start,
+            base: order.iter().map(|&r| base[r as usize]).collect(),
+            start,
             arc_mentor,
             arc_score,
             pair,
@@ -840,7 +846,8 @@ where
     }
     #[inline]
     fn arc_range(&self, row: usize) -> std::ops::Range<usize> {
-        self.row_start[row]..self.row_start[row + 1]
+        let r = self.recipient[row] as usize;
+        self.start[r]..self.start[r + 1]
     }
     #[inline]
     fn arc_col(&self, arc: usize) -> usize {
@@ -988,7 +995,7 @@ impl<'a> Rounds<'a> {
     /// every recipient of urgency 0, since the urgent ones fill every slot they can
     /// reach. Their pairs are then pruned pairs like any other, checked
     /// by the certificate. Skipped when the counting searches run past their budget.
-    fn leave_out_unmatchable(&self, keep: &mut [bool]) {
+    fn leave_out_unmatchable(&self, keep: &mut Flags) {
         let cands = self.candidates;
         let mut start = Vec::with_capacity(cands.rows() + 1);
         let mut mentor = Vec::new();
@@ -1013,7 +1020,7 @@ impl<'a> Rounds<'a> {
                 .map(|&m| level[m as usize])
                 .min();
             if least.is_some_and(|l| l > matchable::level_of_tier(self.urgency[r].min(3))) {
-                keep[cands.range(r)].fill(false);
+                keep.fill(cands.range(r), false);
             }
         }
     }
@@ -1032,13 +1039,13 @@ impl<'a> Rounds<'a> {
     /// together with each mentor's best `MENTOR_FACTOR × min(room, k)` recipients by
     /// the objective (urgency and score) — the ones most likely to displace whoever
     /// holds its slots, which keeps the rounds few.
-    fn first_round(&self) -> Vec<bool> {
+    fn first_round(&self) -> Flags {
         let cands = self.candidates;
         let Some(k) = self.top_k else {
-            return vec![true; cands.len()];
+            return Flags::all(cands.len());
         };
         let k = k as usize;
-        let mut keep = vec![false; cands.len()];
+        let mut keep = Flags::new(cands.len());
         let mut order: Vec<usize> = Vec::new();
         // Per mentor, a min-heap of its best recipients so far.
         let mut best: Vec<BinaryHeap<Ranked>> = vec![BinaryHeap::new(); self.room.len()];
@@ -1059,7 +1066,7 @@ impl<'a> Rounds<'a> {
                 }
             }
             if range.len() <= k {
-                keep[range].fill(true);
+                keep.fill(range, true);
                 continue;
             }
             order.clear();
@@ -1073,12 +1080,12 @@ impl<'a> Rounds<'a> {
                 order.select_nth_unstable_by(k - 1, better);
             }
             for &i in &order[..k] {
-                keep[i] = true;
+                keep.set(i, true);
             }
         }
         for heap in best {
             for Reverse((_, Reverse(i))) in heap {
-                keep[i] = true;
+                keep.set(i, true);
             }
         }
         if self.split.is_some() {
@@ -1156,7 +1163,7 @@ impl<'a> Rounds<'a> {
             if failing.is_empty() {
                 let info = SolveInfo {
                     eligible_pairs: self.candidates.len(),
-                    considered_pairs: considered.iter().filter(|&&k| k).count(),
+                    considered_pairs: considered.count(),
                     top_k: self.top_k,
                     rounds,
                     threshold_solves: 0,
@@ -1186,10 +1193,10 @@ impl<'a> Rounds<'a> {
                         changed[row_of[r]] = true;
                     }
                 }
-                considered.fill(true);
+                considered = Flags::all(self.candidates.len());
             } else {
                 for i in failing {
-                    considered[i] = true;
+                    considered.set(i, true);
                     changed[row_of[self.candidates.recipient_of(i)]] = true;
                 }
             }
@@ -1202,7 +1209,7 @@ impl<'a> Rounds<'a> {
     /// scan visits every pruned pair), put back in order.
     fn failing_pruned_pairs<C: Cost + Send + Sync>(
         &self,
-        considered: &[bool],
+        considered: &Flags,
         reduced: &Reduced<C>,
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         apply: &(impl Fn(C, u32) -> C + Sync),
@@ -1261,7 +1268,7 @@ impl<'a> Rounds<'a> {
     fn cold_solve<C: Cost + Send + Sync>(
         &self,
         problem: &PairNetwork<'_, C, impl Fn(usize, u32) -> Option<C> + Sync, impl Fn(C, u32) -> C>,
-        considered: &[bool],
+        considered: &Flags,
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         slot: &impl Fn(usize, u32) -> C,
         apply: &impl Fn(C, u32) -> C,
@@ -1328,7 +1335,7 @@ impl<'a> Rounds<'a> {
     /// [`assign::reinsert_rows`] when it re-adds those rows.
     fn solve_round<C: Cost + Send + Sync>(
         &self,
-        considered: &[bool],
+        considered: &Flags,
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         slot: &impl Fn(usize, u32) -> C,
         apply: &impl Fn(C, u32) -> C,
@@ -1667,7 +1674,8 @@ mod tests {
                     let split = network.first_round();
                     network.split = None;
                     let selected = network.first_round();
-                    assert!(split.iter().zip(&selected).all(|(&s, &k)| !s || k));
+                    assert!((0..cands.len()).all(|i| !split[i] || selected[i]));
+                    let selected: Vec<bool> = (0..cands.len()).map(|i| selected[i]).collect();
                     assert_eq!(
                         selected,
                         initial_by_sorting(&network, k as usize),

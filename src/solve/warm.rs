@@ -39,7 +39,7 @@ use crate::assign::{Duals, Solution};
 use crate::candidates::Candidates;
 use crate::model::{Cohort, MICRO, Objective};
 
-use super::Lex;
+use super::{Flags, Lex};
 
 /// A warm start serves while at most one row in `LATE_MAX_PER` is added back or gained
 /// pairs: past that, re-adding them costs more than a cold solve (`pipeline/replan`;
@@ -145,7 +145,7 @@ pub(crate) struct Previous<'a> {
     /// Its eligible pairs.
     pub(crate) candidates: &'a Candidates,
     /// The pairs its last round considered.
-    pub(crate) considered: &'a [bool],
+    pub(crate) considered: &'a Flags,
     /// Per recipient, whether the new candidates' row is the old one of the recipient
     /// at the same position, copied (empty when not known): such a row is not compared.
     pub(crate) unchanged_rows: &'a [bool],
@@ -177,7 +177,7 @@ pub(crate) struct Mapped<C> {
     pub(crate) gained: Vec<bool>,
     /// The first round's considered pairs: the old ones of unchanged rows, and each
     /// changed row's best pairs.
-    pub(crate) considered: Vec<bool>,
+    pub(crate) considered: Flags,
 }
 
 /// Maps `previous` onto `current` (module docs, step 2), or `None` when it cannot
@@ -218,13 +218,15 @@ pub(crate) fn map<C: Storable>(
     let mut row_dual = vec![sink; rows];
     let mut late = vec![false; rows];
     let mut gained = vec![false; rows];
-    let mut considered = vec![false; new_c.len()];
+    let mut considered = Flags::new(new_c.len());
     // The gained rows' new pairs (candidate indices).
     let mut new_pairs = Vec::new();
     let mut kept_any = false;
     let same_recipients = new_cohort.same_recipients(old_cohort);
-    for (row, &r) in current.order.iter().enumerate() {
-        let r = r as usize;
+    // In recipient order, so that the candidates and flags are read front to back (a
+    // mentor whose room shrank keeps the rows that come first).
+    for (r, &row) in current_row.iter().enumerate() {
+        let row = row as usize;
         let id = &new_cohort.recipients()[r].id;
         let before =
             if same_recipients || old_cohort.recipients().get(r).is_some_and(|p| &p.id == id) {
@@ -244,7 +246,7 @@ pub(crate) fn map<C: Storable>(
         let held_gone = old.row_to_col[old_row].is_some() && held.is_none();
         let change = if o == r && previous.unchanged_rows.get(r) == Some(&true) {
             let (a, b) = (new_c.range(r), previous.candidates.range(o));
-            considered[a].copy_from_slice(&previous.considered[b]);
+            considered.copy_from(previous.considered, b, a.start);
             Some(PairChange::Kept)
         } else {
             compare_pairs(new_c, r, previous, o, held, &mut considered, &mut new_pairs)
@@ -261,7 +263,7 @@ pub(crate) fn map<C: Storable>(
             }
             _ => {
                 late[row] = true;
-                considered[new_c.range(r)].fill(false);
+                considered.fill(new_c.range(r), false);
                 consider_best(new_c, r, current.top_k, &mut considered);
             }
         }
@@ -319,7 +321,7 @@ fn compare_pairs(
     previous: &Previous<'_>,
     o: usize,
     held: Option<usize>,
-    considered: &mut [bool],
+    considered: &mut Flags,
     new_pairs: &mut Vec<usize>,
 ) -> Option<PairChange> {
     let (old, old_considered) = (previous.candidates, previous.considered);
@@ -328,7 +330,7 @@ fn compare_pairs(
         if new.score[a.clone()] != old.score[b.clone()] {
             return None;
         }
-        considered[a].copy_from_slice(&old_considered[b]);
+        considered.copy_from(old_considered, b, a.start);
         return Some(PairChange::Kept);
     }
     let (mut i, mut j) = (a.start, b.start);
@@ -343,18 +345,18 @@ fn compare_pairs(
                 if new.score[i] != old.score[j] {
                     return None;
                 }
-                considered[i] = old_considered[j];
+                considered.set(i, old_considered[j]);
                 i += 1;
                 j += 1;
             }
             (Some(x), Some(y)) if x < y => {
-                considered[i] = true;
+                considered.set(i, true);
                 new_pairs.push(i);
                 change = PairChange::Gained;
                 i += 1;
             }
             (Some(_), None) => {
-                considered[i] = true;
+                considered.set(i, true);
                 new_pairs.push(i);
                 change = PairChange::Gained;
                 i += 1;
@@ -373,16 +375,16 @@ fn compare_pairs(
 
 /// Marks recipient `r`'s best `k` pairs (all of them without pruning), by score, ties
 /// to the earlier mentor.
-fn consider_best(cands: &Candidates, r: usize, top_k: Option<u32>, considered: &mut [bool]) {
+fn consider_best(cands: &Candidates, r: usize, top_k: Option<u32>, considered: &mut Flags) {
     let range = cands.range(r);
     let k = top_k.map_or(range.len(), |k| k as usize);
     if range.len() <= k {
-        considered[range].fill(true);
+        considered.fill(range, true);
         return;
     }
     let mut mine: Vec<usize> = range.collect();
     mine.sort_by_key(|&i| (std::cmp::Reverse(cands.score[i]), cands.mentor[i]));
     for &i in &mine[..k] {
-        considered[i] = true;
+        considered.set(i, true);
     }
 }
