@@ -41,6 +41,9 @@ pub(crate) struct Candidates {
     pub(crate) mentor: Arc<Vec<u32>>,
     /// The score of each candidate, in micro-units, plus its bonus.
     pub(crate) score: Arc<Vec<u32>>,
+    /// Per recipient, the highest score in their row (0 for an empty row), kept so
+    /// that the solver's order does not read every score again.
+    best: Arc<Vec<u32>>,
     /// Candidates whose `score` includes a bonus (a running pair's switching cost), by
     /// index, sorted.
     pub(crate) bonus: Vec<(usize, u32)>,
@@ -63,6 +66,8 @@ impl Candidates {
             return false;
         };
         Arc::make_mut(&mut self.score)[i] += bonus;
+        let best = &mut Arc::make_mut(&mut self.best)[r];
+        *best = (*best).max(self.score[i]);
         let at = self.bonus.partition_point(|&(j, _)| j < i);
         self.bonus.insert(at, (i, bonus));
         true
@@ -80,6 +85,11 @@ impl Candidates {
     pub(crate) fn max_score(&self) -> u32 {
         let most = self.bonus.iter().map(|&(i, _)| self.score[i]).max();
         most.unwrap_or(0).max(crate::model::MICRO as u32)
+    }
+
+    /// The highest score, bonus included, of recipient `r`'s candidates, if any.
+    pub(crate) fn best(&self, r: usize) -> Option<u32> {
+        (self.count(r) > 0).then(|| self.best[r])
     }
 
     /// How many mentors are eligible for recipient `r`.
@@ -133,6 +143,7 @@ pub(crate) struct Spare {
     start: Vec<usize>,
     mentor: Vec<u32>,
     score: Vec<u32>,
+    best: Vec<u32>,
 }
 
 impl Candidates {
@@ -142,6 +153,7 @@ impl Candidates {
             start: Arc::try_unwrap(self.start).ok()?,
             mentor: Arc::try_unwrap(self.mentor).ok()?,
             score: Arc::try_unwrap(self.score).ok()?,
+            best: Arc::try_unwrap(self.best).ok()?,
         })
     }
 }
@@ -175,6 +187,7 @@ struct Builder {
     start: Vec<usize>,
     mentor: Vec<u32>,
     score: Vec<u32>,
+    best: Vec<u32>,
     bonus: Vec<(usize, u32)>,
 }
 
@@ -189,11 +202,14 @@ impl Builder {
             mut start,
             mut mentor,
             mut score,
+            mut best,
         } = spare;
         start.clear();
         mentor.clear();
         score.clear();
+        best.clear();
         start.reserve(rows + 1);
+        best.reserve(rows);
         mentor.reserve(pairs);
         score.reserve(pairs);
         start.push(0);
@@ -201,6 +217,7 @@ impl Builder {
             start,
             mentor,
             score,
+            best,
             bonus: Vec::new(),
         }
     }
@@ -210,8 +227,17 @@ impl Builder {
         self.score.push(score);
     }
 
+    /// Ends the row, its best score found from the scores written.
     fn end_row(&mut self) {
+        let begin = self.start.last().copied().unwrap_or(0);
+        let best = self.score[begin..].iter().max().copied().unwrap_or(0);
+        self.end_row_with(best);
+    }
+
+    /// Ends the row, whose best score is known to be `best`.
+    fn end_row_with(&mut self, best: u32) {
         self.start.push(self.mentor.len());
+        self.best.push(best);
     }
 
     fn finish(self) -> Candidates {
@@ -219,6 +245,7 @@ impl Builder {
             start: Arc::new(self.start),
             mentor: Arc::new(self.mentor),
             score: Arc::new(self.score),
+            best: Arc::new(self.best),
             bonus: self.bonus,
         }
     }
@@ -342,15 +369,17 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
             let chunk_len = range.len();
             if progress.cancelled() {
                 // The run stops after this stage; its pairs are never used.
-                return vec![0; chunk_len];
+                return vec![(0, 0); chunk_len];
             }
             for r in range {
+                let mut best = 0;
                 eligible_of(index, r, &mut scratch, |m, score| {
                     m_out[n] = m;
                     s_out[n] = score;
+                    best = best.max(score);
                     n += 1;
                 });
-                count.push(n);
+                count.push((n, best));
             }
             let so_far = done.fetch_add(chunk_len, Ordering::Relaxed) + chunk_len;
             progress.report(Stage::Candidates, so_far, rows, 0);
@@ -361,13 +390,15 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
     // Close the gaps the screen's bound left between chunks (in place, on memory
     // already touched).
     let mut start = Vec::with_capacity(rows + 1);
+    let mut best = Vec::with_capacity(rows);
     start.push(0);
     let (mut read, mut write) = (0, 0);
     for (count, bound) in counts.iter().zip(&bounds) {
-        let used = count.last().copied().unwrap_or(0);
+        let used = count.last().map_or(0, |&(n, _)| n);
         mentor.copy_within(read..read + used, write);
         score.copy_within(read..read + used, write);
-        start.extend(count.iter().map(|&n| write + n));
+        start.extend(count.iter().map(|&(n, _)| write + n));
+        best.extend(count.iter().map(|&(_, b)| b));
         read += bound;
         write += used;
     }
@@ -379,6 +410,7 @@ pub(crate) fn generate(index: &Interned<'_>, threads: usize, progress: &Reporter
         start: Arc::new(start),
         mentor: Arc::new(mentor),
         score: Arc::new(score),
+        best: Arc::new(best),
         bonus: Vec::new(),
     }
 }
@@ -480,6 +512,7 @@ pub(crate) fn update(
         out.mentor.extend_from_slice(&old.mentor[..end]);
         out.score.extend_from_slice(&old.score[..end]);
         out.start.extend_from_slice(&old.start[1..=r]);
+        out.best.extend_from_slice(&old.best[..r]);
         out
     };
     let mut scratch = Scratch::default();
@@ -543,7 +576,7 @@ pub(crate) fn update(
             // after an edit of a few mentors): copied whole.
             out.mentor.extend_from_slice(&old.mentor[row.clone()]);
             out.score.extend_from_slice(&old.score[row]);
-            out.end_row();
+            out.end_row_with(old.best[o]);
             copied[r] = o == r;
             continue;
         }
@@ -571,6 +604,7 @@ pub(crate) fn update(
             start: Arc::clone(&old.start),
             mentor: Arc::clone(&old.mentor),
             score: Arc::clone(&old.score),
+            best: Arc::clone(&old.best),
             bonus: Vec::new(),
         },
     };
@@ -693,6 +727,9 @@ mod tests {
                     .collect();
                 assert_eq!(pairs, expected, "min_score {min_score}, {threads} threads");
                 assert_eq!(got.start.len(), cohort.recipients().len() + 1);
+                for r in 0..got.rows() {
+                    assert_eq!(got.best(r), got.of(r).map(|(_, s)| s).max());
+                }
             }
         }
     }

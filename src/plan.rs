@@ -498,6 +498,7 @@ mod tests {
                     assert_eq!(updated.start, fresh.start, "case {case}, step {step}");
                     assert_eq!(updated.mentor, fresh.mentor);
                     assert_eq!(updated.score, fresh.score);
+                    assert!((0..fresh.rows()).all(|r| updated.best(r) == fresh.best(r)));
                 }
                 assert!(plan.report.solve.certified);
                 // The rule counts of recipients nobody is eligible for, updated from

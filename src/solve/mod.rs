@@ -935,7 +935,7 @@ impl<'a> Rounds<'a> {
         // several optimal plans is found, never the optimum.
         let mut keyed: Vec<_> = (0..candidates.rows())
             .map(|r| {
-                let best = candidates.score[candidates.range(r)].iter().max().copied();
+                let best = candidates.best(r);
                 (Reverse(best.map(|s| network.value(r, s))), r as u32)
             })
             .collect();
