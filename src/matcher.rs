@@ -353,11 +353,11 @@ impl Matcher {
             let tables = kept.index.as_ref().filter(|_| comparable)?;
             Some((
                 Interned::with_tables(before, tables),
-                &kept.counted,
+                &kept.memo,
                 candidates::changed_mentors(cohort, before),
             ))
         });
-        let (report, counted) = report::build(&report::Inputs {
+        let (report, memo) = report::build(&report::Inputs {
             index: &index,
             candidates: &candidates,
             outcome: &outcome,
@@ -367,11 +367,12 @@ impl Matcher {
             progress: &progress,
             earlier: earlier_index
                 .as_ref()
-                .map(|(index, counts, changed)| report::Earlier {
+                .map(|(index, memo, changed)| report::Earlier {
                     index,
-                    counts,
+                    memo,
                     changed,
                 }),
+            remember: !matches!(keeping, Keeping::Nothing),
         });
         stop(Stage::Report)?;
         let stats = MatchStats {
@@ -384,7 +385,7 @@ impl Matcher {
             Keeping::Nothing => None,
             _ => Some(Kept {
                 index: Some(index.into_tables()),
-                counted,
+                memo,
                 residual: None,
                 state: outcome.state.take(),
                 warm: outcome.warm,
@@ -417,7 +418,7 @@ pub(crate) struct Kept {
     /// The index of the cohort the solve saw, for the next run to reuse.
     index: Option<Tables>,
     /// The report's rule counts, for the next report to update.
-    counted: report::Counted,
+    memo: report::Memo,
     pub(crate) candidates: candidates::Candidates,
     /// Arrays of earlier candidates, for the next update to write into.
     pub(crate) spare: candidates::SpareSlot,

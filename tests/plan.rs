@@ -79,6 +79,11 @@ fn assert_valid(cohort: &Cohort, report: &MatchReport) {
             m.recipient,
             why.failed_rules
         );
+        // The breakdown is the pair's own, however the report came by it.
+        assert_eq!(
+            (m.score, &m.parts),
+            (why.breakdown.score, &why.breakdown.parts)
+        );
     }
 }
 
@@ -435,6 +440,41 @@ fn a_pair_that_ended_is_never_proposed_again_by_a_warm_rematch() {
             .any(|m| m.mentor == chosen.mentor && m.recipient == chosen.recipient),
         "the ended pair was proposed again"
     );
+    assert_eq!(
+        solve_key(plan.report(), Objective::Participation),
+        solve_key(&Matcher::new().run(&edited), Objective::Participation)
+    );
+}
+
+#[test]
+fn a_mentor_whose_tags_change_has_the_breakdowns_of_the_new_tags() {
+    // Re-solving warm reuses the breakdowns of pairs whose records did not change:
+    // a mentor whose experiences change keeps their recipients here, with new
+    // breakdowns.
+    let cohort = cohort(300, 60);
+    let mut plan = Matcher::new().plan(&cohort).unwrap();
+    let chosen = plan.report().matches[0].clone();
+    let before = (chosen.score, chosen.parts.clone());
+    let mut mentors = cohort.mentors().to_vec();
+    let mentor = mentors.iter_mut().find(|m| m.id == chosen.mentor).unwrap();
+    let recipient = cohort.recipient(chosen.recipient.as_str()).unwrap();
+    // Every experience the recipient has: the pair shares more than before.
+    mentor
+        .experiences
+        .extend(recipient.experiences.iter().cloned());
+    mentor.experiences.sort();
+    mentor.experiences.dedup();
+    let edited = Cohort::new(
+        mentors,
+        cohort.recipients().to_vec(),
+        cohort.policy().clone(),
+    )
+    .unwrap();
+    plan.rematch(edited.clone()).unwrap();
+    assert_valid(&edited, plan.report());
+    let after = plan.report().match_of(chosen.recipient.as_str()).unwrap();
+    assert_eq!(after.mentor, chosen.mentor, "the closer pair is kept");
+    assert_ne!((after.score, after.parts.clone()), before);
     assert_eq!(
         solve_key(plan.report(), Objective::Participation),
         solve_key(&Matcher::new().run(&edited), Objective::Participation)

@@ -21,7 +21,7 @@ use crate::model::{MICRO, Objective};
 use crate::par;
 use crate::progress::{PROGRESS_EVERY, Reporter, Stage};
 use crate::rules::interned::{Interned, Scratch};
-use crate::scoring;
+use crate::scoring::{self, Breakdown};
 use crate::solve::{Outcome, slot_micro};
 
 /// What the report is built from.
@@ -40,25 +40,38 @@ pub(crate) struct Inputs<'a> {
     pub(crate) threads: usize,
     /// Where the rule counts report progress.
     pub(crate) progress: &'a Reporter,
-    /// The rule counts of an earlier plan of the same recipients, updated instead of
-    /// counted afresh.
+    /// What the report of an earlier plan of the same recipients remembers, updated
+    /// instead of found afresh.
     pub(crate) earlier: Option<Earlier<'a>>,
+    /// Whether to remember the breakdowns for a later report ([`Memo`]).
+    pub(crate) remember: bool,
 }
 
-/// The rule counts of an earlier report ([`Inputs::earlier`]): its cohort had the same
+/// What an earlier report remembers ([`Inputs::earlier`]): its cohort had the same
 /// recipients, as many mentors and the same policy.
 pub(crate) struct Earlier<'a> {
     /// The earlier cohort, interned.
     pub(crate) index: &'a Interned<'a>,
-    /// Its counts, by recipient, in recipient order ([`Counted`]).
-    pub(crate) counts: &'a Counted,
-    /// The mentors whose record or exclusions differ from the earlier cohort's.
+    /// What its report remembers.
+    pub(crate) memo: &'a Memo,
+    /// The mentors whose record or exclusions differ from the earlier cohort's, in
+    /// index order.
     pub(crate) changed: &'a [usize],
 }
 
 /// For each recipient nobody is eligible for, in recipient order, per rule the
-/// mentors failing it: what a plan keeps for the next report's [`Earlier`].
+/// mentors failing it.
 pub(crate) type Counted = Vec<(usize, RuleCounts)>;
+
+/// What a plan keeps of its report for the next one's [`Earlier`]: the rule counts
+/// ([`Counted`]) and each match's breakdown, which depends only on the two records
+/// and the policy (comparing string tag sets, it was most of a re-solve's report).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Memo {
+    counts: Counted,
+    /// Recipient, mentor and breakdown of each match, in recipient order.
+    breakdowns: Vec<(usize, usize, Breakdown)>,
+}
 
 impl Inputs<'_> {
     /// A person's display name for the report: only when names were asked for.
@@ -84,8 +97,8 @@ struct Pairs {
 /// Matches whose breakdowns are computed by one thread at a time.
 const BREAKDOWN_CHUNK: usize = 1024;
 
-pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Counted) {
-    let pairs = pairs(inputs);
+pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Memo) {
+    let (pairs, breakdowns) = pairs(inputs);
     let counted = failed_rule_counts(inputs);
     let unmatched = unmatched(inputs, &pairs.assigned, &counted);
     let loads = loads(inputs, &pairs.assigned);
@@ -101,12 +114,19 @@ pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Counted) {
         candidates: inputs.list_candidates.then(|| considered(inputs)),
         recruitment: None,
     };
-    (report, counted)
+    (
+        report,
+        Memo {
+            counts: counted,
+            breakdowns,
+        },
+    )
 }
 
 /// Each matched pair with its breakdown and the slot it takes: a mentor's slots are
 /// numbered in recipient input order.
-fn pairs(inputs: &Inputs<'_>) -> Pairs {
+/// The matches, and their breakdowns to remember if asked.
+fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Breakdown)>) {
     let cohort = inputs.index.cohort();
     let policy = cohort.policy();
     let mentors = cohort.mentors();
@@ -117,16 +137,27 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
         matched_by_urgency: [0; 4],
         quality_micro: 0,
     };
-    // The breakdowns (string sets compared) on all cores, then the slots in order.
+    // The breakdowns (string sets compared) on all cores, then the slots in order. A
+    // pair the earlier report remembers, of a mentor whose record did not change, has
+    // the breakdown it had.
     let matched: Vec<(usize, usize)> = (inputs.outcome.mentor_of.iter().enumerate())
         .filter_map(|(r, m)| Some((r, (*m)?)))
         .collect();
     let candidates = inputs.candidates;
+    let remembered = |r: usize, m: usize| {
+        let earlier = inputs.earlier.as_ref()?;
+        let breakdowns = &earlier.memo.breakdowns;
+        let at = breakdowns.binary_search_by_key(&r, |&(q, _, _)| q).ok()?;
+        let (_, was, breakdown) = &breakdowns[at];
+        (*was == m && earlier.changed.binary_search(&m).is_err()).then(|| breakdown.clone())
+    };
     let scored = par::map_chunks(matched.len(), BREAKDOWN_CHUNK, inputs.threads, |range| {
         matched[range]
             .iter()
             .map(|&(r, m)| {
-                let breakdown = scoring::breakdown(policy, &mentors[m], &cohort.recipients()[r]);
+                let breakdown = remembered(r, m).unwrap_or_else(|| {
+                    scoring::breakdown(policy, &mentors[m], &cohort.recipients()[r])
+                });
                 let row = &candidates.mentor[candidates.range(r)];
                 let at = row
                     .binary_search(&(m as u32))
@@ -135,7 +166,11 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
             })
             .collect::<Vec<_>>()
     });
+    let mut memo = Vec::new();
     for (&(r, m), (breakdown, score)) in matched.iter().zip(scored.into_iter().flatten()) {
+        if inputs.remember {
+            memo.push((r, m, breakdown.clone()));
+        }
         let (mentor, recipient) = (&mentors[m], &cohort.recipients()[r]);
         let slot = slot_micro(policy.load_penalty, mentor.current_load, out.assigned[m]);
         out.assigned[m] += 1;
@@ -155,7 +190,7 @@ fn pairs(inputs: &Inputs<'_>) -> Pairs {
             cross_condition: false,
         });
     }
-    out
+    (out, memo)
 }
 
 /// Every unmatched recipient with the reason (see the module docs), in input order.
@@ -212,8 +247,8 @@ fn failed_rule_counts(inputs: &Inputs<'_>) -> Counted {
         .collect();
     let earlier = |r: usize| {
         let e = inputs.earlier.as_ref()?;
-        let at = e.counts.binary_search_by_key(&r, |&(q, _)| q).ok()?;
-        Some((e, e.counts[at].1))
+        let at = e.memo.counts.binary_search_by_key(&r, |&(q, _)| q).ok()?;
+        Some((e, e.memo.counts[at].1))
     };
     let done = AtomicUsize::new(0);
     par::map_chunks(nobody.len(), PROGRESS_EVERY / 8, inputs.threads, |range| {

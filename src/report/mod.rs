@@ -23,7 +23,7 @@ mod dot;
 mod explain;
 mod export;
 mod stability;
-pub(crate) use build::{Counted, Earlier, Inputs, build, summarise};
+pub(crate) use build::{Earlier, Inputs, Memo, build, summarise};
 pub use explain::{Explanation, explain};
 pub use export::PlanSheets;
 pub use stability::{BlockingPair, blocking_pairs};

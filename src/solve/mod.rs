@@ -1522,6 +1522,7 @@ mod tests {
             threads: 1,
             progress: &quiet,
             earlier: None,
+            remember: false,
         });
         (report, outcome.reinserted)
     }
