@@ -73,6 +73,19 @@ impl Flags {
         }
     }
 
+    /// The 64 flags from `i` on as a word, flag `i + j` in bit `j` (flags past the
+    /// end read false).
+    #[inline]
+    pub(crate) fn word_at(&self, i: usize) -> u64 {
+        let (w, bit) = (i / BITS, i % BITS);
+        let word = |w: usize| self.words.get(w).copied().unwrap_or(0);
+        if bit == 0 {
+            word(w)
+        } else {
+            word(w) >> bit | word(w + 1) << (BITS - bit)
+        }
+    }
+
     /// The true flags of `range`, in order.
     pub(crate) fn ones(&self, range: Range<usize>) -> impl Iterator<Item = usize> + '_ {
         debug_assert!(range.end <= self.len);
@@ -162,6 +175,11 @@ mod tests {
                 assert_eq!(ones, expected);
                 assert_eq!(flags.count(), plain.iter().filter(|&&v| v).count());
                 assert!((0..len).all(|i| flags[i] == plain[i]));
+                for i in (0..len).step_by(7) {
+                    let word = flags.word_at(i);
+                    let bits = (0..64).filter(|&j| plain.get(i + j) == Some(&true));
+                    assert_eq!(word, bits.fold(0, |w, j| w | 1 << j));
+                }
             }
         }
         assert_eq!(Flags::all(130).count(), 130);

@@ -1216,23 +1216,41 @@ impl<'a> Rounds<'a> {
     ) -> Vec<usize> {
         let cands = self.candidates;
         let max_score = cands.max_score();
+        // Mentors ranked by their term, most favourable first, so that a row's most
+        // favourable mentor is a minimum of small integers; mentors that can take
+        // nobody rank last (they are harmless).
+        let mut ranked: Vec<(C, u32)> = (reduced.mentor.iter().enumerate())
+            .filter_map(|(m, v)| Some(((*v)?, m as u32)))
+            .collect();
+        ranked.sort_unstable();
+        let mut rank = vec![u32::MAX; reduced.mentor.len()];
+        for (k, &(_, m)) in ranked.iter().enumerate() {
+            rank[m as usize] = k as u32;
+        }
         let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.settings.threads, |rows| {
             let mut failing = Vec::new();
             for r in rows {
                 let range = cands.range(r);
                 // The best pruned score and the most favourable mentor among the
-                // pruned pairs' (mentors that can take nobody are harmless).
-                let mut best = None;
-                let mut favourable = None;
-                for i in range.clone().filter(|&i| !considered[i]) {
-                    best = best.max(Some(cands.score[i]));
-                    if let Some(v) = reduced.mentor[cands.mentor[i] as usize] {
-                        favourable = Some(favourable.map_or(v, |f: C| f.min(v)));
+                // pruned pairs', 64 pairs to a word of flags and without branches:
+                // this reads every eligible pair.
+                let (mentors, scores) = (&cands.mentor[range.clone()], &cands.score[range.clone()]);
+                let (mut any, mut best, mut favourable) = (false, 0, u32::MAX);
+                let blocks = mentors.chunks(64).zip(scores.chunks(64));
+                for (b, (ms, ss)) in blocks.enumerate() {
+                    let kept = considered.word_at(range.start + b * 64);
+                    for (j, (&m, &s)) in ms.iter().zip(ss).enumerate() {
+                        let pruned = kept >> j & 1 == 0;
+                        any |= pruned;
+                        best = best.max(if pruned { s } else { 0 });
+                        favourable =
+                            favourable.min(if pruned { rank[m as usize] } else { u32::MAX });
                     }
                 }
-                let (Some(best), Some(favourable)) = (best, favourable) else {
+                if !any || favourable == u32::MAX {
                     continue;
-                };
+                }
+                let favourable = ranked[favourable as usize].0;
                 let bound = pair(r, best)
                     .and_then(|c| c.checked_add(favourable))
                     .and_then(|c| c.checked_add(reduced.recipient[r]));
