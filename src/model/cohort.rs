@@ -62,12 +62,14 @@ pub struct Cohort {
     /// until an edit changes it: a national cohort's recipients are most of its size.
     recipients: Arc<Vec<Recipient>>,
     policy: Policy,
-    mentor_index: BTreeMap<String, usize>,
+    /// The mentors' ids and tags are shared too: edits change capacities, loads,
+    /// exclusions and pairs, never these.
+    mentor_index: Arc<BTreeMap<String, usize>>,
     recipient_index: Arc<BTreeMap<String, usize>>,
     /// Per mentor, the sorted indices of recipients either side excluded.
     excluded: Vec<Vec<u32>>,
     /// Per person, experiences ∪ interests: what the `beyond_diagnosis` rule compares.
-    mentor_beyond: Vec<Vec<String>>,
+    mentor_beyond: Arc<Vec<Vec<String>>>,
     recipient_beyond: Arc<Vec<Vec<String>>>,
     min_score_micro: u32,
     /// The pairs that run already or have ended, as given.
@@ -779,10 +781,12 @@ fn build(
         tags::union(e, i).into_iter().map(str::to_owned).collect()
     };
     Ok(Cohort {
-        mentor_beyond: mentors
-            .iter()
-            .map(|m| beyond(&m.experiences, &m.interests))
-            .collect(),
+        mentor_beyond: Arc::new(
+            mentors
+                .iter()
+                .map(|m| beyond(&m.experiences, &m.interests))
+                .collect(),
+        ),
         recipient_beyond: Arc::new(
             recipients
                 .iter()
@@ -793,7 +797,7 @@ fn build(
         mentors,
         recipients: Arc::new(recipients),
         policy,
-        mentor_index,
+        mentor_index: Arc::new(mentor_index),
         recipient_index: Arc::new(recipient_index),
         excluded,
         pairs,
