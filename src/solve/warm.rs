@@ -227,15 +227,21 @@ pub(crate) fn map<C: Storable>(
     // mentor whose room shrank keeps the rows that come first).
     for (r, &row) in current_row.iter().enumerate() {
         let row = row as usize;
-        let id = &new_cohort.recipients()[r].id;
-        let before =
-            if same_recipients || old_cohort.recipients().get(r).is_some_and(|p| &p.id == id) {
+        // The same recipients have the same records: no record is read.
+        let before = if same_recipients {
+            Some(r)
+        } else {
+            let id = &new_cohort.recipients()[r].id;
+            if old_cohort.recipients().get(r).is_some_and(|p| &p.id == id) {
                 Some(r)
             } else {
                 old_cohort.recipient_position(id.as_str())
-            };
-        let same_urgency =
-            |o: usize| old_cohort.recipients()[o].urgency.min(3) == current.urgency[r].min(3);
+            }
+        };
+        let same_urgency = |o: usize| {
+            same_recipients
+                || old_cohort.recipients()[o].urgency.min(3) == current.urgency[r].min(3)
+        };
         let Some(o) = before.filter(|&o| same_urgency(o)) else {
             late[row] = true;
             consider_best(new_c, r, current.top_k, &mut considered);
