@@ -1235,19 +1235,19 @@ impl<'a> Rounds<'a> {
                 // pruned pairs', 64 pairs to a word of flags and without branches:
                 // this reads every eligible pair.
                 let (mentors, scores) = (&cands.mentor[range.clone()], &cands.score[range.clone()]);
-                let (mut any, mut best, mut favourable) = (false, 0, u32::MAX);
+                let (mut best, mut favourable) = (0, u32::MAX);
                 let blocks = mentors.chunks(64).zip(scores.chunks(64));
                 for (b, (ms, ss)) in blocks.enumerate() {
                     let kept = considered.word_at(range.start + b * 64);
                     for (j, (&m, &s)) in ms.iter().zip(ss).enumerate() {
                         let pruned = kept >> j & 1 == 0;
-                        any |= pruned;
                         best = best.max(if pruned { s } else { 0 });
                         favourable =
                             favourable.min(if pruned { rank[m as usize] } else { u32::MAX });
                     }
                 }
-                if !any || favourable == u32::MAX {
+                // No pruned pair, or none with a mentor who can take anybody.
+                if favourable == u32::MAX {
                     continue;
                 }
                 let favourable = ranked[favourable as usize].0;
