@@ -174,10 +174,10 @@ impl SpareSlot {
         self.0.lock().ok()?.take()
     }
 
-    /// Keeps `spare` for the next update.
-    pub(crate) fn put(&mut self, spare: Option<Spare>) {
-        if let Ok(slot) = self.0.get_mut() {
-            *slot = spare;
+    /// Keeps `spare`, if any, for the next update.
+    pub(crate) fn put(&self, spare: Option<Spare>) {
+        if let (Some(spare), Ok(mut slot)) = (spare, self.0.lock()) {
+            *slot = Some(spare);
         }
     }
 }
@@ -465,12 +465,13 @@ const UPDATE_MAX_MENTORS_PER: usize = 64;
 /// policy or the mentors' ids differ, or more than one mentor in
 /// [`UPDATE_MAX_MENTORS_PER`] changed. Bonuses are not carried over. With the pairs,
 /// per recipient, whether their row is the old row of the recipient at the same
-/// position, copied whole. The pairs are written into `spare`'s arrays if given.
+/// position, copied whole. A copy is written into the arrays `spare` holds, if any
+/// (they are taken only then).
 pub(crate) fn update(
     index: &Interned<'_>,
     before: &Cohort,
     old: &Candidates,
-    spare: Option<Spare>,
+    spare: &SpareSlot,
 ) -> Option<(Candidates, Vec<bool>)> {
     let cohort = index.cohort();
     let (mentors, old_mentors) = (cohort.mentors(), before.mentors());
@@ -503,10 +504,9 @@ pub(crate) fn update(
     // While every row so far is the old row at the same place, nothing is written:
     // the old arrays are shared. The first row that differs starts the copy.
     let can_share = same_recipients && old.bonus.is_empty();
-    let mut spare = Some(spare.unwrap_or_default());
-    let mut builder = || Builder::reusing(spare.take().unwrap_or_default(), rows, old.len());
-    let mut out = (!can_share).then(&mut builder);
-    let mut start_copy = |r: usize| {
+    let builder = || Builder::reusing(spare.take().unwrap_or_default(), rows, old.len());
+    let mut out = (!can_share).then(builder);
+    let start_copy = |r: usize| {
         let mut out = builder();
         let end = old.start[r];
         out.mentor.extend_from_slice(&old.mentor[..end]);

@@ -231,21 +231,26 @@ impl Plan {
         )?;
         self.cohort = cohort;
         self.before = Some(std::mem::replace(&mut self.report, report));
+        // The replaced pairs' arrays (or, when the new ones share them, the spare the
+        // old state held) serve the next edit.
         let old = std::mem::replace(&mut self.kept, kept);
-        self.kept.spare.put(old.candidates.into_spare());
+        let spare = old.spare.take();
+        self.kept.spare.put(old.candidates.into_spare().or(spare));
         Ok(&self.report)
     }
 
     /// The plan of `cohort` (an edited version of this plan's cohort), solved warm from
     /// this plan, which stays as it is: for what-if questions that each try one edit.
     pub(crate) fn what_if(&self, cohort: &Cohort) -> Result<MatchReport> {
-        let (report, _) = self.matcher.solve_kept(
+        let (report, kept) = self.matcher.solve_kept(
             cohort,
             Keeping::From {
                 kept: &self.kept,
                 cohort: &self.cohort,
             },
         )?;
+        // The arrays the update took from the plan's spare, given back for the next.
+        self.kept.spare.put(kept.candidates.into_spare());
         Ok(report)
     }
 
@@ -383,6 +388,41 @@ mod tests {
     use crate::synth::{self, SynthOptions};
     use crate::{Objective, Policy, Pruning, Reason};
 
+    /// The arrays an edit replaces are kept for the next one, and a what-if (why not,
+    /// shortlists) that writes into them gives them back.
+    #[test]
+    fn the_spare_arrays_survive_edits_and_what_ifs() {
+        let cohort = synth::generate(&SynthOptions {
+            recipients: 300,
+            mentors: 40,
+            seed: 4,
+            homogeneous: false,
+        })
+        .unwrap();
+        let mut plan = Matcher::new().threads(1).plan(&cohort).unwrap();
+        let has_spare = |plan: &Plan| {
+            let spare = plan.kept.spare.take();
+            let some = spare.is_some();
+            plan.kept.spare.put(spare);
+            some
+        };
+        assert!(!has_spare(&plan));
+        // Mentor 0 leaves, then comes back: each changes rows, so each copies.
+        let mentor = cohort.mentors()[0].id.clone();
+        let capacity = |capacity| Edit::SetCapacity {
+            mentor: mentor.clone(),
+            capacity,
+        };
+        assert!(cohort.mentors()[0].capacity > 0);
+        plan.apply(&[capacity(0)]).unwrap();
+        assert!(has_spare(&plan), "the replaced pairs are kept");
+        let back = edited(&plan.cohort, &[capacity(3)]).unwrap();
+        plan.what_if(&back).unwrap();
+        assert!(has_spare(&plan), "the what-if gave the arrays back");
+        plan.apply(&[capacity(3)]).unwrap();
+        assert!(has_spare(&plan));
+    }
+
     /// Random edits on synthetic cohorts: every re-solve that could start warm did,
     /// and its warm rounds passed their own certificate without the fallback (which
     /// would hide a wrong warm start from the public tests).
@@ -391,7 +431,7 @@ mod tests {
         let mut next = crate::testdata::xorshift(11);
         let mut below = |n: usize| next(n as u64) as usize;
         let (mut warm, mut total, mut updated_rows, mut counted) = (0, 0, 0, 0);
-        let (mut shared, mut copied_after_shared) = (0, 0);
+        let (mut shared_updates, mut copied_after_shared) = (0, 0);
         for case in 0..60u64 {
             let cohort = synth::generate(&SynthOptions {
                 recipients: 20 + below(200),
@@ -471,15 +511,15 @@ mod tests {
                 let index = crate::rules::interned::Interned::new(&now);
                 let fresh = crate::candidates::generate(&index, 1, &Default::default());
                 // Written into the arrays of other pairs (the spare a plan keeps).
-                let spare = crate::candidates::generate(
+                let spare = crate::candidates::SpareSlot::default();
+                let other = crate::candidates::generate(
                     &crate::rules::interned::Interned::new(&before),
                     1,
                     &Default::default(),
-                )
-                .into_spare();
-                assert!(spare.is_some());
+                );
+                spare.put(Some(other.into_spare().expect("not shared")));
                 if let Some((updated, copied)) =
-                    crate::candidates::update(&index, &before, &old, spare)
+                    crate::candidates::update(&index, &before, &old, &spare)
                 {
                     // A row said to be copied is the old row of the same recipient.
                     for (r, _) in copied.iter().enumerate().filter(|&(_, &c)| c) {
@@ -487,11 +527,14 @@ mod tests {
                         assert_eq!(updated.score[updated.range(r)], old.score[old.range(r)]);
                     }
                     updated_rows += 1;
+                    // The spare's arrays are taken only by a copy.
+                    let shared = std::sync::Arc::ptr_eq(&updated.mentor, &old.mentor);
+                    assert_eq!(spare.take().is_some(), shared, "case {case}, step {step}");
                     // Rows as they were are shared, not copied; a copy may start
                     // after rows that were (both paths must be taken).
-                    if std::sync::Arc::ptr_eq(&updated.mentor, &old.mentor) {
+                    if shared {
                         assert!(copied.iter().all(|&c| c), "case {case}, step {step}");
-                        shared += 1;
+                        shared_updates += 1;
                     } else if copied.first() == Some(&true) {
                         copied_after_shared += 1;
                     }
@@ -530,8 +573,8 @@ mod tests {
         );
         assert!(counted > total, "{counted} rule counts compared");
         assert!(
-            shared * 10 >= total && copied_after_shared * 10 >= total,
-            "{shared} shared, {copied_after_shared} copied after shared rows, of {total}"
+            shared_updates * 10 >= total && copied_after_shared * 10 >= total,
+            "{shared_updates} shared, {copied_after_shared} copied after shared rows, of {total}"
         );
     }
 }
