@@ -193,6 +193,11 @@ impl Plan {
         &self.cohort
     }
 
+    /// The matcher the plan solves with.
+    pub(crate) fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
     /// Whether the last solve started from the previous plan's flow and duals. `false`
     /// for the first solve, and when starting warm would not pay or cannot serve: the
     /// edits moved more than one recipient in eight, changed the policy or the mentors'

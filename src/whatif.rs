@@ -64,9 +64,123 @@ pub struct Move {
     pub forced: Option<MentorId>,
 }
 
+/// Recipient `id`'s index, or the typed error for an unknown id.
+fn recipient_position(cohort: &Cohort, id: &str) -> Result<usize> {
+    cohort
+        .recipient_position(id)
+        .ok_or_else(|| crate::Error::UnknownRecipient { id: id.to_owned() })
+}
+
+impl Plan {
+    /// [`Matcher::why_not`] asked of this plan: its cohort as it stands after any
+    /// edits, and its plan as the optimum, so only the forced plan is solved (warm).
+    /// For a coordinator's tool that asks several questions of one plan.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Edit, Matcher};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab", "carer"]},
+    ///               {"id": "m2", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["rehab", "carer"]},
+    ///                  {"id": "r2", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["carer"]}]
+    /// }"#)?;
+    /// let mut plan = Matcher::new().plan(&cohort)?;
+    /// assert!(plan.why_not("m1", "r1")?.forcing.unwrap().change[0] < 0);
+    /// // Once r2 has left, forcing m1 on r1 costs nothing.
+    /// plan.apply(&[Edit::RemoveRecipient { recipient: "r2".into() }])?;
+    /// let why = plan.why_not("m1", "r1")?;
+    /// assert_eq!(why.forcing.unwrap().change, [0; 7]);
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownMentor`](crate::Error::UnknownMentor) or
+    /// [`Error::UnknownRecipient`](crate::Error::UnknownRecipient) for an id not in the
+    /// plan's cohort; the errors of [`Matcher::try_run`] otherwise.
+    pub fn why_not(&self, mentor: impl AsRef<str>, recipient: impl AsRef<str>) -> Result<WhyNot> {
+        let (mentor, recipient) = (mentor.as_ref(), recipient.as_ref());
+        let pair = explain(self.cohort(), mentor, recipient)?;
+        let in_plan = self
+            .report()
+            .match_of(recipient)
+            .is_some_and(|m| m.mentor.as_str() == mentor);
+        let forcing = if pair.eligible {
+            forcing(self, mentor, recipient)?
+        } else {
+            None
+        };
+        Ok(WhyNot {
+            pair,
+            in_plan,
+            forcing,
+        })
+    }
+
+    /// [`Matcher::shortlist`] asked of this plan (its cohort after any edits): one
+    /// warm solve per mentor listed.
+    ///
+    /// ```
+    /// use peermatch::{Cohort, Matcher};
+    ///
+    /// let cohort = Cohort::from_json(r#"{
+    ///   "mentors": [{"id": "m1", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab", "carer"]},
+    ///               {"id": "m2", "capacity": 1, "languages": ["en"], "conditions": ["copd"],
+    ///                "experiences": ["rehab", "gardening"]}],
+    ///   "recipients": [{"id": "r1", "languages": ["en"], "conditions": ["copd"],
+    ///                   "experiences": ["rehab", "carer"]}]
+    /// }"#)?;
+    /// let plan = Matcher::new().plan(&cohort)?;
+    /// let list = plan.shortlist("r1", 5)?;
+    /// let ids: Vec<_> = list.iter().map(|c| c.pair.mentor.as_str()).collect();
+    /// assert_eq!(ids, ["m1", "m2"]);
+    /// assert_eq!(list, Matcher::new().shortlist(&cohort, "r1", 5)?);
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecipient`](crate::Error::UnknownRecipient) for an id not in the
+    /// plan's cohort; the errors of [`Matcher::try_run`] otherwise.
+    pub fn shortlist(&self, recipient: impl AsRef<str>, k: usize) -> Result<Vec<Shortlisted>> {
+        let recipient = recipient.as_ref();
+        let cohort = self.cohort();
+        let r = recipient_position(cohort, recipient)?;
+        // The eligible mentors as the matcher finds them (exactly `explain`'s eligible
+        // ones), best score first; the sort is stable, so ties keep mentor input order.
+        let pairs = EligiblePairs::with_threads(cohort, self.matcher().threads_setting());
+        let mut eligible: Vec<(usize, u32)> = pairs.micro_of(r).collect();
+        eligible.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+        let optimal = self.report();
+        let mut out = Vec::new();
+        for (m, _) in eligible {
+            if out.len() == k {
+                break;
+            }
+            let mentor = cohort.mentors()[m].id.as_str().to_owned();
+            let Some(forcing) = forcing(self, &mentor, recipient)? else {
+                continue; // every place of the mentor is held by a kept pair
+            };
+            out.push(Shortlisted {
+                in_plan: optimal
+                    .match_of(recipient)
+                    .is_some_and(|m| m.mentor.as_str() == mentor),
+                pair: explain(cohort, &mentor, recipient)?,
+                forcing,
+            });
+        }
+        Ok(out)
+    }
+}
+
 impl Matcher {
     /// Why the pair (`mentor`, `recipient`) is not in the plan, and what forcing it
-    /// would cost (see the module docs). Runs two solves.
+    /// would cost (see the module docs). Runs two solves; [`Plan::why_not`] asks a
+    /// plan already solved.
     ///
     /// ```
     /// use peermatch::{Cohort, Matcher};
@@ -103,29 +217,17 @@ impl Matcher {
         recipient: impl AsRef<str>,
     ) -> Result<WhyNot> {
         let (mentor, recipient) = (mentor.as_ref(), recipient.as_ref());
-        let pair = explain(cohort, mentor, recipient)?;
-        let plan = self.plan(cohort)?;
-        let optimal = plan.report();
-        let in_plan = optimal
-            .match_of(recipient)
-            .is_some_and(|m| m.mentor.as_str() == mentor);
-        let forcing = if pair.eligible {
-            forcing(&plan, mentor, recipient)?
-        } else {
-            None
-        };
-        Ok(WhyNot {
-            pair,
-            in_plan,
-            forcing,
-        })
+        // Unknown ids are errors before anything is solved.
+        explain(cohort, mentor, recipient)?;
+        self.plan(cohort)?.why_not(mentor, recipient)
     }
 
     /// A recipient's shortlist: up to `k` mentors they could be given, best score first
     /// (ties in mentor input order), each with its breakdown and the exact cost of
     /// choosing it instead of the plan's choice. A mentor is listed only when the pair
     /// is eligible and the mentor has a place left after the kept running pairs. Runs
-    /// one solve per mentor listed, plus one.
+    /// one solve per mentor listed, plus one; [`Plan::shortlist`] asks a plan already
+    /// solved.
     ///
     /// ```
     /// use peermatch::{Cohort, Matcher};
@@ -158,37 +260,9 @@ impl Matcher {
         k: usize,
     ) -> Result<Vec<Shortlisted>> {
         let recipient = recipient.as_ref();
-        let r =
-            cohort
-                .recipient_position(recipient)
-                .ok_or_else(|| crate::Error::UnknownRecipient {
-                    id: recipient.to_owned(),
-                })?;
-        // The eligible mentors as the matcher finds them (exactly `explain`'s eligible
-        // ones), best score first; the sort is stable, so ties keep mentor input order.
-        let pairs = EligiblePairs::with_threads(cohort, self.threads_setting());
-        let mut eligible: Vec<(usize, u32)> = pairs.micro_of(r).collect();
-        eligible.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
-        let plan = self.plan(cohort)?;
-        let optimal = plan.report();
-        let mut out = Vec::new();
-        for (m, _) in eligible {
-            if out.len() == k {
-                break;
-            }
-            let mentor = cohort.mentors()[m].id.as_str().to_owned();
-            let Some(forcing) = forcing(&plan, &mentor, recipient)? else {
-                continue; // every place of the mentor is held by a kept pair
-            };
-            out.push(Shortlisted {
-                in_plan: optimal
-                    .match_of(recipient)
-                    .is_some_and(|m| m.mentor.as_str() == mentor),
-                pair: explain(cohort, &mentor, recipient)?,
-                forcing,
-            });
-        }
-        Ok(out)
+        // An unknown id is an error before anything is solved.
+        recipient_position(cohort, recipient)?;
+        self.plan(cohort)?.shortlist(recipient, k)
     }
 
     /// Shortlists for every recipient, in input order (each as [`Matcher::shortlist`]).

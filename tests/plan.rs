@@ -240,6 +240,56 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Asked of an edited plan, "why not" and shortlists give the exact costs the
+    /// matcher gives for the edited cohort from scratch. (Which of several optimal plans
+    /// is shown may differ, so the moves and `in_plan` are not compared.)
+    #[test]
+    fn an_edited_plans_what_ifs_cost_what_a_fresh_matchers_do(
+        seed in any::<u64>(),
+        recipients in 10usize..60,
+        mentors in 2usize..12,
+        policy_choice in 0u8..4,
+        steps in prop::collection::vec(step(), 0..4),
+        pick_m in any::<usize>(),
+        pick_r in any::<usize>(),
+        k in 0usize..4,
+    ) {
+        // One condition and language: most pairs are eligible, so shortlists are long.
+        let cohort = synth::generate(&SynthOptions { recipients, mentors, seed, homogeneous: true })
+            .unwrap()
+            .with_policy(policy(policy_choice))
+            .unwrap();
+        let matcher = Matcher::new().threads(1);
+        let mut plan = matcher.plan(&cohort).unwrap();
+        for (n, step) in steps.iter().enumerate() {
+            if let Some(edit) = edit_of(step, plan.cohort(), n) {
+                plan.apply(&[edit]).unwrap();
+            }
+        }
+        let now = plan.cohort().clone();
+        let m = now.mentors()[pick_m % now.mentors().len()].id.clone();
+        let r = now.recipients()[pick_r % now.recipients().len()].id.clone();
+        let (ours, fresh) = (plan.why_not(&m, &r).unwrap(), matcher.why_not(&now, &m, &r).unwrap());
+        prop_assert_eq!(&ours.pair, &fresh.pair);
+        let cost = |f: &peermatch::Forcing| (f.optimal, f.forced, f.change);
+        prop_assert_eq!(ours.forcing.as_ref().map(cost), fresh.forcing.as_ref().map(cost));
+        let (ours, fresh) = (plan.shortlist(&r, k).unwrap(), matcher.shortlist(&now, &r, k).unwrap());
+        prop_assert_eq!(ours.len(), fresh.len());
+        for (a, b) in ours.iter().zip(&fresh) {
+            prop_assert_eq!(&a.pair, &b.pair);
+            prop_assert_eq!(cost(&a.forcing), cost(&b.forcing));
+        }
+        // Unknown ids are typed errors.
+        let unknown_mentor = matches!(plan.why_not("nobody", &r), Err(Error::UnknownMentor { .. }));
+        let unknown_recipient =
+            matches!(plan.shortlist("nobody", k), Err(Error::UnknownRecipient { .. }));
+        prop_assert!(unknown_mentor && unknown_recipient);
+    }
+}
+
 fn cohort(recipients: usize, mentors: usize) -> Cohort {
     synth::generate(&SynthOptions {
         recipients,
