@@ -874,6 +874,168 @@ struct Reduced<C> {
     recipient: Vec<C>,
 }
 
+/// Mentors ranked by their reduced-cost term, most favourable first, so that a row's
+/// most favourable mentor is a minimum of small integers; mentors that can take nobody
+/// rank last (they are harmless).
+struct MentorRank<C> {
+    /// (term, mentor), ascending.
+    ranked: Vec<(C, u32)>,
+    /// Per mentor, its place in `ranked` (`u32::MAX`: can take nobody).
+    rank: Vec<u32>,
+}
+
+impl<C: Cost> MentorRank<C> {
+    fn new(reduced: &Reduced<C>) -> MentorRank<C> {
+        let mut ranked: Vec<(C, u32)> = (reduced.mentor.iter().enumerate())
+            .filter_map(|(m, v)| Some(((*v)?, m as u32)))
+            .collect();
+        ranked.sort_unstable();
+        let mut rank = vec![u32::MAX; reduced.mentor.len()];
+        for (k, &(_, m)) in ranked.iter().enumerate() {
+            rank[m as usize] = k as u32;
+        }
+        MentorRank { ranked, rank }
+    }
+}
+
+/// The previous plan's certified reduced-cost terms, for the certificate of a solve
+/// warm from it.
+///
+/// When the previous plan was returned, every pair of its cohort had a reduced cost
+/// of at least zero: the pruned ones by its certificate, the considered ones by the
+/// solver's. A recipient that keeps its place in the warm start keeps its urgency and
+/// its pairs' scores (or loses pairs), and its pairs pruned now were pruned then
+/// ([`warm::map`] copies the old flags, and rounds only add pairs); the cost packing
+/// is the same ([`warm`]). A pair's reduced cost is its cost plus the two terms, so
+/// while neither term fell it is at least what it was, at least zero. So such a
+/// recipient's pairs need checking only with the mentors whose term fell; every other
+/// recipient is checked in full.
+struct Baseline<C> {
+    /// Per recipient, its term then, or `None` when its pairs must all be checked
+    /// (new, changed, or added back).
+    recipient: Vec<Option<C>>,
+    /// Per mentor, its term then.
+    mentor: Vec<C>,
+}
+
+/// Past this many mentors whose terms fell, the certificate checks every recipient in
+/// full: the searches for their pairs would cost more than the scan.
+const FALLEN_MENTORS_MAX: usize = 64;
+
+impl<C: Cost> Baseline<C> {
+    /// The terms of a warm start's rows that kept their place; `None` if a term
+    /// cannot be represented.
+    fn of(mapped: &warm::Mapped<C>, order: &[u32]) -> Option<Baseline<C>> {
+        let duals = &mapped.solution.duals;
+        let mut recipient = vec![None; order.len()];
+        for (row, &r) in order.iter().enumerate() {
+            if !mapped.late[row] {
+                recipient[r as usize] = Some(duals.row[row]);
+            }
+        }
+        let mentor = (duals.col.iter())
+            .map(|&p| C::ZERO.checked_sub(p))
+            .collect::<Option<Vec<C>>>()?;
+        Some(Baseline { recipient, mentor })
+    }
+
+    /// The mentors, in index order, whose term is lower now than in the baseline;
+    /// `None` when there are too many to search for.
+    fn fallen_mentors(&self, reduced: &Reduced<C>) -> Option<Vec<u32>> {
+        let mut fallen = Vec::new();
+        for (m, (now, &then)) in reduced.mentor.iter().zip(&self.mentor).enumerate() {
+            if now.is_some_and(|now| now < then) {
+                if fallen.len() == FALLEN_MENTORS_MAX {
+                    return None;
+                }
+                fallen.push(m as u32);
+            }
+        }
+        Some(fallen)
+    }
+}
+
+/// Whether pair `i` of recipient `r` has a reduced cost that can be computed and
+/// is not negative.
+fn pair_holds<C: Cost>(
+    cands: &Candidates,
+    r: usize,
+    i: usize,
+    reduced: &Reduced<C>,
+    pair: &impl Fn(usize, u32) -> Option<C>,
+    apply: &impl Fn(C, u32) -> C,
+) -> bool {
+    let Some(mentor) = reduced.mentor[cands.mentor[i] as usize] else {
+        return true;
+    };
+    let Some(base) = pair(r, 0).filter(|_| pair(r, cands.max_score()).is_some()) else {
+        return false;
+    };
+    let rc = apply(base, cands.score[i])
+        .checked_add(mentor)
+        .and_then(|c| c.checked_add(reduced.recipient[r]));
+    rc.is_some_and(|rc| rc >= C::ZERO)
+}
+
+/// Recipient `r`'s failing pruned pairs, pushed in candidate order.
+#[allow(clippy::too_many_arguments)]
+fn failing_in_row<C: Cost>(
+    cands: &Candidates,
+    r: usize,
+    considered: &Flags,
+    reduced: &Reduced<C>,
+    rank: &MentorRank<C>,
+    pair: &impl Fn(usize, u32) -> Option<C>,
+    apply: &impl Fn(C, u32) -> C,
+    failing: &mut Vec<usize>,
+) {
+    let max_score = cands.max_score();
+    let (ranked, rank) = (&rank.ranked, &rank.rank);
+    let range = cands.range(r);
+    // The best pruned score and the most favourable mentor among the pruned
+    // pairs', 64 pairs to a word of flags and without branches: this reads every
+    // eligible pair of the row.
+    let (mentors, scores) = (&cands.mentor[range.clone()], &cands.score[range.clone()]);
+    let (mut best, mut favourable) = (0, u32::MAX);
+    let blocks = mentors.chunks(64).zip(scores.chunks(64));
+    for (b, (ms, ss)) in blocks.enumerate() {
+        let kept = considered.word_at(range.start + b * 64);
+        for (j, (&m, &s)) in ms.iter().zip(ss).enumerate() {
+            let pruned = kept >> j & 1 == 0;
+            best = best.max(if pruned { s } else { 0 });
+            favourable = favourable.min(if pruned { rank[m as usize] } else { u32::MAX });
+        }
+    }
+    // No pruned pair, or none with a mentor who can take anybody.
+    if favourable == u32::MAX {
+        return;
+    }
+    let favourable = ranked[favourable as usize].0;
+    let bound = pair(r, best)
+        .and_then(|c| c.checked_add(favourable))
+        .and_then(|c| c.checked_add(reduced.recipient[r]));
+    if bound.is_some_and(|b| b >= C::ZERO) {
+        return;
+    }
+    // Each pair's cost from the row's score-0 cost, as the network's arcs are built
+    // ([`PairNetwork`]).
+    let Some(base) = pair(r, 0).filter(|_| pair(r, max_score).is_some()) else {
+        failing.extend(range.filter(|&i| !considered[i]));
+        return;
+    };
+    for i in range.filter(|&i| !considered[i]) {
+        let Some(mentor) = reduced.mentor[cands.mentor[i] as usize] else {
+            continue;
+        };
+        let rc = apply(base, cands.score[i])
+            .checked_add(mentor)
+            .and_then(|c| c.checked_add(reduced.recipient[r]));
+        if rc.is_none_or(|rc| rc < C::ZERO) {
+            failing.push(i);
+        }
+    }
+}
+
 /// A round's warm start: the previous solution and, per solver row, whether it
 /// gained arcs since (a pruning round) or is added back (`edited`: the first round
 /// after a plan was edited, see [`warm`]).
@@ -1123,9 +1285,11 @@ impl<'a> Rounds<'a> {
         let started_warm = mapped.is_some();
         // The last round's solution and, per solver row, whether it gained arcs since
         // (or, from a previous solve, whether it is added back).
+        let mut baseline = None;
         let (mut considered, mut warm, gained) = match mapped {
             Some((mapped, work)) => {
                 self.work.set(work);
+                baseline = Baseline::of(&mapped, &self.order);
                 let warm = Some((mapped.solution, mapped.late));
                 (mapped.considered, warm, mapped.gained)
             }
@@ -1159,7 +1323,8 @@ impl<'a> Rounds<'a> {
                 }),
                 rounds,
             )?;
-            let failing = self.failing_pruned_pairs(&considered, &reduced, &pair, &apply);
+            let failing =
+                self.failing_pruned_pairs(&considered, &reduced, baseline.as_ref(), &pair, &apply);
             if failing.is_empty() {
                 let info = SolveInfo {
                     eligible_pairs: self.candidates.len(),
@@ -1206,8 +1371,86 @@ impl<'a> Rounds<'a> {
 
     /// The pruned pairs whose reduced cost is negative (or cannot be computed), in
     /// candidate order. Recipients are checked in chunks on the matcher's threads (the
-    /// scan visits every pruned pair), put back in order.
+    /// scan visits every pruned pair), put back in order. With a `baseline` (the
+    /// previous plan's certified terms, after an edit), a recipient whose pruned pairs
+    /// were all certified then and whose term has not fallen is checked only against the
+    /// mentors whose terms fell ([`Baseline`]).
     fn failing_pruned_pairs<C: Cost + Send + Sync>(
+        &self,
+        considered: &Flags,
+        reduced: &Reduced<C>,
+        baseline: Option<&Baseline<C>>,
+        pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
+        apply: &(impl Fn(C, u32) -> C + Sync),
+    ) -> Vec<usize> {
+        let failing = match baseline.and_then(|b| b.fallen_mentors(reduced).map(|f| (b, f))) {
+            Some((baseline, fallen)) => {
+                self.failing_since(considered, reduced, baseline, &fallen, pair, apply)
+            }
+            None => self.failing_all(considered, reduced, pair, apply),
+        };
+        #[cfg(debug_assertions)]
+        if baseline.is_some() {
+            debug_assert_eq!(
+                failing,
+                self.failing_all(considered, reduced, pair, apply),
+                "the certificate from a baseline disagrees with the full one"
+            );
+        }
+        failing
+    }
+
+    /// [`failing_pruned_pairs`](Self::failing_pruned_pairs) after an edit: recipients
+    /// with a baseline term at most their current one are checked against the
+    /// `fallen` mentors only (by binary search: rows are in mentor order), the others
+    /// in full.
+    fn failing_since<C: Cost + Send + Sync>(
+        &self,
+        considered: &Flags,
+        reduced: &Reduced<C>,
+        baseline: &Baseline<C>,
+        fallen: &[u32],
+        pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
+        apply: &(impl Fn(C, u32) -> C + Sync),
+    ) -> Vec<usize> {
+        let cands = self.candidates;
+        let rank = MentorRank::new(reduced);
+        let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.settings.threads, |rows| {
+            let mut failing = Vec::new();
+            for r in rows {
+                let held = baseline.recipient[r].is_some_and(|old| reduced.recipient[r] >= old);
+                if !held {
+                    failing_in_row(
+                        cands,
+                        r,
+                        considered,
+                        reduced,
+                        &rank,
+                        pair,
+                        apply,
+                        &mut failing,
+                    );
+                    continue;
+                }
+                let range = cands.range(r);
+                let mentors = &cands.mentor[range.clone()];
+                for &m in fallen {
+                    let Ok(at) = mentors.binary_search(&m) else {
+                        continue;
+                    };
+                    let i = range.start + at;
+                    if !considered[i] && !pair_holds(cands, r, i, reduced, pair, apply) {
+                        failing.push(i);
+                    }
+                }
+            }
+            failing
+        });
+        parts.concat()
+    }
+
+    /// Every recipient's pruned pairs checked.
+    fn failing_all<C: Cost + Send + Sync>(
         &self,
         considered: &Flags,
         reduced: &Reduced<C>,
@@ -1215,65 +1458,20 @@ impl<'a> Rounds<'a> {
         apply: &(impl Fn(C, u32) -> C + Sync),
     ) -> Vec<usize> {
         let cands = self.candidates;
-        let max_score = cands.max_score();
-        // Mentors ranked by their term, most favourable first, so that a row's most
-        // favourable mentor is a minimum of small integers; mentors that can take
-        // nobody rank last (they are harmless).
-        let mut ranked: Vec<(C, u32)> = (reduced.mentor.iter().enumerate())
-            .filter_map(|(m, v)| Some(((*v)?, m as u32)))
-            .collect();
-        ranked.sort_unstable();
-        let mut rank = vec![u32::MAX; reduced.mentor.len()];
-        for (k, &(_, m)) in ranked.iter().enumerate() {
-            rank[m as usize] = k as u32;
-        }
+        let rank = MentorRank::new(reduced);
         let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.settings.threads, |rows| {
             let mut failing = Vec::new();
             for r in rows {
-                let range = cands.range(r);
-                // The best pruned score and the most favourable mentor among the
-                // pruned pairs', 64 pairs to a word of flags and without branches:
-                // this reads every eligible pair.
-                let (mentors, scores) = (&cands.mentor[range.clone()], &cands.score[range.clone()]);
-                let (mut best, mut favourable) = (0, u32::MAX);
-                let blocks = mentors.chunks(64).zip(scores.chunks(64));
-                for (b, (ms, ss)) in blocks.enumerate() {
-                    let kept = considered.word_at(range.start + b * 64);
-                    for (j, (&m, &s)) in ms.iter().zip(ss).enumerate() {
-                        let pruned = kept >> j & 1 == 0;
-                        best = best.max(if pruned { s } else { 0 });
-                        favourable =
-                            favourable.min(if pruned { rank[m as usize] } else { u32::MAX });
-                    }
-                }
-                // No pruned pair, or none with a mentor who can take anybody.
-                if favourable == u32::MAX {
-                    continue;
-                }
-                let favourable = ranked[favourable as usize].0;
-                let bound = pair(r, best)
-                    .and_then(|c| c.checked_add(favourable))
-                    .and_then(|c| c.checked_add(reduced.recipient[r]));
-                if bound.is_some_and(|b| b >= C::ZERO) {
-                    continue;
-                }
-                // Each pair's cost from the row's score-0 cost, as the network's arcs
-                // are built ([`PairNetwork`]).
-                let Some(base) = pair(r, 0).filter(|_| pair(r, max_score).is_some()) else {
-                    failing.extend(range.filter(|&i| !considered[i]));
-                    continue;
-                };
-                for i in range.filter(|&i| !considered[i]) {
-                    let Some(mentor) = reduced.mentor[cands.mentor[i] as usize] else {
-                        continue;
-                    };
-                    let rc = apply(base, cands.score[i])
-                        .checked_add(mentor)
-                        .and_then(|c| c.checked_add(reduced.recipient[r]));
-                    if rc.is_none_or(|rc| rc < C::ZERO) {
-                        failing.push(i);
-                    }
-                }
+                failing_in_row(
+                    cands,
+                    r,
+                    considered,
+                    reduced,
+                    &rank,
+                    pair,
+                    apply,
+                    &mut failing,
+                );
             }
             failing
         });
