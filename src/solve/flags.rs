@@ -116,9 +116,20 @@ impl Flags {
 
     /// Copies the flags of `from[range]` to `self[at..]`.
     pub(crate) fn copy_from(&mut self, from: &Flags, range: Range<usize>, at: usize) {
-        self.fill(at..at + range.len(), false);
-        for i in from.ones(range.clone()) {
-            self.set(at + i - range.start, true);
+        debug_assert!(range.end <= from.len && at + range.len() <= self.len);
+        // Destination word by destination word, each from (at most) two source words.
+        let (mut i, end) = (at, at + range.len());
+        while i < end {
+            let (w, bit) = (i / BITS, i % BITS);
+            let n = (BITS - bit).min(end - i);
+            let mask = if n == BITS {
+                u64::MAX
+            } else {
+                ((1u64 << n) - 1) << bit
+            };
+            let source = from.word_at(range.start + (i - at)) << bit;
+            self.words[w] = self.words[w] & !mask | source & mask;
+            i += n;
         }
     }
 }
