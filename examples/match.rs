@@ -613,7 +613,11 @@ fn run_synthetic(args: &Args, recipients: usize, mentors: usize) -> ExitCode {
                 ..cohort.policy().clone()
             };
             match Cohort::new(
-                cohort.mentors().to_vec(),
+                cohort
+                    .mentors()
+                    .iter()
+                    .map(|m| peermatch::Mentor::clone(m))
+                    .collect::<Vec<_>>(),
                 cohort.recipients().to_vec(),
                 policy,
             ) {

@@ -443,7 +443,10 @@ fn eligible_of(
 pub(crate) fn changed_mentors(cohort: &Cohort, before: &Cohort) -> Vec<usize> {
     let (mentors, old) = (cohort.mentors(), before.mentors());
     (0..mentors.len())
-        .filter(|&m| mentors[m] != old[m] || cohort.exclusions(m) != before.exclusions(m))
+        .filter(|&m| {
+            let same = Arc::ptr_eq(&mentors[m], &old[m]) || mentors[m] == old[m];
+            !same || cohort.exclusions(m) != before.exclusions(m)
+        })
         .collect()
 }
 

@@ -78,7 +78,7 @@ pub(crate) fn apply(
         .zip(&room)
         .zip(&report.mentors)
         .map(|((m, &open), load)| {
-            let mut m = m.clone();
+            let mut m = Mentor::clone(m);
             // Slots continue the mentor's own sequence of places.
             m.current_load = m
                 .current_load

@@ -349,7 +349,11 @@ pub(crate) fn edited(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
 /// everything: the reference the tests hold it to.
 #[cfg(test)]
 fn edited_by_validation(cohort: &Cohort, edits: &[Edit]) -> Result<Cohort> {
-    let mut mentors = cohort.mentors().to_vec();
+    let mut mentors = cohort
+        .mentors()
+        .iter()
+        .map(|m| crate::Mentor::clone(m))
+        .collect::<Vec<_>>();
     let mut recipients = cohort.recipients().to_vec();
     let mut pairs = cohort.pairs().to_vec();
     for edit in edits {
@@ -392,6 +396,42 @@ mod tests {
     use super::*;
     use crate::synth::{self, SynthOptions};
     use crate::{Objective, Policy, Pruning, Reason};
+
+    /// An edited copy shares every mentor record the edits left alone, and only those.
+    #[test]
+    fn edits_copy_only_the_mentors_they_change() {
+        let cohort = synth::generate(&SynthOptions {
+            recipients: 30,
+            mentors: 12,
+            seed: 3,
+            homogeneous: false,
+        })
+        .unwrap();
+        let (m, r) = (&cohort.mentors()[4], &cohort.recipients()[2]);
+        let edits = [
+            Edit::SetCapacity {
+                mentor: m.id.clone(),
+                capacity: m.capacity + 1,
+            },
+            Edit::Forbid {
+                mentor: cohort.mentors()[7].id.clone(),
+                recipient: r.id.clone(),
+            },
+        ];
+        let after = edited(&cohort, &edits).unwrap();
+        for (k, (new, old)) in after.mentors().iter().zip(cohort.mentors()).enumerate() {
+            assert_eq!(
+                std::sync::Arc::ptr_eq(new, old),
+                k != 4 && k != 7,
+                "mentor {k}"
+            );
+        }
+        assert_eq!(after.mentors()[4].capacity, m.capacity + 1);
+        assert_eq!(cohort.mentors()[4].capacity, m.capacity);
+        assert!(after.mentors()[7].exclude.contains(&r.id));
+        assert!(!cohort.mentors()[7].exclude.contains(&r.id));
+        assert_eq!(after, edited_by_validation(&cohort, &edits).unwrap());
+    }
 
     /// The arrays an edit replaces are kept for the next one, and a what-if (why not,
     /// shortlists) that writes into them gives them back.
@@ -469,7 +509,7 @@ mod tests {
                 if rs.is_empty() {
                     break;
                 }
-                let mentor = ms[below(ms.len())].clone();
+                let mentor = crate::Mentor::clone(&ms[below(ms.len())]);
                 let recipient = rs[below(rs.len())].id.clone();
                 let edit = match below(5) {
                     0 => Edit::Pin {

@@ -361,7 +361,7 @@ impl Matcher {
         matched: usize,
         cancellable: bool,
     ) -> Result<usize> {
-        let mut mentors = cohort.mentors().to_vec();
+        let mut mentors: Vec<Mentor> = cohort.mentors().iter().map(|m| Mentor::clone(m)).collect();
         let mut taken = 0;
         for i in 1.. {
             if taken == n {

@@ -502,7 +502,11 @@ fn a_mentor_whose_tags_change_has_the_breakdowns_of_the_new_tags() {
     let mut plan = Matcher::new().plan(&cohort).unwrap();
     let chosen = plan.report().matches[0].clone();
     let before = (chosen.score, chosen.parts.clone());
-    let mut mentors = cohort.mentors().to_vec();
+    let mut mentors = cohort
+        .mentors()
+        .iter()
+        .map(|m| peermatch::Mentor::clone(m))
+        .collect::<Vec<_>>();
     let mentor = mentors.iter_mut().find(|m| m.id == chosen.mentor).unwrap();
     let recipient = cohort.recipient(chosen.recipient.as_str()).unwrap();
     // Every experience the recipient has: the pair shares more than before.

@@ -447,7 +447,11 @@ fn check_validity(cohort: &Cohort, report: &MatchReport) {
 }
 
 fn shuffled(cohort: &Cohort, keys: &[u32]) -> Cohort {
-    let mut mentors = cohort.mentors().to_vec();
+    let mut mentors = cohort
+        .mentors()
+        .iter()
+        .map(|m| peermatch::Mentor::clone(m))
+        .collect::<Vec<_>>();
     let mut recipients = cohort.recipients().to_vec();
     let key = |i: usize| keys[i % keys.len()].rotate_left(i as u32);
     let mut order: Vec<usize> = (0..mentors.len()).collect();
@@ -537,7 +541,7 @@ proptest! {
             };
             prop_assert!(promised > 0);
             // Add those mentors, under fresh ids, and match again.
-            let mut mentors = cohort.mentors().to_vec();
+            let mut mentors = cohort.mentors().iter().map(|m| peermatch::Mentor::clone(m)).collect::<Vec<_>>();
             for i in 0..gap.mentors {
                 mentors.push(gap.profile.to_mentor(&format!("new-{i}")));
             }

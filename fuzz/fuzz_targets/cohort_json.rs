@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
                 peermatch::Count::Exactly(n) => n as usize,
                 _ => 1,
             };
-            let mut mentors = cohort.mentors().to_vec();
+            let mut mentors = cohort.mentors().iter().map(|m| peermatch::Mentor::clone(m)).collect::<Vec<_>>();
             for i in 0..gap.mentors {
                 let id = format!("fuzz-recruit-{i}");
                 if cohort.mentor(&id).is_some() || cohort.recipient(&id).is_some() {

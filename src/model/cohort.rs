@@ -57,7 +57,9 @@ pub const MAX_PEOPLE: usize = 1 << 24;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cohort {
-    mentors: Vec<Mentor>,
+    /// Each mentor's record is shared between a plan's cohort and its edited copies
+    /// until an edit changes that mentor.
+    mentors: Vec<Arc<Mentor>>,
     /// The recipients' side is shared between a plan's cohort and its edited copies
     /// until an edit changes it: a national cohort's recipients are most of its size.
     recipients: Arc<Vec<Recipient>>,
@@ -192,9 +194,16 @@ impl Cohort {
             .mentors
             .iter()
             .zip(extra_load)
-            .map(|(m, &extra)| Mentor {
-                current_load: m.current_load.saturating_add(extra).min(m.capacity),
-                ..m.clone()
+            .map(|(m, &extra)| {
+                let load = m.current_load.saturating_add(extra).min(m.capacity);
+                if load == m.current_load {
+                    Arc::clone(m)
+                } else {
+                    Arc::new(Mentor {
+                        current_load: load,
+                        ..Mentor::clone(m)
+                    })
+                }
             })
             .collect();
         let excluded = self
@@ -237,7 +246,7 @@ impl Cohort {
                 capacity,
             });
         }
-        self.mentors[m].capacity = capacity;
+        Arc::make_mut(&mut self.mentors[m]).capacity = capacity;
         Ok(())
     }
 
@@ -245,7 +254,7 @@ impl Cohort {
     pub(crate) fn forbid(&mut self, m: usize, r: usize) {
         let id = &self.recipients[r].id;
         if !self.mentors[m].exclude.contains(id) {
-            self.mentors[m].exclude.push(id.clone());
+            Arc::make_mut(&mut self.mentors[m]).exclude.push(id.clone());
         }
         let list = &mut self.excluded[m];
         if let Err(at) = list.binary_search(&(r as u32)) {
@@ -300,7 +309,9 @@ impl Cohort {
         Arc::make_mut(&mut self.recipient_beyond).remove(r);
         self.pairs.retain(|p| p.recipient != id);
         for m in &mut self.mentors {
-            m.exclude.retain(|x| *x != id);
+            if m.exclude.contains(&id) {
+                Arc::make_mut(m).exclude.retain(|x| *x != id);
+            }
         }
         self.recipient_index = Arc::new(
             self.recipients
@@ -389,8 +400,18 @@ impl Cohort {
         serde_json::to_string_pretty(self).expect("a cohort always serialises")
     }
 
-    /// The mentors, normalised, in input order.
-    pub fn mentors(&self) -> &[Mentor] {
+    /// The mentors, normalised, in input order. Each record is shared (an [`Arc`])
+    /// with the copies a [`Plan`](crate::Plan)'s edits make of the cohort, until an
+    /// edit changes that mentor; it reads as a [`Mentor`] wherever one is expected.
+    ///
+    /// ```
+    /// use peermatch::Cohort;
+    /// let cohort = Cohort::from_json(r#"{"mentors": [{"id": "m1", "capacity": 2, "languages": ["en"]}]}"#)?;
+    /// let mentor = &cohort.mentors()[0];
+    /// assert_eq!((mentor.id.as_str(), mentor.capacity), ("m1", 2));
+    /// # Ok::<(), peermatch::Error>(())
+    /// ```
+    pub fn mentors(&self) -> &[Arc<Mentor>] {
         &self.mentors
     }
 
@@ -406,7 +427,7 @@ impl Cohort {
 
     /// The mentor with this id, if any.
     pub fn mentor(&self, id: &str) -> Option<&Mentor> {
-        self.mentor_position(id).map(|i| &self.mentors[i])
+        self.mentor_position(id).map(|i| &*self.mentors[i])
     }
 
     /// The recipient with this id, if any.
@@ -457,7 +478,8 @@ impl Cohort {
     /// The same people under another policy (for tests that vary it).
     #[cfg(test)]
     pub(crate) fn under(&self, policy: Policy) -> Cohort {
-        Cohort::new(self.mentors.clone(), self.recipients.to_vec(), policy)
+        let mentors = self.mentors.iter().map(|m| Mentor::clone(m)).collect();
+        Cohort::new(mentors, self.recipients.to_vec(), policy)
             .expect("a valid cohort's people are valid under any valid policy")
     }
 }
@@ -467,7 +489,7 @@ impl Serialize for Cohort {
         #[derive(Serialize)]
         struct Format<'a> {
             version: u32,
-            mentors: &'a [Mentor],
+            mentors: &'a [Arc<Mentor>],
             recipients: &'a [Recipient],
             policy: &'a Policy,
             #[serde(skip_serializing_if = "<[Pair]>::is_empty")]
@@ -794,7 +816,7 @@ fn build(
                 .collect(),
         ),
         min_score_micro: (policy.min_score * MICRO).round() as u32,
-        mentors,
+        mentors: mentors.into_iter().map(Arc::new).collect(),
         recipients: Arc::new(recipients),
         policy,
         mentor_index: Arc::new(mentor_index),
@@ -982,7 +1004,7 @@ fn check_policy(policy: &Policy) -> Result<()> {
 /// Per mentor, the recipients excluded from it by either side or by an ended pair,
 /// sorted, once each.
 fn exclusions(
-    mentors: &[Mentor],
+    mentors: &[impl std::borrow::Borrow<Mentor>],
     recipients: &[Recipient],
     pairs: &[Pair],
     mentor_index: &BTreeMap<String, usize>,
@@ -990,6 +1012,7 @@ fn exclusions(
 ) -> Vec<Vec<u32>> {
     let mut excluded: Vec<Vec<u32>> = vec![Vec::new(); mentors.len()];
     for (m, mentor) in mentors.iter().enumerate() {
+        let mentor: &Mentor = mentor.borrow();
         excluded[m].extend(
             mentor
                 .exclude
