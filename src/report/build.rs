@@ -13,6 +13,7 @@
 //!    not worth the mentor's load ([`Reason::NotWorthLoad`]);
 //! 3. otherwise every eligible mentor is full ([`Reason::MentorsFull`]).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Candidate, Match, MatchReport, MatchStatus, MentorLoad, Reason, Summary, Unmatched};
@@ -69,8 +70,9 @@ pub(crate) type Counted = Vec<(usize, RuleCounts)>;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Memo {
     counts: Counted,
-    /// Recipient, mentor and breakdown of each match, in recipient order.
-    breakdowns: Vec<(usize, usize, Breakdown)>,
+    /// Recipient, mentor and breakdown of each match, in recipient order (shared from
+    /// one memo to the next while the pair stays).
+    breakdowns: Vec<(usize, usize, Arc<Breakdown>)>,
 }
 
 impl Inputs<'_> {
@@ -96,6 +98,9 @@ struct Pairs {
 /// nobody is eligible for.
 /// Matches whose breakdowns are computed by one thread at a time.
 const BREAKDOWN_CHUNK: usize = 1024;
+
+/// Unmatched recipients whose reasons are found by one thread at a time.
+const UNMATCHED_CHUNK: usize = 4096;
 
 pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Memo) {
     let (pairs, breakdowns) = pairs(inputs);
@@ -126,7 +131,7 @@ pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Memo) {
 /// Each matched pair with its breakdown and the slot it takes: a mentor's slots are
 /// numbered in recipient input order.
 /// The matches, and their breakdowns to remember if asked.
-fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Breakdown)>) {
+fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Arc<Breakdown>)>) {
     let cohort = inputs.index.cohort();
     let policy = cohort.policy();
     let mentors = cohort.mentors();
@@ -137,9 +142,9 @@ fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Breakdown)>) {
         matched_by_urgency: [0; 4],
         quality_micro: 0,
     };
-    // The breakdowns (string sets compared) on all cores, then the slots in order. A
-    // pair the earlier report remembers, of a mentor whose record did not change, has
-    // the breakdown it had.
+    // The matches (breakdowns: string sets compared) on all cores, then the slots in
+    // order. A pair the earlier report remembers, of a mentor whose record did not
+    // change, has the breakdown it had.
     let matched: Vec<(usize, usize)> = (inputs.outcome.mentor_of.iter().enumerate())
         .filter_map(|(r, m)| Some((r, (*m)?)))
         .collect();
@@ -149,92 +154,107 @@ fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Breakdown)>) {
         let breakdowns = &earlier.memo.breakdowns;
         let at = breakdowns.binary_search_by_key(&r, |&(q, _, _)| q).ok()?;
         let (_, was, breakdown) = &breakdowns[at];
-        (*was == m && earlier.changed.binary_search(&m).is_err()).then(|| breakdown.clone())
+        (*was == m && earlier.changed.binary_search(&m).is_err()).then(|| Arc::clone(breakdown))
     };
-    let scored = par::map_chunks(matched.len(), BREAKDOWN_CHUNK, inputs.threads, |range| {
+    let built = par::map_chunks(matched.len(), BREAKDOWN_CHUNK, inputs.threads, |range| {
         matched[range]
             .iter()
             .map(|&(r, m)| {
-                let breakdown = remembered(r, m).unwrap_or_else(|| {
-                    scoring::breakdown(policy, &mentors[m], &cohort.recipients()[r])
-                });
+                let (mentor, recipient) = (&mentors[m], &cohort.recipients()[r]);
+                let breakdown = remembered(r, m)
+                    .unwrap_or_else(|| Arc::new(scoring::breakdown(policy, mentor, recipient)));
                 let row = &candidates.mentor[candidates.range(r)];
                 let at = row
                     .binary_search(&(m as u32))
                     .expect("the plan only uses candidate pairs");
-                (breakdown, candidates.real_score(candidates.start[r] + at))
+                let score = candidates.real_score(candidates.start[r] + at);
+                let entry = Match {
+                    mentor: mentor.id.clone(),
+                    mentor_name: inputs.name(&mentor.name),
+                    recipient: recipient.id.clone(),
+                    recipient_name: inputs.name(&recipient.name),
+                    score: breakdown.score,
+                    // Set below, in recipient order.
+                    slot_cost: 0.0,
+                    urgency: recipient.urgency,
+                    status: MatchStatus::New,
+                    parts: breakdown.parts.clone(),
+                    cross_condition: false,
+                };
+                (entry, score, inputs.remember.then_some(breakdown))
             })
             .collect::<Vec<_>>()
     });
-    let mut memo = Vec::new();
-    for (&(r, m), (breakdown, score)) in matched.iter().zip(scored.into_iter().flatten()) {
-        if inputs.remember {
-            memo.push((r, m, breakdown.clone()));
+    let mut memo = Vec::with_capacity(if inputs.remember { matched.len() } else { 0 });
+    out.matches.reserve_exact(matched.len());
+    out.scores.reserve_exact(matched.len());
+    for (&(r, m), (mut entry, score, breakdown)) in matched.iter().zip(built.into_iter().flatten())
+    {
+        if let Some(breakdown) = breakdown {
+            memo.push((r, m, breakdown));
         }
-        let (mentor, recipient) = (&mentors[m], &cohort.recipients()[r]);
-        let slot = slot_micro(policy.load_penalty, mentor.current_load, out.assigned[m]);
+        let slot = slot_micro(
+            policy.load_penalty,
+            mentors[m].current_load,
+            out.assigned[m],
+        );
         out.assigned[m] += 1;
         out.scores.push(score);
-        out.matched_by_urgency[usize::from(recipient.urgency.min(3))] += 1;
+        out.matched_by_urgency[usize::from(entry.urgency.min(3))] += 1;
         out.quality_micro += i128::from(score) - i128::from(slot);
-        out.matches.push(Match {
-            mentor: mentor.id.clone(),
-            mentor_name: inputs.name(&mentor.name),
-            recipient: recipient.id.clone(),
-            recipient_name: inputs.name(&recipient.name),
-            score: breakdown.score,
-            slot_cost: slot as f64 / MICRO,
-            urgency: recipient.urgency,
-            status: MatchStatus::New,
-            parts: breakdown.parts,
-            cross_condition: false,
-        });
+        entry.slot_cost = slot as f64 / MICRO;
+        out.matches.push(entry);
     }
     (out, memo)
 }
 
-/// Every unmatched recipient with the reason (see the module docs), in input order.
+/// Every unmatched recipient with the reason (see the module docs), in input order,
+/// on all cores.
 fn unmatched(inputs: &Inputs<'_>, assigned: &[u32], counted: &Counted) -> Vec<Unmatched> {
     let cohort = inputs.index.cohort();
     let mentors = cohort.mentors();
     let plan = &inputs.outcome.mentor_of;
     let candidates = inputs.candidates;
-    let mut failed_rules = counted
-        .iter()
-        .map(|(_, counts)| candidates::rule_map(counts));
-    let policy = inputs.index.cohort().policy();
+    let policy = cohort.policy();
     let has_room = |m: usize| assigned[m] < policy.new_places(&mentors[m]);
-    cohort
-        .recipients()
-        .iter()
-        .enumerate()
-        .filter(|&(r, _)| plan[r].is_none())
-        .map(|(r, recipient)| {
-            let eligible = candidates.count(r) as u32;
-            let reason = if eligible == 0 {
-                Reason::NoEligibleMentor {
-                    failed_rules: failed_rules
-                        .next()
-                        .expect("one count per recipient nobody is eligible for"),
+    let waiting: Vec<usize> = (0..plan.len()).filter(|&r| plan[r].is_none()).collect();
+    let parts = par::map_chunks(waiting.len(), UNMATCHED_CHUNK, inputs.threads, |range| {
+        waiting[range]
+            .iter()
+            .map(|&r| {
+                let recipient = &cohort.recipients()[r];
+                let eligible = candidates.count(r) as u32;
+                let reason = if eligible == 0 {
+                    let at = counted
+                        .binary_search_by_key(&r, |&(q, _)| q)
+                        .expect("one count per recipient nobody is eligible for");
+                    Reason::NoEligibleMentor {
+                        failed_rules: candidates::rule_map(&counted[at].1),
+                    }
+                } else if policy.objective == Objective::Quality
+                    && candidates.of(r).any(|(m, _)| has_room(m))
+                {
+                    Reason::NotWorthLoad {
+                        eligible_mentors: eligible,
+                    }
+                } else {
+                    Reason::MentorsFull {
+                        eligible_mentors: eligible,
+                    }
+                };
+                Unmatched {
+                    recipient: recipient.id.clone(),
+                    recipient_name: inputs.name(&recipient.name),
+                    reason,
                 }
-            } else if cohort.policy().objective == Objective::Quality
-                && candidates.of(r).any(|(m, _)| has_room(m))
-            {
-                Reason::NotWorthLoad {
-                    eligible_mentors: eligible,
-                }
-            } else {
-                Reason::MentorsFull {
-                    eligible_mentors: eligible,
-                }
-            };
-            Unmatched {
-                recipient: recipient.id.clone(),
-                recipient_name: inputs.name(&recipient.name),
-                reason,
-            }
-        })
-        .collect()
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut out = Vec::with_capacity(waiting.len());
+    for part in parts {
+        out.extend(part);
+    }
+    out
 }
 
 /// For each recipient nobody is eligible for, in input order: per rule, the mentors
