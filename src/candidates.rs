@@ -475,6 +475,7 @@ pub(crate) fn update(
     before: &Cohort,
     old: &Candidates,
     spare: &SpareSlot,
+    threads: usize,
 ) -> Option<(Candidates, Vec<bool>)> {
     let cohort = index.cohort();
     let (mentors, old_mentors) = (cohort.mentors(), before.mentors());
@@ -492,7 +493,183 @@ pub(crate) fn update(
     for &m in &changed {
         is_changed[m] = true;
     }
-    let eligible = |m: usize, r: usize| -> Option<u32> {
+    let rows = cohort.recipients().len();
+    let same_recipients = cohort.same_recipients(before);
+    // Each row decided on all cores: the old row as it is, or new pairs.
+    let parts = par::map_chunks(rows, UPDATE_CHUNK, threads, |range| {
+        let mut part = RowsPart::default();
+        let mut scratch = Scratch::default();
+        let (mut again, mut found) = (Vec::new(), Vec::new());
+        for r in range {
+            let row = match before_of(cohort, before, same_recipients, r) {
+                Some(o) => updated_row(
+                    index,
+                    old,
+                    &changed,
+                    &is_changed,
+                    (r, o),
+                    (&mut again, &mut found),
+                    &mut part,
+                ),
+                None => {
+                    let begin = part.mentor.len();
+                    eligible_of(index, r, &mut scratch, |m, score| {
+                        part.mentor.push(m);
+                        part.score.push(score);
+                    });
+                    part.new_row(begin)
+                }
+            };
+            part.rows.push(row);
+        }
+        part
+    });
+    let copied: Vec<bool> = (parts.iter().flat_map(|p| &p.rows).enumerate())
+        .map(|(r, row)| *row == Row::Old(r))
+        .collect();
+    // Every row the old row at the same place: the old arrays are shared.
+    if same_recipients && old.bonus.is_empty() && copied.iter().all(|&c| c) {
+        let pairs = Candidates {
+            start: Arc::clone(&old.start),
+            mentor: Arc::clone(&old.mentor),
+            score: Arc::clone(&old.score),
+            best: Arc::clone(&old.best),
+            bonus: Vec::new(),
+        };
+        return Some((pairs, copied));
+    }
+    // Otherwise the rows are written into the spare arrays: the mentors on one thread
+    // and the scores on another (a copy this size is bound by memory, and one thread
+    // does not use all of it), runs of old rows in one piece.
+    let Spare {
+        mut start,
+        mut mentor,
+        mut score,
+        mut best,
+    } = spare.take().unwrap_or_default();
+    start.clear();
+    best.clear();
+    start.reserve(rows + 1);
+    best.reserve(rows);
+    start.push(0);
+    let mut len = 0;
+    for part in &parts {
+        for row in &part.rows {
+            let (n, b) = match *row {
+                Row::Old(o) => (old.range(o).len(), old.best[o]),
+                Row::New { begin, end, best } => (end - begin, best),
+            };
+            len += n;
+            start.push(len);
+            best.push(b);
+        }
+    }
+    let fill = |out: &mut Vec<u32>, of_old: &[u32], of_part: fn(&RowsPart) -> &[u32]| {
+        out.clear();
+        out.reserve(len);
+        // The pending run of old pairs.
+        let mut run = 0..0;
+        for part in &parts {
+            for row in &part.rows {
+                match *row {
+                    Row::Old(o) => {
+                        let range = old.range(o);
+                        if range.start == run.end {
+                            run.end = range.end;
+                        } else {
+                            out.extend_from_slice(&of_old[run]);
+                            run = range;
+                        }
+                    }
+                    Row::New { begin, end, .. } => {
+                        out.extend_from_slice(&of_old[std::mem::replace(&mut run, 0..0)]);
+                        out.extend_from_slice(&of_part(part)[begin..end]);
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(&of_old[run]);
+    };
+    par::join(
+        threads,
+        || fill(&mut mentor, &old.mentor, |p| &p.mentor),
+        || fill(&mut score, &old.score, |p| &p.score),
+    );
+    let pairs = Candidates {
+        start: Arc::new(start),
+        mentor: Arc::new(mentor),
+        score: Arc::new(score),
+        best: Arc::new(best),
+        bonus: Vec::new(),
+    };
+    Some((pairs, copied))
+}
+
+/// Recipients whose rows [`update`] decides by one thread at a time (few in the unit
+/// tests, so that their cohorts take several).
+const UPDATE_CHUNK: usize = if cfg!(test) { 3 } else { 2048 };
+
+/// How [`update`] writes a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    /// As old row `o`.
+    Old(usize),
+    /// The pairs `begin..end` of the part's own arrays, whose best score is `best`.
+    New { begin: usize, end: usize, best: u32 },
+}
+
+/// The rows of a chunk of recipients, and the new pairs they write.
+#[derive(Default)]
+struct RowsPart {
+    rows: Vec<Row>,
+    mentor: Vec<u32>,
+    score: Vec<u32>,
+}
+
+impl RowsPart {
+    /// The new row of the pairs pushed since `begin`.
+    fn new_row(&self, begin: usize) -> Row {
+        let best = self.score[begin..].iter().max().copied().unwrap_or(0);
+        Row::New {
+            begin,
+            end: self.mentor.len(),
+            best,
+        }
+    }
+}
+
+/// Recipient `r`'s position in `before` when their record there is the same.
+fn before_of(cohort: &Cohort, before: &Cohort, same_recipients: bool, r: usize) -> Option<usize> {
+    if same_recipients {
+        return Some(r);
+    }
+    let recipient = &cohort.recipients()[r];
+    let before_r = if before
+        .recipients()
+        .get(r)
+        .is_some_and(|p| p.id == recipient.id)
+    {
+        Some(r)
+    } else {
+        before.recipient_position(recipient.id.as_str())
+    };
+    before_r.filter(|&o| &before.recipients()[o] == recipient)
+}
+
+/// Recipient `r`'s row, whose record is old recipient `o`'s: the old row when the
+/// changed mentors' pairs in it are as they are now, else the old row without them
+/// merged, in mentor order, with their pairs as they are now (in `part`).
+fn updated_row(
+    index: &Interned<'_>,
+    old: &Candidates,
+    changed: &[usize],
+    is_changed: &[bool],
+    (r, o): (usize, usize),
+    (again, found): (&mut Vec<(u32, u32)>, &mut Vec<usize>),
+    part: &mut RowsPart,
+) -> Row {
+    let cohort = index.cohort();
+    let eligible = |m: usize| -> Option<u32> {
         if !index
             .check_except(m, r, true, Default::default())
             .is_empty()
@@ -502,116 +679,56 @@ pub(crate) fn update(
         let score = index.score_micro(m, r);
         (score >= cohort.min_score_micro()).then_some(score)
     };
-    let rows = cohort.recipients().len();
-    let same_recipients = cohort.same_recipients(before);
-    // While every row so far is the old row at the same place, nothing is written:
-    // the old arrays are shared. The first row that differs starts the copy.
-    let can_share = same_recipients && old.bonus.is_empty();
-    let builder = || Builder::reusing(spare.take().unwrap_or_default(), rows, old.len());
-    let mut out = (!can_share).then(builder);
-    let start_copy = |r: usize| {
-        let mut out = builder();
-        let end = old.start[r];
-        out.mentor.extend_from_slice(&old.mentor[..end]);
-        out.score.extend_from_slice(&old.score[..end]);
-        out.start.extend_from_slice(&old.start[1..=r]);
-        out.best.extend_from_slice(&old.best[..r]);
-        out
-    };
-    let mut scratch = Scratch::default();
-    let mut again: Vec<(u32, u32)> = Vec::new();
-    let mut found: Vec<usize> = Vec::new();
-    let mut copied = vec![false; rows];
-    for (r, recipient) in cohort.recipients().iter().enumerate() {
-        let unchanged = if same_recipients {
-            Some(r)
-        } else {
-            let before_r = if before
-                .recipients()
-                .get(r)
-                .is_some_and(|p| p.id == recipient.id)
-            {
-                Some(r)
-            } else {
-                before.recipient_position(recipient.id.as_str())
-            };
-            before_r.filter(|&o| &before.recipients()[o] == recipient)
-        };
-        let Some(o) = unchanged else {
-            let out = out.get_or_insert_with(|| start_copy(r));
-            eligible_of(index, r, &mut scratch, |m, score| out.push(m, score));
-            out.end_row();
-            continue;
-        };
-        // The changed mentors' pairs as they are now, and where they were in the old
-        // row: by binary search (a row is in mentor order) when few mentors changed.
-        again.clear();
-        again.extend(
+    // The changed mentors' pairs as they are now, and where they were in the old row:
+    // by binary search (a row is in mentor order) when few mentors changed.
+    again.clear();
+    again.extend(
+        changed
+            .iter()
+            .filter_map(|&m| eligible(m).map(|s| (m as u32, s))),
+    );
+    let row = old.range(o);
+    found.clear();
+    if changed.len() <= SEARCH_MAX_MENTORS {
+        let mentors = &old.mentor[row.clone()];
+        found.extend(
             changed
                 .iter()
-                .filter_map(|&m| eligible(m, r).map(|s| (m as u32, s))),
+                .filter_map(|&m| mentors.binary_search(&(m as u32)).ok())
+                .map(|k| row.start + k),
         );
-        let row = old.range(o);
-        found.clear();
-        if changed.len() <= SEARCH_MAX_MENTORS {
-            let mentors = &old.mentor[row.clone()];
-            found.extend(
-                changed
-                    .iter()
-                    .filter_map(|&m| mentors.binary_search(&(m as u32)).ok())
-                    .map(|k| row.start + k),
-            );
-        } else {
-            found.extend(row.clone().filter(|&i| is_changed[old.mentor[i] as usize]));
-        }
-        let as_it_was = again.len() == found.len()
-            && again
-                .iter()
-                .zip(&found)
-                .all(|(&(m, s), &i)| old.mentor[i] == m && old.real_score(i) == s);
-        if as_it_was && o == r && out.is_none() {
-            copied[r] = true;
-            continue;
-        }
-        let out = out.get_or_insert_with(|| start_copy(r));
-        if found.is_empty() && again.is_empty() && old.bonus.is_empty() {
-            // None of the changed mentors is in the row or eligible now (most rows
-            // after an edit of a few mentors): copied whole.
-            out.mentor.extend_from_slice(&old.mentor[row.clone()]);
-            out.score.extend_from_slice(&old.score[row]);
-            out.end_row_with(old.best[o]);
-            copied[r] = o == r;
-            continue;
-        }
-        // The old row without the changed mentors, merged in mentor order with their
-        // pairs as they are now.
-        let mut again = again.iter().copied().peekable();
-        for i in row {
-            let m = old.mentor[i];
-            while let Some(&(n, s)) = again.peek().filter(|&&(n, _)| n < m) {
-                out.push(n, s);
-                again.next();
-            }
-            if !is_changed[m as usize] {
-                out.push(m, old.real_score(i));
-            }
-        }
-        for (n, s) in again {
-            out.push(n, s);
-        }
-        out.end_row();
+    } else {
+        found.extend(row.clone().filter(|&i| is_changed[old.mentor[i] as usize]));
     }
-    let pairs = match out {
-        Some(out) => out.finish(),
-        None => Candidates {
-            start: Arc::clone(&old.start),
-            mentor: Arc::clone(&old.mentor),
-            score: Arc::clone(&old.score),
-            best: Arc::clone(&old.best),
-            bonus: Vec::new(),
-        },
-    };
-    Some((pairs, copied))
+    // Bonuses are not carried over: a row with one is written again.
+    let as_it_was = old.bonus.is_empty()
+        && again.len() == found.len()
+        && again
+            .iter()
+            .zip(found.iter())
+            .all(|(&(m, s), &i)| old.mentor[i] == m && old.score[i] == s);
+    if as_it_was {
+        return Row::Old(o);
+    }
+    let begin = part.mentor.len();
+    let mut again = again.iter().copied().peekable();
+    for i in row {
+        let m = old.mentor[i];
+        while let Some(&(n, s)) = again.peek().filter(|&&(n, _)| n < m) {
+            part.mentor.push(n);
+            part.score.push(s);
+            again.next();
+        }
+        if !is_changed[m as usize] {
+            part.mentor.push(m);
+            part.score.push(old.real_score(i));
+        }
+    }
+    for (n, s) in again {
+        part.mentor.push(n);
+        part.score.push(s);
+    }
+    part.new_row(begin)
 }
 
 /// Per hard rule (indexed by `HardRule as usize`), how many mentors fail it for one

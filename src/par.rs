@@ -53,6 +53,27 @@ pub(crate) fn map_chunks<T: Send>(
     parts.into_iter().map(|(_, part)| part).collect()
 }
 
+/// `a` and `b`, on two threads unless `threads` is 1 (0 = one per core, and one
+/// when there is one core).
+pub(crate) fn join(threads: usize, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |t| t.get()),
+        t => t,
+    };
+    if threads <= 1 {
+        a();
+        b();
+        return;
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(a);
+        b();
+        if let Err(panic) = other.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
 /// Like [`map_chunks`], handing chunk `c` the input `inputs[c]` as well (there must be
 /// one input per chunk): a way to give each chunk its own `&mut` part of a buffer.
 pub(crate) fn map_chunks_with<I: Send, T: Send>(

@@ -564,7 +564,7 @@ mod tests {
                 );
                 spare.put(Some(other.into_spare().expect("not shared")));
                 if let Some((updated, copied)) =
-                    crate::candidates::update(&index, &before, &old, &spare)
+                    crate::candidates::update(&index, &before, &old, &spare, 2)
                 {
                     // A row said to be copied is the old row of the same recipient.
                     for (r, _) in copied.iter().enumerate().filter(|&(_, &c)| c) {
