@@ -639,9 +639,11 @@ fn solve_as(
         fair_places > 0,
     )
     .expect("MAX_PEOPLE keeps the radices in i128");
+    // Read once: a pair's cost is asked for row by row, and the records are large.
+    let urgency: Vec<u8> = cohort.recipients().iter().map(|r| r.urgency).collect();
     let pair = |r: usize, score: u32| Terms {
         count: 1,
-        tier: packing.tier[usize::from(cohort.recipients()[r].urgency.min(3))],
+        tier: packing.tier[usize::from(urgency[r].min(3))],
         fair: 0,
         quality: i128::from(score),
     };
@@ -656,7 +658,7 @@ fn solve_as(
         let mut rounds = Rounds::new(
             candidates,
             &room,
-            cohort.recipients().iter().map(|r| r.urgency).collect(),
+            urgency.clone(),
             objective,
             *settings,
             progress,
@@ -1095,14 +1097,18 @@ impl<'a> Rounds<'a> {
         // Later, less valuable recipients then mostly meet slots held by people they
         // cannot displace, and their searches end sooner. The order changes which of
         // several optimal plans is found, never the optimum.
-        let mut keyed: Vec<_> = (0..candidates.rows())
+        // One integer per recipient: the value complemented (highest first, no pair
+        // last), then the index.
+        let mut keyed: Vec<u128> = (0..candidates.rows())
             .map(|r| {
-                let best = candidates.best(r);
-                (Reverse(best.map(|s| network.value(r, s))), r as u32)
+                let key = candidates
+                    .best(r)
+                    .map_or(u64::MAX, |s| u64::MAX - 1 - network.value(r, s));
+                u128::from(key) << 64 | r as u128
             })
             .collect();
         keyed.sort_unstable();
-        network.order = keyed.into_iter().map(|(_, r)| r).collect();
+        network.order = keyed.into_iter().map(|k| k as u32).collect();
         network
     }
 
