@@ -105,6 +105,46 @@ pub(crate) fn verify_network<C: Cost, N: Network<C>>(
     solution: &Solution<C>,
 ) -> Result<C> {
     let usable = usable_slots(problem, &slot_cost)?;
+    check_shape(problem, solution)?;
+    let (total, used) = check_rows(problem, solution, 0..problem.rows())?;
+    check_columns(problem, slot_cost, solution, &usable, total, &used)
+}
+
+/// [`verify_network`] with the rows checked in chunks on `threads` threads (0 = one per
+/// core), the first failing row reported as the sequential check reports it.
+pub(crate) fn verify_network_on<C, N>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    solution: &Solution<C>,
+    threads: usize,
+) -> Result<C>
+where
+    C: Cost + Send + Sync,
+    N: Network<C> + Sync,
+{
+    let usable = usable_slots(problem, &slot_cost)?;
+    check_shape(problem, solution)?;
+    let parts = crate::par::map_chunks(problem.rows(), VERIFY_CHUNK, threads, |rows| {
+        check_rows(problem, solution, rows)
+    });
+    let mut total = C::ZERO;
+    let mut used = vec![0u32; problem.cols()];
+    for part in parts {
+        let (part_total, part_used) = part?;
+        total = add(total, part_total)?;
+        for (u, p) in used.iter_mut().zip(part_used) {
+            *u += p;
+        }
+    }
+    check_columns(problem, slot_cost, solution, &usable, total, &used)
+}
+
+/// Rows [`verify_network_on`] checks on one thread at a time (few in the unit tests,
+/// so that their problems take several chunks).
+const VERIFY_CHUNK: usize = if cfg!(test) { 2 } else { 8192 };
+
+/// The solution has a column for every row and a dual for every row and column.
+fn check_shape<C: Cost, N: Network<C>>(problem: &N, solution: &Solution<C>) -> Result<()> {
     let (rows, cols) = (problem.rows(), problem.cols());
     let duals = &solution.duals;
     if solution.row_to_col.len() != rows || duals.row.len() != rows || duals.col.len() != cols {
@@ -116,10 +156,21 @@ pub(crate) fn verify_network<C: Cost, N: Network<C>>(
             duals.col.len()
         ));
     }
+    Ok(())
+}
+
+/// The rows' part of the certificate, for `rows`: every arc's reduced cost, the used
+/// arcs tight, staying unassigned; returns the rows' cost and each column's rows.
+fn check_rows<C: Cost, N: Network<C>>(
+    problem: &N,
+    solution: &Solution<C>,
+    rows: std::ops::Range<usize>,
+) -> Result<(C, Vec<u32>)> {
+    let duals = &solution.duals;
     let sink = duals.sink;
-    let mut used = vec![0u32; cols];
+    let mut used = vec![0u32; problem.cols()];
     let mut total = C::ZERO;
-    for r in 0..rows {
+    for r in rows {
         let pr = duals.row[r];
         let assigned = solution.row_to_col[r];
         // The arc actually used is the cheapest arc to the assigned column.
@@ -170,6 +221,21 @@ pub(crate) fn verify_network<C: Cost, N: Network<C>>(
             }
         }
     }
+    Ok((total, used))
+}
+
+/// The columns' part of the certificate, given the rows' cost `total` and each
+/// column's rows `used`: capacities, slot costs, the sink; returns the cost.
+fn check_columns<C: Cost, N: Network<C>>(
+    problem: &N,
+    slot_cost: impl Fn(usize, u32) -> C,
+    solution: &Solution<C>,
+    usable: &[u32],
+    mut total: C,
+    used: &[u32],
+) -> Result<C> {
+    let duals = &solution.duals;
+    let sink = duals.sink;
     for (c, &k) in used.iter().enumerate() {
         let capacity = problem.capacity(c);
         if k > capacity {

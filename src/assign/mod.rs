@@ -62,8 +62,8 @@ mod split;
 
 use std::fmt::Debug;
 
-pub(crate) use certificate::verify_network;
 pub use certificate::{verify, verify_dense, verify_max_flow};
+pub(crate) use certificate::{verify_network, verify_network_on};
 pub use dense::{
     DenseEntry, DenseSolution, DenseSolutionOf, DenseValue, Matrix, Sense, solve_dense,
     solve_dense_with_unassigned,

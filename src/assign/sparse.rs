@@ -1487,6 +1487,51 @@ mod tests {
         }
     }
 
+    /// The certificate checked on several threads gives the sequential check's answer,
+    /// on optimal solutions and on solutions spoiled in each part it checks.
+    #[test]
+    fn the_certificate_on_threads_is_the_sequential_one() {
+        use crate::assign::certificate::verify_network_on;
+        let mut next = crate::testdata::xorshift(0x7e51_f00d);
+        let (mut accepted, mut rejected) = (0, 0);
+        for _ in 0..300 {
+            let Shape {
+                cols,
+                rows,
+                capacity,
+                steps,
+            } = Shape::random(&mut next, 9, 8, 3, 4);
+            let mut p = CapacitatedProblem::<i64>::new(capacity);
+            for _ in 0..rows {
+                let arcs = crate::testdata::random_arcs(&mut next, cols);
+                p.add_row(Some(0), arcs).unwrap();
+            }
+            let slot = |c: usize, k: u32| steps[c] * i64::from(k);
+            let good = solve(&p, slot).unwrap();
+            let mut spoiled = good.clone();
+            match next(5) {
+                0 => {}
+                1 if rows > 0 => spoiled.duals.row[next(rows as u64) as usize] += 1,
+                2 if cols > 0 => spoiled.duals.col[next(cols as u64) as usize] -= 1,
+                3 if rows > 0 => spoiled.row_to_col[next(rows as u64) as usize] = None,
+                _ => spoiled.cost += 1,
+            }
+            let expected = verify_network(&p, slot, &spoiled);
+            for threads in 1..=3 {
+                assert_eq!(verify_network_on(&p, slot, &spoiled, threads), expected);
+            }
+            if expected.is_ok() {
+                accepted += 1;
+            } else {
+                rejected += 1;
+            }
+        }
+        assert!(
+            accepted > 30 && rejected > 30,
+            "{accepted} accepted, {rejected} rejected"
+        );
+    }
+
     /// Every assignment of rows to columns (or none) that respects capacities.
     fn brute_force(problem: &CapacitatedProblem<i64>, slot: &dyn Fn(usize, u32) -> i64) -> i64 {
         fn go(

@@ -1560,7 +1560,7 @@ impl<'a> Rounds<'a> {
         considered: &Flags,
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         slot: &impl Fn(usize, u32) -> C,
-        apply: &impl Fn(C, u32) -> C,
+        apply: &(impl Fn(C, u32) -> C + Sync),
         warm: Option<WarmRound<'_, C>>,
         round: u32,
     ) -> Option<Round<C>> {
@@ -1625,7 +1625,8 @@ impl<'a> Rounds<'a> {
             }
         };
         self.lower_idle(&mut solution, slot)?;
-        let mut verified = assign::verify_network(&problem, slot, &solution).is_ok();
+        let mut verified =
+            assign::verify_network_on(&problem, slot, &solution, self.settings.threads).is_ok();
         if !verified {
             self.warm_rejected.set(self.warm_rejected.get() || was_warm);
             // A bug in one of the faster routes (orientation, stages, warm rounds): solve
@@ -1634,7 +1635,8 @@ impl<'a> Rounds<'a> {
                 assign::solve_oriented(&problem, slot, &tick, assign::Orientation::Rows).ok()?;
             solution = plain;
             self.lower_idle(&mut solution, slot)?;
-            verified = assign::verify_network(&problem, slot, &solution).is_ok();
+            verified =
+                assign::verify_network_on(&problem, slot, &solution, self.settings.threads).is_ok();
         }
         let (row_to_col, duals) = (&solution.row_to_col, &solution.duals);
         let rows = self.order.len();
