@@ -20,6 +20,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use crate::model::Cohort;
 use crate::model::{ContactMode, Mentor};
@@ -347,27 +348,27 @@ impl std::ops::Deref for Interned<'_> {
 /// index its edited cohort without interning every tag again ([`Interned::reuse`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Tables {
-    pub(super) languages: Family,
-    pub(super) conditions: Family,
+    pub(super) languages: Arc<Family>,
+    pub(super) conditions: Arc<Family>,
     /// Experiences of both sides.
-    pub(super) experiences: Family,
-    pub(super) interests: Family,
+    pub(super) experiences: Arc<Family>,
+    pub(super) interests: Arc<Family>,
     /// Recipients' needs against mentors' experiences (needs criterion).
-    pub(super) needs_vs_experiences: Family,
+    pub(super) needs_vs_experiences: Arc<Family>,
     /// Recipients' needs against mentors' boundaries (boundaries rule).
-    pub(super) needs_vs_boundaries: Family,
-    pub(super) beyond: Family,
-    pub(super) availability: Family,
-    pub(super) groups: Family,
+    pub(super) needs_vs_boundaries: Arc<Family>,
+    pub(super) beyond: Arc<Family>,
+    pub(super) availability: Arc<Family>,
+    pub(super) groups: Arc<Family>,
     /// Recipients' acceptable mentor genders.
     pub(super) mentor_gender: TagSets,
     pub(super) mentor: Vec<MentorFacts>,
-    pub(super) recipient: Vec<RecipientFacts>,
+    pub(super) recipient: Arc<Vec<RecipientFacts>>,
     pub(super) min_months_ahead: u64,
     pub(super) min_shared_beyond: u64,
     pub(super) require_shared_condition: bool,
     /// Per recipient, the effective weight of each criterion.
-    pub(super) weights: Vec<[f64; 9]>,
+    pub(super) weights: Arc<Vec<[f64; 9]>>,
     /// The mentors' per-tag bitsets, built from the rest of the index (always `Some`
     /// once [`Interned::new`] returns).
     pub(super) screen: Option<Screen>,
@@ -383,9 +384,11 @@ impl<'c> Interned<'c> {
         let (mentors, recipients) = (cohort.mentors(), cohort.recipients());
         let family = |dict: &Dictionary<'_>,
                       m: &dyn Fn(usize) -> &'c [String],
-                      r: &dyn Fn(usize) -> &'c [String]| Family {
-            mentor: TagSets::build(dict, (0..mentors.len()).map(m), limit),
-            recipient: TagSets::build(dict, (0..recipients.len()).map(r), limit),
+                      r: &dyn Fn(usize) -> &'c [String]| {
+            Arc::new(Family {
+                mentor: TagSets::build(dict, (0..mentors.len()).map(m), limit),
+                recipient: TagSets::build(dict, (0..recipients.len()).map(r), limit),
+            })
         };
         let strings = |m: &dyn Fn(usize) -> &'c [String], r: &dyn Fn(usize) -> &'c [String]| {
             let from_m = (0..mentors.len()).flat_map(m).map(String::as_str);
@@ -423,10 +426,10 @@ impl<'c> Interned<'c> {
                 (0..recipients.len()).map(|i| cohort.recipient_beyond(i)),
                 limit,
             );
-            Family {
+            Arc::new(Family {
                 mentor: m,
                 recipient: r,
-            }
+            })
         };
         let genders = Dictionary::new(
             mentors.iter().filter_map(|m| m.gender.as_deref()).chain(
@@ -510,14 +513,16 @@ impl<'c> Interned<'c> {
                     needs: len32(&x.needs),
                     mentor_gender: len32(&x.mentor_gender),
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             min_months_ahead: u64::from(cohort.policy().min_months_ahead),
             min_shared_beyond: u64::from(cohort.policy().min_shared_beyond_diagnosis),
             require_shared_condition: cohort.policy().require_shared_condition,
             weights: recipients
                 .iter()
                 .map(|r| scoring::recipient_weights(cohort.policy(), r))
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             screen: None,
         };
         let mut index = Interned {
