@@ -472,12 +472,13 @@ const UPDATE_MAX_MENTORS_PER: usize = 64;
 /// (they are taken only then).
 pub(crate) fn update(
     index: &Interned<'_>,
-    before: &Cohort,
+    before: &Interned<'_>,
     old: &Candidates,
     spare: &SpareSlot,
     threads: usize,
 ) -> Option<(Candidates, Vec<bool>)> {
     let cohort = index.cohort();
+    let (before_index, before) = (before, before.cohort());
     let (mentors, old_mentors) = (cohort.mentors(), before.mentors());
     if cohort.policy() != before.policy()
         || mentors.len() != old_mentors.len()
@@ -503,7 +504,7 @@ pub(crate) fn update(
         for r in range {
             let row = match before_of(cohort, before, same_recipients, r) {
                 Some(o) => updated_row(
-                    index,
+                    (index, before_index),
                     old,
                     &changed,
                     &is_changed,
@@ -658,9 +659,12 @@ fn before_of(cohort: &Cohort, before: &Cohort, same_recipients: bool, r: usize) 
 
 /// Recipient `r`'s row, whose record is old recipient `o`'s: the old row when the
 /// changed mentors' pairs in it are as they are now, else the old row without them
-/// merged, in mentor order, with their pairs as they are now (in `part`).
+/// merged, in mentor order, with their pairs as they are now (in `part`). Whether a
+/// changed mentor's pair was in the old row is found from the index of the old cohort
+/// (`old` holds exactly its eligible pairs): the old row is read only when it
+/// changed.
 fn updated_row(
-    index: &Interned<'_>,
+    (index, before): (&Interned<'_>, &Interned<'_>),
     old: &Candidates,
     changed: &[usize],
     is_changed: &[bool],
@@ -668,8 +672,7 @@ fn updated_row(
     (again, found): (&mut Vec<(u32, u32)>, &mut Vec<usize>),
     part: &mut RowsPart,
 ) -> Row {
-    let cohort = index.cohort();
-    let eligible = |m: usize| -> Option<u32> {
+    let eligible = |index: &Interned<'_>, m: usize, r: usize| -> Option<u32> {
         if !index
             .check_except(m, r, true, Default::default())
             .is_empty()
@@ -677,18 +680,30 @@ fn updated_row(
             return None;
         }
         let score = index.score_micro(m, r);
-        (score >= cohort.min_score_micro()).then_some(score)
+        (score >= index.cohort().min_score_micro()).then_some(score)
     };
-    // The changed mentors' pairs as they are now, and where they were in the old row:
-    // by binary search (a row is in mentor order) when few mentors changed.
+    // The changed mentors' pairs as they are now.
     again.clear();
     again.extend(
         changed
             .iter()
-            .filter_map(|&m| eligible(m).map(|s| (m as u32, s))),
+            .filter_map(|&m| eligible(index, m, r).map(|s| (m as u32, s))),
     );
+    let unchanged = old.bonus.is_empty() && {
+        let mut now = again.iter().peekable();
+        changed.iter().all(|&m| {
+            let was = eligible(before, m, o);
+            let is = now.next_if(|&&(n, _)| n as usize == m).map(|&(_, s)| s);
+            was == is
+        })
+    };
+    // Where the changed mentors' pairs were in the old row: by binary search (a row is
+    // in mentor order) when few mentors changed.
     let row = old.range(o);
     found.clear();
+    if unchanged && !cfg!(debug_assertions) {
+        return Row::Old(o);
+    }
     if changed.len() <= SEARCH_MAX_MENTORS {
         let mentors = &old.mentor[row.clone()];
         found.extend(
@@ -707,6 +722,10 @@ fn updated_row(
             .iter()
             .zip(found.iter())
             .all(|(&(m, s), &i)| old.mentor[i] == m && old.score[i] == s);
+    debug_assert_eq!(
+        as_it_was, unchanged,
+        "recipient {r}: the old row is not the old index's"
+    );
     if as_it_was {
         return Row::Old(o);
     }

@@ -307,7 +307,8 @@ impl Matcher {
             .unwrap_or_else(|| Interned::new(cohort));
         // After an edit, the rows the edit did not touch are copied.
         let updated = earlier.and_then(|(kept, before)| {
-            candidates::update(&index, before, &kept.candidates, &kept.spare, self.threads)
+            let before = Interned::with_tables(before, kept.index.as_ref()?);
+            candidates::update(&index, &before, &kept.candidates, &kept.spare, self.threads)
         });
         let (mut candidates, mut unchanged_rows) = updated.unwrap_or_else(|| {
             (

@@ -563,9 +563,13 @@ mod tests {
                     &Default::default(),
                 );
                 spare.put(Some(other.into_spare().expect("not shared")));
-                if let Some((updated, copied)) =
-                    crate::candidates::update(&index, &before, &old, &spare, 2)
-                {
+                if let Some((updated, copied)) = crate::candidates::update(
+                    &index,
+                    &crate::rules::interned::Interned::new(&before),
+                    &old,
+                    &spare,
+                    2,
+                ) {
                     // A row said to be copied is the old row of the same recipient.
                     for (r, _) in copied.iter().enumerate().filter(|&(_, &c)| c) {
                         assert_eq!(updated.mentor[updated.range(r)], old.mentor[old.range(r)]);
