@@ -82,16 +82,11 @@ impl Inputs<'_> {
     }
 }
 
-/// The pairs of the plan, and what they add up to.
+/// The pairs of the plan, and how many each mentor takes.
 struct Pairs {
     matches: Vec<Match>,
     /// Per mentor, how many new recipients the plan gives them.
     assigned: Vec<u32>,
-    /// The matched pairs' scores, in micro-units.
-    scores: Vec<u32>,
-    matched_by_urgency: [usize; 4],
-    /// Σ (score − slot cost), in micro-units.
-    quality_micro: i128,
 }
 
 /// Builds the report of `inputs.outcome`, with the rule counts of the recipients
@@ -138,9 +133,6 @@ fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Arc<Breakdown>)>) {
     let mut out = Pairs {
         matches: Vec::new(),
         assigned: vec![0; mentors.len()],
-        scores: Vec::new(),
-        matched_by_urgency: [0; 4],
-        quality_micro: 0,
     };
     // The matches (breakdowns: string sets compared) on all cores, then the slots in
     // order. A pair the earlier report remembers, of a mentor whose record did not
@@ -163,11 +155,10 @@ fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Arc<Breakdown>)>) {
                 let (mentor, recipient) = (&mentors[m], &cohort.recipients()[r]);
                 let breakdown = remembered(r, m)
                     .unwrap_or_else(|| Arc::new(scoring::breakdown(policy, mentor, recipient)));
-                let row = &candidates.mentor[candidates.range(r)];
-                let at = row
-                    .binary_search(&(m as u32))
-                    .expect("the plan only uses candidate pairs");
-                let score = candidates.real_score(candidates.start[r] + at);
+                debug_assert!(
+                    candidates.of(r).any(|(n, _)| n == m),
+                    "({r}, {m}) is a candidate"
+                );
                 let entry = Match {
                     mentor: mentor.id.clone(),
                     mentor_name: inputs.name(&mentor.name),
@@ -181,15 +172,13 @@ fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Arc<Breakdown>)>) {
                     parts: breakdown.parts.clone(),
                     cross_condition: false,
                 };
-                (entry, score, inputs.remember.then_some(breakdown))
+                (entry, inputs.remember.then_some(breakdown))
             })
             .collect::<Vec<_>>()
     });
     let mut memo = Vec::with_capacity(if inputs.remember { matched.len() } else { 0 });
     out.matches.reserve_exact(matched.len());
-    out.scores.reserve_exact(matched.len());
-    for (&(r, m), (mut entry, score, breakdown)) in matched.iter().zip(built.into_iter().flatten())
-    {
+    for (&(r, m), (mut entry, breakdown)) in matched.iter().zip(built.into_iter().flatten()) {
         if let Some(breakdown) = breakdown {
             memo.push((r, m, breakdown));
         }
@@ -199,9 +188,6 @@ fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Arc<Breakdown>)>) {
             out.assigned[m],
         );
         out.assigned[m] += 1;
-        out.scores.push(score);
-        out.matched_by_urgency[usize::from(entry.urgency.min(3))] += 1;
-        out.quality_micro += i128::from(score) - i128::from(slot);
         entry.slot_cost = slot as f64 / MICRO;
         out.matches.push(entry);
     }
