@@ -1389,33 +1389,29 @@ impl<'a> Rounds<'a> {
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         apply: &(impl Fn(C, u32) -> C + Sync),
     ) -> Vec<usize> {
-        let failing = match baseline.and_then(|b| b.fallen_mentors(reduced).map(|f| (b, f))) {
-            Some((baseline, fallen)) => {
-                self.failing_since(considered, reduced, baseline, &fallen, pair, apply)
-            }
-            None => self.failing_all(considered, reduced, pair, apply),
-        };
+        let fallen = baseline.and_then(|b| b.fallen_mentors(reduced));
+        let since = baseline.zip(fallen.as_deref());
+        let failing = self.failing(considered, reduced, since, pair, apply);
         #[cfg(debug_assertions)]
-        if baseline.is_some() {
+        if since.is_some() {
             debug_assert_eq!(
                 failing,
-                self.failing_all(considered, reduced, pair, apply),
+                self.failing(considered, reduced, None, pair, apply),
                 "the certificate from a baseline disagrees with the full one"
             );
         }
         failing
     }
 
-    /// [`failing_pruned_pairs`](Self::failing_pruned_pairs) after an edit: recipients
-    /// with a baseline term at most their current one are checked against the
-    /// `fallen` mentors only (by binary search: rows are in mentor order), the others
-    /// in full.
-    fn failing_since<C: Cost + Send + Sync>(
+    /// [`failing_pruned_pairs`](Self::failing_pruned_pairs), every recipient checked in
+    /// full but, `since` a baseline, those whose baseline term is at most their current
+    /// one: they are checked against the baseline's fallen mentors only (by binary
+    /// search: rows are in mentor order).
+    fn failing<C: Cost + Send + Sync>(
         &self,
         considered: &Flags,
         reduced: &Reduced<C>,
-        baseline: &Baseline<C>,
-        fallen: &[u32],
+        since: Option<(&Baseline<C>, &[u32])>,
         pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
         apply: &(impl Fn(C, u32) -> C + Sync),
     ) -> Vec<usize> {
@@ -1424,8 +1420,9 @@ impl<'a> Rounds<'a> {
         let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.settings.threads, |rows| {
             let mut failing = Vec::new();
             for r in rows {
-                let held = baseline.recipient[r].is_some_and(|old| reduced.recipient[r] >= old);
-                if !held {
+                let held =
+                    |b: &Baseline<C>| b.recipient[r].is_some_and(|old| reduced.recipient[r] >= old);
+                let Some((_, fallen)) = since.filter(|&(b, _)| held(b)) else {
                     failing_in_row(
                         cands,
                         r,
@@ -1437,7 +1434,7 @@ impl<'a> Rounds<'a> {
                         &mut failing,
                     );
                     continue;
-                }
+                };
                 let range = cands.range(r);
                 let mentors = &cands.mentor[range.clone()];
                 for &m in fallen {
@@ -1449,35 +1446,6 @@ impl<'a> Rounds<'a> {
                         failing.push(i);
                     }
                 }
-            }
-            failing
-        });
-        parts.concat()
-    }
-
-    /// Every recipient's pruned pairs checked.
-    fn failing_all<C: Cost + Send + Sync>(
-        &self,
-        considered: &Flags,
-        reduced: &Reduced<C>,
-        pair: &(impl Fn(usize, u32) -> Option<C> + Sync),
-        apply: &(impl Fn(C, u32) -> C + Sync),
-    ) -> Vec<usize> {
-        let cands = self.candidates;
-        let rank = MentorRank::new(reduced);
-        let parts = par::map_chunks(cands.rows(), FAILING_CHUNK, self.settings.threads, |rows| {
-            let mut failing = Vec::new();
-            for r in rows {
-                failing_in_row(
-                    cands,
-                    r,
-                    considered,
-                    reduced,
-                    &rank,
-                    pair,
-                    apply,
-                    &mut failing,
-                );
             }
             failing
         });
