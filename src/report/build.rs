@@ -89,14 +89,14 @@ struct Pairs {
     assigned: Vec<u32>,
 }
 
-/// Builds the report of `inputs.outcome`, with the rule counts of the recipients
-/// nobody is eligible for.
 /// Matches whose breakdowns are computed by one thread at a time.
 const BREAKDOWN_CHUNK: usize = 1024;
 
 /// Unmatched recipients whose reasons are found by one thread at a time.
 const UNMATCHED_CHUNK: usize = 4096;
 
+/// Builds the report of `inputs.outcome`, with the rule counts of the recipients
+/// nobody is eligible for, and what a later report may reuse ([`Memo`]).
 pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Memo) {
     let (pairs, breakdowns) = pairs(inputs);
     let counted = failed_rule_counts(inputs);
@@ -123,9 +123,8 @@ pub(crate) fn build(inputs: &Inputs<'_>) -> (MatchReport, Memo) {
     )
 }
 
-/// Each matched pair with its breakdown and the slot it takes: a mentor's slots are
-/// numbered in recipient input order.
-/// The matches, and their breakdowns to remember if asked.
+/// Each matched pair with its breakdown and the slot it takes (a mentor's slots are
+/// numbered in recipient input order), and the breakdowns to remember if asked.
 fn pairs(inputs: &Inputs<'_>) -> (Pairs, Vec<(usize, usize, Arc<Breakdown>)>) {
     let cohort = inputs.index.cohort();
     let policy = cohort.policy();
