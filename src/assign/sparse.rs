@@ -1460,23 +1460,33 @@ mod tests {
     use super::*;
     use crate::testdata::Shape;
 
+    /// A random problem of up to `max_cols` columns and 8 rows, every row free to stay
+    /// unassigned at no cost, and each column's slot cost step.
+    fn optional_rows(
+        next: &mut impl FnMut(u64) -> u64,
+        max_cols: u64,
+    ) -> (CapacitatedProblem<i64>, Vec<i64>) {
+        let Shape {
+            cols,
+            rows,
+            capacity,
+            steps,
+        } = Shape::random(next, max_cols, 8, 3, 4);
+        let mut p = CapacitatedProblem::<i64>::new(capacity);
+        for _ in 0..rows {
+            let arcs = crate::testdata::random_arcs(next, cols);
+            p.add_row(Some(0), arcs).unwrap();
+        }
+        (p, steps)
+    }
+
     /// A wrong answer that fails its certificate is replaced by the rows' side's,
     /// which is optimal (tampered by hand: the solver has no known fault left).
     #[test]
     fn a_rejected_answer_is_replaced_by_a_certified_one() {
         let mut next = crate::testdata::xorshift(0xbad5_01ce);
         for _ in 0..200 {
-            let Shape {
-                cols,
-                rows,
-                capacity,
-                steps,
-            } = Shape::random(&mut next, 5, 8, 3, 4);
-            let mut p = CapacitatedProblem::<i64>::new(capacity);
-            for _ in 0..rows {
-                let arcs = crate::testdata::random_arcs(&mut next, cols);
-                p.add_row(Some(0), arcs).unwrap();
-            }
+            let (p, steps) = optional_rows(&mut next, 5);
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let good = solve(&p, slot).unwrap();
             let mut bad = good.clone();
@@ -1495,17 +1505,8 @@ mod tests {
         let mut next = crate::testdata::xorshift(0x7e51_f00d);
         let (mut accepted, mut rejected) = (0, 0);
         for _ in 0..300 {
-            let Shape {
-                cols,
-                rows,
-                capacity,
-                steps,
-            } = Shape::random(&mut next, 9, 8, 3, 4);
-            let mut p = CapacitatedProblem::<i64>::new(capacity);
-            for _ in 0..rows {
-                let arcs = crate::testdata::random_arcs(&mut next, cols);
-                p.add_row(Some(0), arcs).unwrap();
-            }
+            let (p, steps) = optional_rows(&mut next, 9);
+            let (rows, cols) = (p.rows(), p.cols());
             let slot = |c: usize, k: u32| steps[c] * i64::from(k);
             let good = solve(&p, slot).unwrap();
             let mut spoiled = good.clone();
